@@ -1,0 +1,65 @@
+"""People who talk to the bot privately: their profile, language and remembered grid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from cachetools import LRUCache
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.database import Database
+from storage.models import User
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: int
+    full_name: str
+    locale: str | None
+    phone: str | None
+    last_grid_id: int | None
+
+
+async def touch(session: AsyncSession, *, user_id: int, full_name: str, username: str | None, now: datetime) -> User:
+    """Create or refresh the user's row from what Telegram tells us."""
+    user = await session.get(User, user_id)
+    if user is None:
+        user = User(id=user_id, full_name=full_name[:200], username=username, created_at=now)
+    else:
+        user.full_name, user.username = full_name[:200], username
+    session.add(user)
+    return user
+
+
+class Citizens:
+    """Profile access for handlers, with the locale cached: it is read on every update."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._locales: LRUCache[int, str | None] = LRUCache(maxsize=50_000)
+
+    async def locale(self, user_id: int) -> str | None:
+        if user_id not in self._locales:
+            async with self.db.session() as s:
+                user = await s.get(User, user_id)
+            self._locales[user_id] = user.locale if user else None
+        return self._locales[user_id]
+
+    async def set_locale(self, user_id: int, locale: str) -> None:
+        async with self.db.transaction() as s:
+            user = await s.get(User, user_id)
+            if user is not None:
+                user.locale = locale
+                s.add(user)
+        self._locales[user_id] = locale
+
+    async def register(self, *, user_id: int, full_name: str, username: str | None, now: datetime) -> Profile:
+        async with self.db.transaction() as s:
+            user = await touch(s, user_id=user_id, full_name=full_name, username=username, now=now)
+            return Profile(user.id, user.full_name, user.locale, user.phone, user.last_grid_id)
+
+    async def profile(self, user_id: int) -> Profile | None:
+        async with self.db.session() as s:
+            user = await s.get(User, user_id)
+        return Profile(user.id, user.full_name, user.locale, user.phone, user.last_grid_id) if user else None

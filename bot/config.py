@@ -1,0 +1,54 @@
+"""Settings, read from the environment and `.env` (documented in `.env.example`)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_DEFAULT_API = "https://api.telegram.org"
+DEFAULT_DATABASE_URL = "sqlite:///./data/gridline.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
+
+    bot_token: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "Asia/Shanghai"
+    default_locale: str = "zh-CN"
+    # A comma-separated list in the environment: ADMIN_IDS=111,222
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
+    telegram_api_base: str = TELEGRAM_DEFAULT_API
+    # Organisation loaded on first start when the database holds none (default: the demo county).
+    demo_org_file: Path | None = Field(default=None)
+    # Telegram's flood limits; raise them only against a local Bot API server that allows it.
+    flood_global_per_second: float = 30
+    flood_private_per_second: float = 1
+    flood_group_per_minute: float = 20
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone name
+        return value
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.admin_ids

@@ -1,0 +1,81 @@
+"""The translation layer: every user-facing text is a Fluent message in `bot/locales/<locale>/`.
+
+zh-CN is the source language; other locales fall back to it message by message, so a
+missing English string shows Chinese rather than a key.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fluent.runtime import FluentBundle, FluentResource
+
+log = logging.getLogger(__name__)
+
+LOCALES_DIR = Path(__file__).with_name("locales")
+SOURCE_LOCALE = "zh-CN"
+
+# A translator bound to one locale: t(message_id, name=...) -> str
+Translate = Callable[..., str]
+
+
+class Translator:
+    def __init__(self, default_locale: str = SOURCE_LOCALE, locales_dir: Path = LOCALES_DIR) -> None:
+        self._bundles: dict[str, FluentBundle] = {}
+        for folder in sorted(p for p in locales_dir.iterdir() if p.is_dir()):
+            # use_isolating=False: Telegram shows the Unicode isolation marks as junk characters.
+            bundle = FluentBundle([folder.name], use_isolating=False)
+            for ftl in sorted(folder.glob("*.ftl")):
+                errors = bundle.add_resource(FluentResource(ftl.read_text(encoding="utf-8")))
+                if errors:
+                    raise ValueError(f"{ftl}: {errors}")
+            self._bundles[folder.name] = bundle
+        if SOURCE_LOCALE not in self._bundles:
+            raise ValueError(f"no {SOURCE_LOCALE} messages in {locales_dir}")
+        self.default_locale = self.resolve(default_locale)
+
+    @property
+    def locales(self) -> list[str]:
+        return list(self._bundles)
+
+    def resolve(self, locale: str | None) -> str:
+        """Map a stored or Telegram-reported language code onto a locale we have."""
+        if not locale:
+            return getattr(self, "default_locale", SOURCE_LOCALE)
+        if locale in self._bundles:
+            return locale
+        base = locale.replace("_", "-").split("-")[0].lower()
+        for known in self._bundles:
+            if known.split("-")[0].lower() == base:
+                return known
+        return getattr(self, "default_locale", SOURCE_LOCALE)
+
+    def has(self, key: str) -> bool:
+        return self._bundles[SOURCE_LOCALE].has_message(key)
+
+    def keys(self, locale: str = SOURCE_LOCALE) -> set[str]:
+        return set(self._bundles[locale]._messages)  # noqa: SLF001 - fluent has no public listing
+
+    def get(self, locale: str | None, key: str, **args: Any) -> str:
+        for candidate in (self.resolve(locale), SOURCE_LOCALE):
+            bundle = self._bundles[candidate]
+            if bundle.has_message(key):
+                pattern = bundle.get_message(key).value
+                text, errors = bundle.format_pattern(pattern, args)
+                if errors:
+                    log.warning("translation %s/%s: %s", candidate, key, errors)
+                return text
+        log.error("missing translation key %s", key)
+        return key
+
+    def bind(self, locale: str | None) -> Translate:
+        resolved = self.resolve(locale)
+
+        def translate(key: str, **args: Any) -> str:
+            return self.get(resolved, key, **args)
+
+        translate.locale = resolved  # type: ignore[attr-defined]
+        return translate

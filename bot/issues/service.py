@@ -1,0 +1,202 @@
+"""Issue storage operations. Every function takes an explicit session and never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.issues.draft import IssueDraft
+from bot.issues.lifecycle import Action, IllegalTransition, IssueStatus, transition
+from bot.issues.reference import format_ref
+from storage.models import (
+    ActorRole,
+    AttachmentKind,
+    EventKind,
+    GroupChat,
+    Grid,
+    Issue,
+    IssueAttachment,
+    IssueEvent,
+    LinkKind,
+    MessageLink,
+    RefCounter,
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: a citizen, a grid worker, or the system itself."""
+
+    role: ActorRole
+    id: int | None = None
+    name: str | None = None
+
+
+class IssueNotFound(LookupError):
+    pass
+
+
+async def next_ref(session: AsyncSession, *, period: str) -> str:
+    """Atomically take the next number of the month (an upsert, safe under concurrency)."""
+    insert = sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+
+    statement = (
+        insert(RefCounter)
+        .values(period=period, value=1)
+        .on_conflict_do_update(index_elements=["period"], set_={"value": RefCounter.value + 1})
+        .returning(RefCounter.value)
+    )
+    sequence = (await session.exec(statement)).scalar_one()  # type: ignore[call-overload]
+    return format_ref(period, sequence)
+
+
+async def create_issue(
+    session: AsyncSession, *, draft: IssueDraft, citizen_id: int, ref: str, now: datetime
+) -> Issue:
+    issue = Issue(
+        ref=ref,
+        citizen_id=citizen_id,
+        grid_id=draft.grid_id,
+        category_id=draft.category_id,
+        description=draft.description,
+        phone=draft.phone,
+        latitude=draft.location[0] if draft.location else None,
+        longitude=draft.location[1] if draft.location else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(issue)
+    await session.flush()
+    assert issue.id is not None
+    for file_id in draft.photos:
+        session.add(IssueAttachment(issue_id=issue.id, kind=AttachmentKind.PHOTO, file_id=file_id))
+    if draft.voice:
+        session.add(IssueAttachment(issue_id=issue.id, kind=AttachmentKind.VOICE, file_id=draft.voice))
+    return issue
+
+
+async def get_issue(session: AsyncSession, issue_id: int, *, for_update: bool = False) -> Issue:
+    issue = await session.get(Issue, issue_id, with_for_update=for_update)
+    if issue is None:
+        raise IssueNotFound(issue_id)
+    return issue
+
+
+async def get_issue_by_ref(session: AsyncSession, ref: str) -> Issue | None:
+    return (await session.exec(select(Issue).where(Issue.ref == ref.strip().upper()))).first()
+
+
+def apply(issue: Issue, action: Action, *, now: datetime) -> IssueStatus:
+    """Move the issue through the state machine; raises IllegalTransition."""
+    issue.status = transition(issue.status, action)
+    issue.updated_at = now
+    return issue.status
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    issue: Issue,
+    kind: EventKind,
+    actor: Actor,
+    now: datetime,
+    text: str | None = None,
+    photo: str | None = None,
+) -> IssueEvent:
+    assert issue.id is not None
+    event = IssueEvent(
+        issue_id=issue.id,
+        at=now,
+        kind=kind,
+        actor_role=actor.role,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        text=text,
+    )
+    session.add(event)
+    if photo:
+        await session.flush()
+        session.add(IssueAttachment(issue_id=issue.id, event_id=event.id, kind=AttachmentKind.PHOTO, file_id=photo))
+    session.add(issue)
+    return event
+
+
+async def attachments(session: AsyncSession, issue_id: int) -> list[IssueAttachment]:
+    query = (
+        select(IssueAttachment)
+        .where(IssueAttachment.issue_id == issue_id, col(IssueAttachment.event_id).is_(None))
+        .order_by(col(IssueAttachment.id))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def timeline(session: AsyncSession, issue_id: int) -> list[IssueEvent]:
+    query = select(IssueEvent).where(IssueEvent.issue_id == issue_id).order_by(col(IssueEvent.at), col(IssueEvent.id))
+    return list((await session.exec(query)).all())
+
+
+async def issues_of_citizen(
+    session: AsyncSession, *, citizen_id: int, limit: int, offset: int = 0
+) -> tuple[list[Issue], int]:
+    query = (
+        select(Issue)
+        .where(Issue.citizen_id == citizen_id)
+        .order_by(col(Issue.created_at).desc(), col(Issue.id).desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    total = (await session.exec(select(func.count()).select_from(Issue).where(Issue.citizen_id == citizen_id))).one()
+    return list((await session.exec(query)).all()), int(total)
+
+
+async def find_link(session: AsyncSession, *, chat_id: int, message_id: int) -> MessageLink | None:
+    query = select(MessageLink).where(MessageLink.chat_id == chat_id, MessageLink.message_id == message_id)
+    return (await session.exec(query)).first()
+
+
+async def links(session: AsyncSession, *, issue_id: int, chat_id: int, kind: LinkKind) -> list[MessageLink]:
+    query = (
+        select(MessageLink)
+        .where(MessageLink.issue_id == issue_id, MessageLink.chat_id == chat_id, MessageLink.kind == kind)
+        .order_by(col(MessageLink.id))
+    )
+    return list((await session.exec(query)).all())
+
+
+def remember_message(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    message_id: int,
+    issue_id: int,
+    kind: LinkKind,
+    now: datetime,
+    user_id: int | None = None,
+) -> None:
+    session.add(
+        MessageLink(chat_id=chat_id, message_id=message_id, issue_id=issue_id, kind=kind, user_id=user_id, created_at=now)
+    )
+
+
+async def holding_group(session: AsyncSession, *, grid_id: int) -> GroupChat | None:
+    """The group that works on a grid's issues: the grid's own, else the nearest bound ancestor's."""
+    current: int | None = grid_id
+    while current is not None:
+        group = (await session.exec(select(GroupChat).where(GroupChat.grid_id == current))).first()
+        if group is not None:
+            return group
+        grid = await session.get(Grid, current)
+        current = grid.parent_id if grid else None
+    return None
+
+
+async def card_chats(session: AsyncSession, *, issue_id: int) -> list[int]:
+    """The chats where this issue's card stands."""
+    query = select(MessageLink.chat_id).where(MessageLink.issue_id == issue_id, MessageLink.kind == LinkKind.CARD).distinct()
+    return [int(chat_id) for chat_id in (await session.exec(query)).all()]
+

@@ -1,0 +1,99 @@
+"""The organisation file (YAML), validated before anything is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from storage.models import GridLevel, StaffRole
+
+# The order a grid's children must follow: county → township/street → village/community.
+CHILD_LEVEL = {GridLevel.COUNTY: GridLevel.TOWNSHIP, GridLevel.TOWNSHIP: GridLevel.VILLAGE}
+
+DEFAULT_CATEGORIES = [
+    ("dispute", "矛盾纠纷", "邻里、家庭、土地等矛盾纠纷的调解"),
+    ("environment", "环境卫生", "垃圾清运、污水、噪音、卫生死角"),
+    ("traffic", "道路交通", "道路破损、路灯、交通安全隐患"),
+    ("utilities", "水电气暖", "停水停电、燃气、供暖问题"),
+    ("social_security", "社会保障", "低保、医保、养老、救助政策咨询"),
+    ("public_safety", "公共安全", "安全隐患、防汛防灾、反诈宣传"),
+    ("education_health", "教育医疗", "入学、就医、疫苗接种"),
+    ("housing", "住房物业", "房屋安全、物业服务、危房改造"),
+    ("legal", "法律咨询", "法律援助与咨询"),
+    ("other", "其他", "其他诉求与建议"),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class GridSpec(_Strict):
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=100)
+    level: GridLevel
+    children: list[GridSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _children_one_level_down(self) -> GridSpec:
+        expected = CHILD_LEVEL.get(self.level)
+        for child in self.children:
+            if child.level != expected:
+                raise ValueError(f"grid {child.code}: a {self.level} grid can only hold {expected or 'no'} grids")
+        return self
+
+    def walk(self) -> list[tuple[GridSpec, GridSpec | None]]:
+        """Every grid with its parent, parents first."""
+        out: list[tuple[GridSpec, GridSpec | None]] = [(self, None)]
+        for child in self.children:
+            for grid, parent in child.walk():
+                out.append((grid, parent or self))
+        return out
+
+
+class CategorySpec(_Strict):
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=50)
+    description: str = ""
+
+
+class StaffSpec(_Strict):
+    name: str = Field(min_length=1, max_length=100)
+    grid: str
+    role: StaffRole = StaffRole.WORKER
+    phone: str | None = None
+    telegram_id: int | None = None
+
+
+class OrganisationFile(_Strict):
+    grids: list[GridSpec] = Field(min_length=1)
+    categories: list[CategorySpec] = Field(
+        default_factory=lambda: [CategorySpec(code=c, name=n, description=d) for c, n, d in DEFAULT_CATEGORIES]
+    )
+    staff: list[StaffSpec] = Field(default_factory=list)
+
+    @field_validator("categories")
+    @classmethod
+    def _unique_categories(cls, value: list[CategorySpec]) -> list[CategorySpec]:
+        codes = [c.code for c in value]
+        if len(codes) != len(set(codes)):
+            raise ValueError("category codes must be unique")
+        return value
+
+    @model_validator(mode="after")
+    def _references(self) -> OrganisationFile:
+        codes = [grid.code for root in self.grids for grid, _ in root.walk()]
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicates:
+            raise ValueError(f"grid codes used twice: {', '.join(duplicates)}")
+        unknown = sorted({s.grid for s in self.staff} - set(codes))
+        if unknown:
+            raise ValueError(f"staff refer to unknown grids: {', '.join(unknown)}")
+        return self
+
+    @classmethod
+    def load(cls, path: Path) -> OrganisationFile:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return cls.model_validate(raw or {})

@@ -1,0 +1,61 @@
+"""Telegram's flood limits, applied to every outgoing message (outbox and direct answers alike).
+
+About 30 messages a second in all, 1 a second to one private chat, 20 a minute to one group.
+Only methods that post a new message count; edits and callback answers are not paced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.methods import Response, TelegramMethod
+from aiolimiter import AsyncLimiter
+from cachetools import LRUCache
+
+PACED_METHODS = {
+    "sendMessage", "sendPhoto", "sendMediaGroup", "sendVoice", "sendLocation", "sendDocument",
+    "sendContact", "sendVideo", "sendAudio", "sendAnimation", "sendSticker", "copyMessage", "forwardMessage",
+}
+
+
+@dataclass(frozen=True)
+class FloodLimits:
+    global_per_second: float = 30
+    private_per_second: float = 1
+    group_per_minute: float = 20
+
+    def scaled(self, factor: float) -> FloodLimits:
+        return FloodLimits(self.global_per_second * factor, self.private_per_second * factor, self.group_per_minute * factor)
+
+
+class FloodLimiter(BaseRequestMiddleware):
+    def __init__(self, limits: FloodLimits, *, chats_tracked: int = 50_000) -> None:
+        self.limits = limits
+        self._global = AsyncLimiter(limits.global_per_second, 1)
+        self._chats: LRUCache[int, AsyncLimiter] = LRUCache(maxsize=chats_tracked)
+
+    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
+        limiter = self._chats.get(chat_id)
+        if limiter is None:
+            # Negative ids are groups and channels; positive ids are private chats.
+            if chat_id < 0:
+                limiter = AsyncLimiter(self.limits.group_per_minute, 60)
+            else:
+                limiter = AsyncLimiter(self.limits.private_per_second, 1)
+            self._chats[chat_id] = limiter
+        return limiter
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+    ) -> Response[Any]:
+        chat_id = getattr(method, "chat_id", None)
+        if method.__api_method__ in PACED_METHODS and isinstance(chat_id, int):
+            # A media group counts as one message per item.
+            chat = self._chat_limiter(chat_id)
+            for _ in range(len(getattr(method, "media", None) or [None])):
+                await chat.acquire()
+                await self._global.acquire()
+        return await make_request(bot, method)

@@ -1,0 +1,41 @@
+"""Writing to the outbox, inside the caller's transaction (no Telegram import here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import LinkKind, OutboxMessage
+
+
+def enqueue(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    method: str,
+    params: dict[str, Any],
+    now: datetime,
+    issue_id: int | None = None,
+    link_kind: LinkKind | None = None,
+    target_kind: LinkKind | None = None,
+) -> OutboxMessage:
+    """Queue one Bot API call.
+
+    `link_kind`: remember the sent message(s) as this issue's message of that kind.
+    `target_kind`: at send time, reply to (send*) or edit (edit*) the issue's message(s) of that kind
+    in this chat — their ids are not known yet when the row is written.
+    """
+    row = OutboxMessage(
+        chat_id=chat_id,
+        method=method,
+        params=params,
+        issue_id=issue_id,
+        link_kind=link_kind,
+        target_kind=target_kind,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    session.add(row)
+    return row

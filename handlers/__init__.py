@@ -1,0 +1,1 @@
+"""Everything that speaks Telegram: routers, filters, middlewares, callback data and keyboards."""

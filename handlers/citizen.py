@@ -1,0 +1,170 @@
+"""The citizen after submitting: 我的诉求, answering the grid, and rating the result."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.clock import local_text
+from bot.config import Settings
+from bot.i18n import Translate
+from bot.issues.draft import MAX_COMMENT, MAX_DESCRIPTION, clean_text
+from bot.issues.flows import IssueFlows
+from bot.issues.lifecycle import Rating
+from bot.issues.messaging import html
+from bot.issues.service import Actor
+from handlers import keyboards
+from handlers.callbacks import MenuAction, MenuCb, MyIssuesCb, RateCb, RatingCommentCb
+from storage.models import ActorRole, LinkKind
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+router.callback_query.filter(F.message.chat.type == "private")
+
+PAGE_SIZE = 5
+CITIZEN_REPLY_TARGETS = {LinkKind.CITIZEN_RELAY, LinkKind.CITIZEN_PUSH}
+
+
+class RatingForm(StatesGroup):
+    comment = State()
+
+
+def _citizen(user: object) -> Actor:
+    return Actor(ActorRole.CITIZEN, getattr(user, "id"), getattr(user, "full_name"))
+
+
+# -- 我的诉求 ----------------------------------------------------------------------------------------
+
+
+async def _list_text(
+    t: Translate, flows: IssueFlows, settings: Settings, user_id: int, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    issues, has_more = await flows.my_issues(citizen_id=user_id, page=page, page_size=PAGE_SIZE)
+    if not issues and page == 0:
+        return t("my-issues-empty"), keyboards.back_to_menu(t)
+    items = [
+        (i.id, t("my-issues-item", ref=i.ref, status=t(f"status-{i.status.value.replace('_', '-')}"),
+                 date=local_text(i.created_at, settings.tz)[:10]))
+        for i in issues
+    ]
+    return t("my-issues-title"), keyboards.my_issues(t, items, page=page, has_more=has_more)
+
+
+@router.message(Command("my"))
+async def my_command(message: Message, t: Translate, flows: IssueFlows, settings: Settings) -> None:
+    assert message.from_user is not None
+    text, markup = await _list_text(t, flows, settings, message.from_user.id, 0)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(MenuCb.filter(F.action == MenuAction.MY_ISSUES))
+async def my_menu(callback: CallbackQuery, t: Translate, flows: IssueFlows, settings: Settings) -> None:
+    await callback.answer()
+    text, markup = await _list_text(t, flows, settings, callback.from_user.id, 0)
+    if isinstance(callback.message, Message):
+        await callback.message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(MyIssuesCb.filter())
+async def my_page_or_issue(callback: CallbackQuery, callback_data: MyIssuesCb, t: Translate, flows: IssueFlows,
+                           settings: Settings) -> None:
+    message = callback.message
+    if not isinstance(message, Message):
+        await callback.answer()
+        return
+    if callback_data.issue_id:
+        # Ownership is checked by the flow: another citizen's id in tampered data is refused.
+        text = await flows.citizen_timeline(issue_id=callback_data.issue_id, citizen=_citizen(callback.from_user),
+                                            locale=getattr(t, "locale", None))
+        markup = keyboards.issue_detail(t, page=callback_data.page)
+    else:
+        text, markup = await _list_text(t, flows, settings, callback.from_user.id, max(0, callback_data.page))
+    await callback.answer()
+    await message.edit_text(text, reply_markup=markup)
+
+
+# -- rating ------------------------------------------------------------------------------------------
+
+
+@router.callback_query(RateCb.filter())
+async def rate_pressed(callback: CallbackQuery, callback_data: RateCb, state: FSMContext, t: Translate,
+                       flows: IssueFlows) -> None:
+    ref = await flows.check_can_rate(issue_id=callback_data.issue_id, citizen=_citizen(callback.from_user))
+    await callback.answer()
+    await state.set_state(RatingForm.comment)
+    await state.update_data(issue_id=callback_data.issue_id, rating=callback_data.rating.value)
+    key = "rating-ask-reason" if callback_data.rating == Rating.UNSATISFIED else "rating-ask-comment"
+    if isinstance(callback.message, Message):
+        await callback.message.answer(
+            t(key, ref=ref, rating=t(f"rating-{callback_data.rating.value}"), max_chars=str(MAX_COMMENT)),
+            reply_markup=keyboards.rating_comment(t, callback_data.issue_id),
+        )
+
+
+async def _apply_rating(user: object, state: FSMContext, t: Translate, flows: IssueFlows, issue_id: int,
+                        comment: str | None) -> str:
+    data = await state.get_data()
+    rating = Rating(data["rating"])
+    summary = await flows.rate(issue_id=issue_id, citizen=_citizen(user), rating=rating, comment=comment)
+    await state.clear()
+    return t("rating-thanks", ref=summary.ref, rating=t(f"rating-{rating.value}"))
+
+
+@router.message(RatingForm.comment, F.text, ~F.text.startswith("/"))
+async def rating_comment(message: Message, state: FSMContext, t: Translate, flows: IssueFlows) -> None:
+    comment = clean_text(message.text, limit=MAX_COMMENT)
+    if comment is None:
+        await message.answer(t("rating-comment-invalid", max_chars=str(MAX_COMMENT)))
+        return
+    data = await state.get_data()
+    await message.answer(await _apply_rating(message.from_user, state, t, flows, int(data["issue_id"]), comment))
+
+
+@router.callback_query(RatingCommentCb.filter(), RatingForm.comment)
+async def rating_without_comment(callback: CallbackQuery, callback_data: RatingCommentCb, state: FSMContext,
+                                 t: Translate, flows: IssueFlows) -> None:
+    data = await state.get_data()
+    if int(data.get("issue_id", 0)) != callback_data.issue_id:
+        await callback.answer(t("error-stale-button"), show_alert=True)
+        return
+    await callback.answer()
+    text = await _apply_rating(callback.from_user, state, t, flows, callback_data.issue_id, None)
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(text)
+
+
+@router.message(RatingForm.comment)
+async def rating_comment_other(message: Message, t: Translate) -> None:
+    await message.answer(t("rating-comment-invalid", max_chars=str(MAX_COMMENT)))
+
+
+@router.callback_query(RatingCommentCb.filter())
+async def rating_comment_stale(callback: CallbackQuery, t: Translate) -> None:
+    await callback.answer(t("error-stale-button"), show_alert=True)
+
+
+# -- the citizen answers the grid --------------------------------------------------------------------
+
+
+@router.message(StateFilter(None), F.reply_to_message.from_user.is_bot, ~F.text.startswith("/"))
+async def citizen_reply(message: Message, bot: Bot, t: Translate, flows: IssueFlows) -> None:
+    """A reply to one of our messages about an issue goes to the grid's group."""
+    reply_to = message.reply_to_message
+    assert reply_to is not None
+    link = await flows.find_link(chat_id=message.chat.id, message_id=reply_to.message_id)
+    if link is None or link.kind not in CITIZEN_REPLY_TARGETS or reply_to.from_user.id != bot.id:  # type: ignore[union-attr]
+        await message.answer(t("reply-not-linked"))
+        return
+    if message.forward_origin is not None:
+        await message.answer(t("describe-no-forward"))
+        return
+    photo = message.photo[-1].file_id if message.photo else None
+    text = clean_text(message.text or message.caption, limit=MAX_DESCRIPTION)
+    if text is None and photo is None:
+        await message.answer(t("reply-invalid", max_chars=str(MAX_DESCRIPTION)))
+        return
+    ref = await flows.citizen_reply(issue_id=link.issue_id, citizen=_citizen(message.from_user), text=text, photo=photo)
+    await message.reply(t("reply-relayed-to-grid", ref=html(ref)))

@@ -1,0 +1,62 @@
+"""Errors are answered in one place: politely, in the user's language, never with a trace."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent
+
+from bot.i18n import Translate, Translator
+from bot.issues.flows import NotAllowed
+from bot.issues.lifecycle import IllegalTransition
+from bot.issues.service import IssueNotFound
+
+log = logging.getLogger(__name__)
+router = Router(name=__name__)
+
+
+async def _tell(event: ErrorEvent, text: str) -> None:
+    update = event.update
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.message is not None:
+            await update.message.reply(text)
+    except Exception:  # the chat may be gone; the error itself is already logged
+        log.warning("could not tell the user about an error", exc_info=True)
+
+
+def _t(event: ErrorEvent, data: dict) -> Translate:
+    t = data.get("t")
+    if t is None:
+        translator: Translator = data["translator"]
+        t = translator.bind(None)
+    return t
+
+
+@router.errors(ExceptionTypeFilter(NotAllowed))
+async def not_allowed(event: ErrorEvent, **data: object) -> None:
+    log.warning("refused on update %s: %s", event.update.update_id, event.exception)
+    await _tell(event, _t(event, data)("error-not-allowed"))
+
+
+@router.errors(ExceptionTypeFilter(IllegalTransition))
+async def illegal_transition(event: ErrorEvent, **data: object) -> None:
+    t = _t(event, data)
+    error = event.exception
+    assert isinstance(error, IllegalTransition)
+    status = t(f"status-{error.status.value.replace('_', '-')}")
+    await _tell(event, t("error-wrong-status", status=status))
+
+
+@router.errors(ExceptionTypeFilter(IssueNotFound))
+async def not_found(event: ErrorEvent, **data: object) -> None:
+    await _tell(event, _t(event, data)("error-issue-not-found"))
+
+
+@router.errors()
+async def unexpected(event: ErrorEvent, **data: object) -> None:
+    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    await _tell(event, _t(event, data)("error-unexpected"))

@@ -1,0 +1,32 @@
+"""Last in line: whatever no other handler took gets a short, friendly pointer."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+
+from bot.i18n import Translate
+from handlers import keyboards
+
+router = Router(name=__name__)
+
+
+@router.message(F.chat.type == "private", Command("cancel"))
+async def nothing_to_cancel(message: Message, t: Translate) -> None:
+    await message.answer(t("nothing-to-cancel"), reply_markup=keyboards.main_menu(t))
+
+
+@router.message(F.chat.type == "private", F.text.startswith("/"))
+async def unknown_command(message: Message, t: Translate) -> None:
+    await message.answer(t("unknown-command"), reply_markup=keyboards.main_menu(t))
+
+
+@router.message(F.chat.type == "private")
+async def anything_else(message: Message, t: Translate) -> None:
+    await message.answer(t("free-text-hint"), reply_markup=keyboards.main_menu(t))
+
+
+@router.callback_query()
+async def unknown_button(callback: CallbackQuery, t: Translate) -> None:
+    await callback.answer(t("error-stale-button"), show_alert=True)

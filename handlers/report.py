@@ -1,0 +1,535 @@
+"""The report conversation (点单) in a private chat.
+
+```mermaid
+stateDiagram-v2
+    [*] --> remembered: a grid from last time
+    [*] --> township
+    [*] --> category: grid deep link (?start=g_CODE)
+    remembered --> category: keep
+    remembered --> township: other
+    township --> village
+    village --> category
+    category --> describe
+    describe --> phone: 下一步 (text or voice given)
+    phone --> review: contact, typed number or skip
+    review --> [*]: 确认提交
+    review --> edit: 修改
+    edit --> township
+    edit --> category
+    edit --> describe
+    edit --> phone
+```
+Every step has 返回 (back) and 取消 (cancel). The draft lives in the FSM storage (the database),
+so a restart in the middle loses nothing; bad input is explained and never clears the draft.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from pydantic import ValidationError
+
+from bot.citizens import Citizens
+from bot.clock import Clock
+from bot.i18n import Translate
+from bot.issues.draft import MAX_DESCRIPTION, MAX_PHOTOS, IssueDraft
+from bot.issues.flows import IssueFlows
+from bot.issues.messaging import html
+from bot.issues.service import Actor
+from bot.organisation.service import Directory, GridView
+from handlers import keyboards
+from handlers.callbacks import EditField, MenuAction, MenuCb, ReportCb, ReportStep
+from storage.models import ActorRole, GridLevel
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+router.callback_query.filter(F.message.chat.type == "private")
+
+PHONE_PATTERN = re.compile(r"^\+?\d[\d\- ]{5,18}\d$")
+
+
+class ReportForm(StatesGroup):
+    remembered = State()
+    township = State()
+    village = State()
+    category = State()
+    describe = State()
+    phone = State()
+    review = State()
+    edit = State()
+    resume = State()  # a draft exists and the citizen asked to start again
+
+
+Event = Message | CallbackQuery
+
+
+async def _show(event: Event, text: str, markup: Any = None) -> None:
+    """Edit the message a button was pressed on; otherwise answer with a new one."""
+    if isinstance(event, CallbackQuery):
+        if isinstance(event.message, Message):
+            try:
+                await event.message.edit_text(text, reply_markup=markup)
+                return
+            except TelegramBadRequest:
+                pass  # not editable (too old, a photo...): send it anew
+            await event.message.answer(text, reply_markup=markup)
+        return
+    await event.answer(text, reply_markup=markup)
+
+
+# -- entering the conversation ---------------------------------------------------------------------
+
+
+async def begin_report(event: Event, state: FSMContext, t: Translate, directory: Directory,
+                       last_grid_id: int | None) -> None:
+    current = await state.get_state()
+    if current is not None and current.startswith(ReportForm.__name__) and current != ReportForm.resume.state:
+        # Never throw a draft away silently: offer to continue it.
+        await state.update_data(resume_to=current)
+        await state.set_state(ReportForm.resume)
+        await _show(event, t("report-draft-exists"), keyboards.resume_draft(t))
+        return
+    await state.clear()
+    grid = await directory.grid(last_grid_id) if last_grid_id else None
+    if grid is not None:
+        await state.update_data(grid_id=grid.id, preset_grid=True)
+        await state.set_state(ReportForm.remembered)
+        await _show(event, t("report-remembered-grid", grid=html(await directory.path_names(grid.id))),
+                    keyboards.remembered_grid(t, grid.name))
+        return
+    await _show_townships(event, state, t, directory)
+
+
+async def begin_report_in_grid(message: Message, state: FSMContext, t: Translate, directory: Directory,
+                               grid: GridView) -> None:
+    """A grid deep link: the grid is chosen already (for a township link, the village is asked)."""
+    await state.clear()
+    if grid.level == GridLevel.VILLAGE:
+        await state.update_data(grid_id=grid.id, preset_grid=True)
+        await message.answer(t("report-grid-from-link", grid=html(await directory.path_names(grid.id))))
+        await _show_categories(message, state, t, directory)
+    elif grid.level == GridLevel.TOWNSHIP:
+        await state.update_data(township_id=grid.id)
+        await _show_villages(message, state, t, directory)
+    else:
+        await _show_townships(message, state, t, directory)
+
+
+@router.callback_query(MenuCb.filter(F.action == MenuAction.REPORT))
+async def menu_report(callback: CallbackQuery, state: FSMContext, t: Translate, citizens: Citizens,
+                      directory: Directory, clock: Clock) -> None:
+    await callback.answer()
+    user = callback.from_user
+    profile = await citizens.register(user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now())
+    if isinstance(callback.message, Message):
+        await begin_report(callback.message, state, t, directory, profile.last_grid_id)
+
+
+@router.message(Command("report"))
+async def report_command(message: Message, state: FSMContext, t: Translate, citizens: Citizens,
+                         directory: Directory, clock: Clock) -> None:
+    user = message.from_user
+    assert user is not None
+    profile = await citizens.register(user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now())
+    await begin_report(message, state, t, directory, profile.last_grid_id)
+
+
+@router.message(Command("cancel"), StateFilter(ReportForm))
+@router.callback_query(ReportCb.filter(F.step == ReportStep.CANCEL), StateFilter(ReportForm))
+async def cancel(event: Event, state: FSMContext, t: Translate) -> None:
+    await state.clear()
+    if isinstance(event, CallbackQuery):
+        await event.answer()
+        await _show(event, t("report-cancelled"))
+        if isinstance(event.message, Message):
+            await event.message.answer(t("menu-title"), reply_markup=keyboards.main_menu(t))
+    else:
+        await event.answer(t("report-cancelled"), reply_markup=ReplyKeyboardRemove())
+        await event.answer(t("menu-title"), reply_markup=keyboards.main_menu(t))
+
+
+@router.callback_query(ReportCb.filter(F.step == ReportStep.RESUME), ReportForm.resume)
+async def resume(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
+    await callback.answer()
+    data = await state.get_data()
+    await _show_state(callback, state, t, directory, data.get("resume_to") or ReportForm.township.state)
+
+
+@router.callback_query(ReportCb.filter(F.step == ReportStep.RESTART), ReportForm.resume)
+async def restart(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory,
+                  citizens: Citizens) -> None:
+    await callback.answer()
+    await state.clear()
+    profile = await citizens.profile(callback.from_user.id)
+    await begin_report(callback, state, t, directory, profile.last_grid_id if profile else None)
+
+
+# -- rendering each step ---------------------------------------------------------------------------
+
+
+async def _show_townships(event: Event, state: FSMContext, t: Translate, directory: Directory) -> None:
+    await state.set_state(ReportForm.township)
+    townships = await directory.townships()
+    await _show(event, t("report-choose-township"), keyboards.grid_choices(t, townships, ReportStep.TOWNSHIP, back=False))
+
+
+async def _show_villages(event: Event, state: FSMContext, t: Translate, directory: Directory) -> None:
+    data = await state.get_data()
+    township = await directory.grid(int(data["township_id"]))
+    villages = await directory.villages(int(data["township_id"]))
+    await state.set_state(ReportForm.village)
+    await _show(event, t("report-choose-village", township=html(township.name if township else "")),
+                keyboards.grid_choices(t, villages, ReportStep.VILLAGE, back=True))
+
+
+async def _show_categories(event: Event, state: FSMContext, t: Translate, directory: Directory) -> None:
+    await state.set_state(ReportForm.category)
+    await _show(event, t("report-choose-category"), keyboards.category_choices(t, await directory.categories()))
+
+
+async def _show_describe(event: Event, state: FSMContext, t: Translate) -> None:
+    await state.set_state(ReportForm.describe)
+    data = await state.get_data()
+    await _show(event, t("report-describe", max_photos=str(MAX_PHOTOS)),
+                keyboards.describe_controls(t, ready=_has_content(data)))
+
+
+async def _show_phone(event: Event, state: FSMContext, t: Translate) -> None:
+    await state.set_state(ReportForm.phone)
+    target = event.message if isinstance(event, CallbackQuery) else event
+    if isinstance(event, CallbackQuery):
+        await _show(event, t("report-phone-options"), keyboards.phone_controls(t))
+    if isinstance(target, Message):
+        # A reply keyboard cannot share a message with inline buttons: two messages.
+        await target.answer(t("report-phone"), reply_markup=keyboards.share_contact(t))
+        if not isinstance(event, CallbackQuery):
+            await target.answer(t("report-phone-options"), reply_markup=keyboards.phone_controls(t))
+
+
+async def _show_review(event: Event, state: FSMContext, t: Translate, directory: Directory) -> None:
+    await state.set_state(ReportForm.review)
+    await state.update_data(editing=False)
+    data = await state.get_data()
+    category = await directory.category(int(data["category_id"]))
+    lines = [
+        t("review-title"),
+        t("review-grid", grid=html(await directory.path_names(int(data["grid_id"])))),
+        t("review-category", category=html(category.name if category else "")),
+        t("review-description", description=html(data.get("description") or t("voice-only-description"))),
+        t("review-attachments", photos=str(len(data.get("photos", []))),
+          location=t("yes") if data.get("location") else t("no"),
+          voice=t("yes") if data.get("voice") else t("no")),
+        t("review-phone", phone=html(data.get("phone") or t("review-no-phone"))),
+    ]
+    await _show(event, "\n".join(lines), keyboards.review(t))
+
+
+async def _show_state(event: Event, state: FSMContext, t: Translate, directory: Directory, name: str) -> None:
+    """Show the step for a state name (used by back, resume and edit)."""
+    renderers = {
+        ReportForm.remembered.state: lambda: _show_remembered(event, state, t, directory),
+        ReportForm.township.state: lambda: _show_townships(event, state, t, directory),
+        ReportForm.village.state: lambda: _show_villages(event, state, t, directory),
+        ReportForm.category.state: lambda: _show_categories(event, state, t, directory),
+        ReportForm.describe.state: lambda: _show_describe(event, state, t),
+        ReportForm.phone.state: lambda: _show_phone(event, state, t),
+        ReportForm.review.state: lambda: _show_review(event, state, t, directory),
+        ReportForm.edit.state: lambda: _show_edit(event, state, t),
+    }
+    await renderers.get(name, renderers[ReportForm.township.state])()
+
+
+async def _show_remembered(event: Event, state: FSMContext, t: Translate, directory: Directory) -> None:
+    data = await state.get_data()
+    grid = await directory.grid(int(data["grid_id"]))
+    if grid is None:
+        await _show_townships(event, state, t, directory)
+        return
+    await state.set_state(ReportForm.remembered)
+    await _show(event, t("report-remembered-grid", grid=html(await directory.path_names(grid.id))),
+                keyboards.remembered_grid(t, grid.name))
+
+
+async def _show_edit(event: Event, state: FSMContext, t: Translate) -> None:
+    await state.set_state(ReportForm.edit)
+    await _show(event, t("report-edit-which"), keyboards.edit_fields(t))
+
+
+async def _after(event: Event, state: FSMContext, t: Translate, directory: Directory, following: State) -> None:
+    """Go on to `following`, or back to the review when the citizen came from 修改."""
+    data = await state.get_data()
+    await _show_state(event, state, t, directory, ReportForm.review.state if data.get("editing") else following.state)
+
+
+# -- choosing the grid and the category ------------------------------------------------------------
+
+
+@router.callback_query(ReportCb.filter(F.step == ReportStep.KEEP_GRID), ReportForm.remembered)
+async def keep_grid(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
+    await callback.answer()
+    await _after(callback, state, t, directory, ReportForm.category)
+
+
+@router.callback_query(ReportCb.filter(F.step == ReportStep.OTHER_GRID), ReportForm.remembered)
+async def other_grid(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
+    await callback.answer()
+    await _show_townships(callback, state, t, directory)
+
+
+@router.callback_query(ReportCb.filter(F.step == ReportStep.TOWNSHIP), ReportForm.township)
+async def township_chosen(callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate,
+                          directory: Directory) -> None:
+    township = next((g for g in await directory.townships() if str(g.id) == callback_data.value), None)
+    if township is None:
+        await callback.answer(t("error-stale-choice"), show_alert=True)
+        return
+    await callback.answer()
+    await state.update_data(township_id=township.id)
+    if not await directory.villages(township.id):  # a township without villages takes issues itself
+        await state.update_data(grid_id=township.id, preset_grid=False)
+        await _after(callback, state, t, directory, ReportForm.category)
+        return
+    await _show_villages(callback, state, t, directory)
+
+
+@router.callback_query(ReportCb.filter(F.step == ReportStep.VILLAGE), ReportForm.village)
+async def village_chosen(callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate,
+                         directory: Directory) -> None:
+    data = await state.get_data()
+    villages = await directory.villages(int(data["township_id"]))
+    village = next((g for g in villages if str(g.id) == callback_data.value), None)
+    if village is None:
+        await callback.answer(t("error-stale-choice"), show_alert=True)
+        return
+    await callback.answer()
+    await state.update_data(grid_id=village.id, preset_grid=False)
+    await _after(callback, state, t, directory, ReportForm.category)
+
+
+@router.callback_query(ReportCb.filter(F.step == ReportStep.CATEGORY), ReportForm.category)
+async def category_chosen(callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate,
+                          directory: Directory) -> None:
+    category = next((c for c in await directory.categories() if str(c.id) == callback_data.value), None)
+    if category is None:
+        await callback.answer(t("error-stale-choice"), show_alert=True)
+        return
+    await callback.answer(category.name)
+    await state.update_data(category_id=category.id)
+    await _after(callback, state, t, directory, ReportForm.describe)
+
+
+# -- describing the problem ------------------------------------------------------------------------
+
+
+def _has_content(data: dict[str, Any]) -> bool:
+    return bool(data.get("description") or data.get("voice"))
+
+
+async def _progress(message: Message, state: FSMContext, t: Translate, key: str, **args: str) -> None:
+    data = await state.get_data()
+    status = t(
+        "describe-progress",
+        chars=str(len(data.get("description", ""))),
+        max_chars=str(MAX_DESCRIPTION),
+        photos=str(len(data.get("photos", []))),
+        max_photos=str(MAX_PHOTOS),
+        location=t("yes") if data.get("location") else t("no"),
+        voice=t("yes") if data.get("voice") else t("no"),
+    )
+    await message.answer(f"{t(key, **args)}\n{status}", reply_markup=keyboards.describe_controls(t, ready=_has_content(data)))
+
+
+async def _add_text(message: Message, state: FSMContext, t: Translate, text: str) -> bool:
+    """Append a piece of description; refuse (keeping what we have) when it would be too long."""
+    text = text.strip()
+    if not text:
+        await message.answer(t("describe-empty"))
+        return False
+    data = await state.get_data()
+    combined = f"{data['description']}\n{text}" if data.get("description") else text
+    if len(combined) > MAX_DESCRIPTION:
+        await message.answer(t("describe-too-long", max_chars=str(MAX_DESCRIPTION),
+                               used=str(len(data.get("description", "")))))
+        return False
+    await state.update_data(description=combined)
+    return True
+
+
+@router.message(ReportForm.describe, F.forward_origin)
+async def describe_forwarded(message: Message, t: Translate) -> None:
+    await message.answer(t("describe-no-forward"))
+
+
+@router.message(ReportForm.describe, F.text, ~F.text.startswith("/"))
+async def describe_text(message: Message, state: FSMContext, t: Translate) -> None:
+    if await _add_text(message, state, t, message.text or ""):
+        await _progress(message, state, t, "describe-text-saved")
+
+
+@router.message(ReportForm.describe, F.photo)
+async def describe_photo(message: Message, state: FSMContext, t: Translate) -> None:
+    data = await state.get_data()
+    photos: list[str] = list(data.get("photos", []))
+    if len(photos) >= MAX_PHOTOS:
+        await message.answer(t("describe-too-many-photos", max_photos=str(MAX_PHOTOS)))
+        return
+    if message.caption and not await _add_text(message, state, t, message.caption):
+        return  # the caption was refused, and so is its photo: the citizen resends both
+    photos.append(message.photo[-1].file_id)  # type: ignore[index]  # the largest size
+    await state.update_data(photos=photos)
+    await _progress(message, state, t, "describe-photo-saved", count=str(len(photos)), max_photos=str(MAX_PHOTOS))
+
+
+@router.message(ReportForm.describe, F.location)
+async def describe_location(message: Message, state: FSMContext, t: Translate) -> None:
+    location = message.location
+    assert location is not None
+    await state.update_data(location=[location.latitude, location.longitude])
+    await _progress(message, state, t, "describe-location-saved")
+
+
+@router.message(ReportForm.describe, F.voice)
+async def describe_voice(message: Message, state: FSMContext, t: Translate) -> None:
+    assert message.voice is not None
+    await state.update_data(voice=message.voice.file_id)
+    await _progress(message, state, t, "describe-voice-saved")
+
+
+@router.message(ReportForm.describe)
+async def describe_other(message: Message, t: Translate) -> None:
+    key = "describe-unknown-command" if (message.text or "").startswith("/") else "describe-unsupported"
+    await message.answer(t(key, max_photos=str(MAX_PHOTOS)))
+
+
+@router.callback_query(ReportCb.filter(F.step == ReportStep.NEXT), ReportForm.describe)
+async def describe_done(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
+    if not _has_content(await state.get_data()):
+        await callback.answer(t("describe-need-text"), show_alert=True)
+        return
+    await callback.answer()
+    await _after(callback, state, t, directory, ReportForm.phone)
+
+
+# -- the phone number ------------------------------------------------------------------------------
+
+
+@router.message(ReportForm.phone, F.contact)
+async def phone_shared(message: Message, state: FSMContext, t: Translate, directory: Directory) -> None:
+    contact = message.contact
+    assert contact is not None and message.from_user is not None
+    if contact.user_id != message.from_user.id:
+        await message.answer(t("phone-not-yours"))
+        return
+    await _phone_done(message, state, t, directory, contact.phone_number)
+
+
+@router.message(ReportForm.phone, F.text.regexp(PHONE_PATTERN))
+async def phone_typed(message: Message, state: FSMContext, t: Translate, directory: Directory) -> None:
+    await _phone_done(message, state, t, directory, (message.text or "").replace(" ", "").replace("-", ""))
+
+
+@router.message(ReportForm.phone)
+async def phone_other(message: Message, t: Translate) -> None:
+    await message.answer(t("phone-invalid"), reply_markup=keyboards.phone_controls(t))
+
+
+@router.callback_query(ReportCb.filter(F.step == ReportStep.SKIP_PHONE), ReportForm.phone)
+async def phone_skipped(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
+    await callback.answer()
+    await state.update_data(phone=None)
+    if isinstance(callback.message, Message):
+        await callback.message.answer(t("phone-skipped"), reply_markup=ReplyKeyboardRemove())
+        await _show_review(callback.message, state, t, directory)
+
+
+async def _phone_done(message: Message, state: FSMContext, t: Translate, directory: Directory, phone: str) -> None:
+    await state.update_data(phone=phone[:32])
+    await message.answer(t("phone-saved"), reply_markup=ReplyKeyboardRemove())
+    await _show_review(message, state, t, directory)
+
+
+# -- review, edit, submit --------------------------------------------------------------------------
+
+
+@router.callback_query(ReportCb.filter(F.step == ReportStep.EDIT), StateFilter(ReportForm.review, ReportForm.edit))
+async def edit(callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate,
+               directory: Directory) -> None:
+    await callback.answer()
+    if not callback_data.value:
+        await _show_edit(callback, state, t)
+        return
+    await state.update_data(editing=True)
+    match callback_data.value:
+        case EditField.GRID:
+            await _show_townships(callback, state, t, directory)
+        case EditField.CATEGORY:
+            await _show_categories(callback, state, t, directory)
+        case EditField.DESCRIPTION:
+            await state.update_data(description="", photos=[], voice=None, location=None)
+            await _show_describe(callback, state, t)
+        case EditField.PHONE:
+            await _show_phone(callback, state, t)
+        case _:
+            await _show_edit(callback, state, t)
+
+
+@router.callback_query(ReportCb.filter(F.step == ReportStep.CONFIRM), ReportForm.review)
+async def confirm(callback: CallbackQuery, state: FSMContext, t: Translate, flows: IssueFlows,
+                  directory: Directory) -> None:
+    data = await state.get_data()
+    try:
+        draft = IssueDraft.model_validate(
+            {**data, "description": data.get("description") or t("voice-only-description")}
+        )
+    except ValidationError:
+        await callback.answer(t("review-incomplete"), show_alert=True)
+        await _show_describe(callback, state, t)
+        return
+    await callback.answer()
+    user = callback.from_user
+    summary = await flows.submit(draft=draft, citizen=Actor(ActorRole.CITIZEN, user.id, user.full_name))
+    await state.clear()
+    await _show(callback, t("report-submitted", ref=summary.ref), keyboards.back_to_menu(t))
+
+
+# -- back, and anything typed where a button is expected ------------------------------------------
+
+BACK_TO = {
+    ReportForm.village.state: ReportForm.township,
+    ReportForm.describe.state: ReportForm.category,
+    ReportForm.phone.state: ReportForm.describe,
+    ReportForm.review.state: ReportForm.phone,
+    ReportForm.edit.state: ReportForm.review,
+}
+
+
+@router.callback_query(ReportCb.filter(F.step == ReportStep.BACK), StateFilter(ReportForm))
+async def back(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
+    await callback.answer()
+    current = await state.get_state()
+    data = await state.get_data()
+    if current == ReportForm.category.state:
+        previous = ReportForm.remembered if data.get("preset_grid") else ReportForm.village
+    else:
+        previous = BACK_TO.get(current or "", ReportForm.township)
+    if data.get("editing") and current != ReportForm.edit.state:
+        previous = ReportForm.edit  # 返回 from a field being edited goes back to the edit menu
+    await _show_state(callback, state, t, directory, previous.state)
+
+
+@router.callback_query(ReportCb.filter())
+async def stale_button(callback: CallbackQuery, t: Translate) -> None:
+    """A button of a finished or cancelled report, or of another step."""
+    await callback.answer(t("error-stale-button"), show_alert=True)
+
+
+@router.message(StateFilter(ReportForm))
+async def use_the_buttons(message: Message, state: FSMContext, t: Translate) -> None:
+    await message.answer(t("report-use-buttons"))

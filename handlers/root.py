@@ -1,0 +1,34 @@
+"""Assembles the dispatcher: middlewares, dependencies and routers, in the order they match."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiogram import Dispatcher
+
+from handlers import citizen, common, errors, fallback, group, report
+from handlers.middlewares import LocaleMiddleware
+
+if TYPE_CHECKING:
+    from bot.app import Gridline
+
+
+def setup_dispatcher(dispatcher: Dispatcher, app: Gridline) -> None:
+    dispatcher.workflow_data.update(
+        settings=app.settings,
+        translator=app.translator,
+        clock=app.clock,
+        flows=app.flows,
+        citizens=app.citizens,
+        directory=app.directory,
+        groups=app.groups,
+    )
+    dispatcher.update.outer_middleware(LocaleMiddleware(app.translator, app.citizens))
+    dispatcher.include_routers(
+        errors.router,
+        group.router,  # group chats only
+        common.router,  # commands that work in any state: /start, /help, /menu, /language
+        citizen.router,  # 我的诉求, ratings, replies to the grid
+        report.router,  # the report conversation
+        fallback.router,  # anything nobody else took
+    )

@@ -1,0 +1,56 @@
+"""Every text exists in every language, and every key the code uses exists."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import Translator
+from bot.issues.lifecycle import IssueStatus, Rating
+from storage.models import ActorRole, EventKind
+
+ROOT = Path(__file__).resolve().parents[1]
+translator = Translator()
+
+
+def test_locales_have_the_same_keys() -> None:
+    assert set(translator.locales) >= {"zh-CN", "en"}
+    source = translator.keys("zh-CN")
+    for locale in translator.locales:
+        assert translator.keys(locale) == source, locale
+
+
+def _keys_used_in_code() -> set[str]:
+    pattern = re.compile(r"""\bt\(\s*"([a-z0-9-]+)"|(?:headline|key)="([a-z0-9-]+)\"""")
+    keys: set[str] = set()
+    for folder in ("bot", "handlers"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for match in pattern.finditer(path.read_text(encoding="utf-8")):
+                keys.add(match.group(1) or match.group(2))
+    return keys
+
+
+def test_every_key_used_in_code_exists() -> None:
+    missing = {key for key in _keys_used_in_code() if not translator.has(key)}
+    assert not missing
+
+
+def test_dynamic_keys_exist() -> None:
+    dynamic = [f"status-{s.value.replace('_', '-')}" for s in IssueStatus]
+    dynamic += [f"event-{e.value.replace('_', '-')}" for e in EventKind]
+    dynamic += [f"actor-{r.value}" for r in ActorRole]
+    dynamic += [f"rating-{r.value}" for r in Rating]
+    assert [key for key in dynamic if not translator.has(key)] == []
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_variables_are_filled(locale: str) -> None:
+    text = translator.get(locale, "push-received", ref="GL-2611-0001", category="C", grid="G")
+    assert "GL-2611-0001" in text and "{" not in text
+
+
+def test_language_codes_resolve() -> None:
+    assert translator.resolve("en-US") == "en"
+    assert translator.resolve("zh-hans") == "zh-CN"
+    assert translator.resolve("fr") == "zh-CN"
+    assert translator.resolve(None) == "zh-CN"
