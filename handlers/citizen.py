@@ -20,9 +20,6 @@ from handlers import keyboards
 from handlers.callbacks import MenuAction, MenuCb, MyIssuesCb, RateCb, RatingCommentCb
 from storage.models import ActorRole, LinkKind
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
 
 PAGE_SIZE = 5
 CITIZEN_REPLY_TARGETS = {LinkKind.CITIZEN_RELAY, LinkKind.CITIZEN_PUSH}
@@ -53,14 +50,12 @@ async def _list_text(
     return t("my-issues-title"), keyboards.my_issues(t, items, page=page, has_more=has_more)
 
 
-@router.message(Command("my"))
 async def my_command(message: Message, t: Translate, flows: IssueFlows, settings: Settings) -> None:
     assert message.from_user is not None
     text, markup = await _list_text(t, flows, settings, message.from_user.id, 0)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(MenuCb.filter(F.action == MenuAction.MY_ISSUES))
 async def my_menu(callback: CallbackQuery, t: Translate, flows: IssueFlows, settings: Settings) -> None:
     await callback.answer()
     text, markup = await _list_text(t, flows, settings, callback.from_user.id, 0)
@@ -68,7 +63,6 @@ async def my_menu(callback: CallbackQuery, t: Translate, flows: IssueFlows, sett
         await callback.message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(MyIssuesCb.filter())
 async def my_page_or_issue(callback: CallbackQuery, callback_data: MyIssuesCb, t: Translate, flows: IssueFlows,
                            settings: Settings) -> None:
     message = callback.message
@@ -89,7 +83,6 @@ async def my_page_or_issue(callback: CallbackQuery, callback_data: MyIssuesCb, t
 # -- rating ------------------------------------------------------------------------------------------
 
 
-@router.callback_query(RateCb.filter())
 async def rate_pressed(callback: CallbackQuery, callback_data: RateCb, state: FSMContext, t: Translate,
                        flows: IssueFlows) -> None:
     ref = await flows.check_can_rate(issue_id=callback_data.issue_id, citizen=_citizen(callback.from_user))
@@ -113,7 +106,6 @@ async def _apply_rating(user: object, state: FSMContext, t: Translate, flows: Is
     return t("rating-thanks", ref=summary.ref, rating=t(f"rating-{rating.value}"))
 
 
-@router.message(RatingForm.comment, F.text, ~F.text.startswith("/"))
 async def rating_comment(message: Message, state: FSMContext, t: Translate, flows: IssueFlows) -> None:
     comment = clean_text(message.text, limit=MAX_COMMENT)
     if comment is None:
@@ -123,7 +115,6 @@ async def rating_comment(message: Message, state: FSMContext, t: Translate, flow
     await message.answer(await _apply_rating(message.from_user, state, t, flows, int(data["issue_id"]), comment))
 
 
-@router.callback_query(RatingCommentCb.filter(), RatingForm.comment)
 async def rating_without_comment(callback: CallbackQuery, callback_data: RatingCommentCb, state: FSMContext,
                                  t: Translate, flows: IssueFlows) -> None:
     data = await state.get_data()
@@ -136,12 +127,10 @@ async def rating_without_comment(callback: CallbackQuery, callback_data: RatingC
         await callback.message.edit_text(text)
 
 
-@router.message(RatingForm.comment)
 async def rating_comment_other(message: Message, t: Translate) -> None:
     await message.answer(t("rating-comment-invalid", max_chars=str(MAX_COMMENT)))
 
 
-@router.callback_query(RatingCommentCb.filter())
 async def rating_comment_stale(callback: CallbackQuery, t: Translate) -> None:
     await callback.answer(t("error-stale-button"), show_alert=True)
 
@@ -149,7 +138,6 @@ async def rating_comment_stale(callback: CallbackQuery, t: Translate) -> None:
 # -- the citizen answers the grid --------------------------------------------------------------------
 
 
-@router.message(StateFilter(None), F.reply_to_message.from_user.is_bot, ~F.text.startswith("/"))
 async def citizen_reply(message: Message, bot: Bot, t: Translate, flows: IssueFlows) -> None:
     """A reply to one of our messages about an issue goes to the grid's group."""
     reply_to = message.reply_to_message
@@ -168,3 +156,19 @@ async def citizen_reply(message: Message, bot: Bot, t: Translate, flows: IssueFl
         return
     ref = await flows.citizen_reply(issue_id=link.issue_id, citizen=_citizen(message.from_user), text=text, photo=photo)
     await message.reply(t("reply-relayed-to-grid", ref=html(ref)))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.filter(F.message.chat.type == "private")
+    router.message.register(my_command, Command("my"))
+    router.callback_query.register(my_menu, MenuCb.filter(F.action == MenuAction.MY_ISSUES))
+    router.callback_query.register(my_page_or_issue, MyIssuesCb.filter())
+    router.callback_query.register(rate_pressed, RateCb.filter())
+    router.message.register(rating_comment, RatingForm.comment, F.text, ~F.text.startswith("/"))
+    router.callback_query.register(rating_without_comment, RatingCommentCb.filter(), RatingForm.comment)
+    router.message.register(rating_comment_other, RatingForm.comment)
+    router.callback_query.register(rating_comment_stale, RatingCommentCb.filter())
+    router.message.register(citizen_reply, StateFilter(None), F.reply_to_message.from_user.is_bot, ~F.text.startswith("/"))
+    return router

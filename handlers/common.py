@@ -16,14 +16,10 @@ from handlers import keyboards
 from handlers.callbacks import MenuAction, MenuCb
 from handlers.report import begin_report_in_grid
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
 
 GRID_LINK_PREFIX = "g_"
 
 
-@router.message(CommandStart())
 async def start(
     message: Message,
     command: CommandObject,
@@ -46,22 +42,18 @@ async def start(
     await message.answer(t("start-greeting", name=html(user.first_name)), reply_markup=keyboards.main_menu(t))
 
 
-@router.message(Command("menu"))
 async def menu(message: Message, t: Translate) -> None:
     await message.answer(t("menu-title"), reply_markup=keyboards.main_menu(t))
 
 
-@router.message(Command("help"))
 async def help_command(message: Message, t: Translate) -> None:
     await message.answer(t("help-text"), reply_markup=keyboards.back_to_menu(t))
 
 
-@router.message(Command("services"))
 async def services_command(message: Message, t: Translate, directory: Directory) -> None:
     await message.answer(await _service_list(t, directory), reply_markup=keyboards.back_to_menu(t))
 
 
-@router.message(Command("language"))
 async def language(message: Message, t: Translate, translator: Translator, citizens: Citizens) -> None:
     """Switch between the languages we have (zh-CN ⇄ en)."""
     user = message.from_user
@@ -74,7 +66,6 @@ async def language(message: Message, t: Translate, translator: Translator, citiz
     await message.answer(t("language-set"), reply_markup=keyboards.main_menu(t))
 
 
-@router.callback_query(MenuCb.filter(F.action.in_({MenuAction.SERVICES, MenuAction.HELP, MenuAction.HOME})))
 async def menu_button(callback: CallbackQuery, callback_data: MenuCb, t: Translate, directory: Directory) -> None:
     await callback.answer()
     message = callback.message
@@ -97,3 +88,16 @@ async def _service_list(t: Translate, directory: Directory) -> str:
     lines.append("")
     lines.append(t("services-footer"))
     return "\n".join(lines)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.filter(F.message.chat.type == "private")
+    router.message.register(start, CommandStart())
+    router.message.register(menu, Command("menu"))
+    router.message.register(help_command, Command("help"))
+    router.message.register(services_command, Command("services"))
+    router.message.register(language, Command("language"))
+    router.callback_query.register(menu_button, MenuCb.filter(F.action.in_({MenuAction.SERVICES, MenuAction.HELP, MenuAction.HOME})))
+    return router

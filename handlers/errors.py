@@ -14,7 +14,6 @@ from bot.issues.lifecycle import IllegalTransition
 from bot.issues.service import IssueNotFound
 
 log = logging.getLogger(__name__)
-router = Router(name=__name__)
 
 
 async def _tell(event: ErrorEvent, text: str) -> None:
@@ -36,13 +35,11 @@ def _t(event: ErrorEvent, data: dict) -> Translate:
     return t
 
 
-@router.errors(ExceptionTypeFilter(NotAllowed))
 async def not_allowed(event: ErrorEvent, **data: object) -> None:
     log.warning("refused on update %s: %s", event.update.update_id, event.exception)
     await _tell(event, _t(event, data)("error-not-allowed"))
 
 
-@router.errors(ExceptionTypeFilter(IllegalTransition))
 async def illegal_transition(event: ErrorEvent, **data: object) -> None:
     t = _t(event, data)
     error = event.exception
@@ -51,12 +48,19 @@ async def illegal_transition(event: ErrorEvent, **data: object) -> None:
     await _tell(event, t("error-wrong-status", status=status))
 
 
-@router.errors(ExceptionTypeFilter(IssueNotFound))
 async def not_found(event: ErrorEvent, **data: object) -> None:
     await _tell(event, _t(event, data)("error-issue-not-found"))
 
 
-@router.errors()
 async def unexpected(event: ErrorEvent, **data: object) -> None:
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     await _tell(event, _t(event, data)("error-unexpected"))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.errors.register(not_allowed, ExceptionTypeFilter(NotAllowed))
+    router.errors.register(illegal_transition, ExceptionTypeFilter(IllegalTransition))
+    router.errors.register(not_found, ExceptionTypeFilter(IssueNotFound))
+    router.errors.register(unexpected)
+    return router

@@ -9,24 +9,28 @@ from aiogram.types import CallbackQuery, Message
 from bot.i18n import Translate
 from handlers import keyboards
 
-router = Router(name=__name__)
 
 
-@router.message(F.chat.type == "private", Command("cancel"))
 async def nothing_to_cancel(message: Message, t: Translate) -> None:
     await message.answer(t("nothing-to-cancel"), reply_markup=keyboards.main_menu(t))
 
 
-@router.message(F.chat.type == "private", F.text.startswith("/"))
 async def unknown_command(message: Message, t: Translate) -> None:
     await message.answer(t("unknown-command"), reply_markup=keyboards.main_menu(t))
 
 
-@router.message(F.chat.type == "private")
 async def anything_else(message: Message, t: Translate) -> None:
     await message.answer(t("free-text-hint"), reply_markup=keyboards.main_menu(t))
 
 
-@router.callback_query()
 async def unknown_button(callback: CallbackQuery, t: Translate) -> None:
     await callback.answer(t("error-stale-button"), show_alert=True)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(nothing_to_cancel, F.chat.type == "private", Command("cancel"))
+    router.message.register(unknown_command, F.chat.type == "private", F.text.startswith("/"))
+    router.message.register(anything_else, F.chat.type == "private")
+    router.callback_query.register(unknown_button)
+    return router

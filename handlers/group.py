@@ -21,10 +21,7 @@ from bot.organisation.groups import BindOutcome, Groups
 from handlers.callbacks import CardAction, CardCb
 from storage.models import ActorRole, LinkKind
 
-router = Router(name=__name__)
 GROUP_CHATS = {"group", "supergroup"}
-router.message.filter(F.chat.type.in_(GROUP_CHATS))
-router.callback_query.filter(F.message.chat.type.in_(GROUP_CHATS))
 
 ANSWER_TARGETS = {LinkKind.CARD, LinkKind.CARD_MEDIA, LinkKind.GROUP_RELAY}
 
@@ -33,7 +30,6 @@ def _worker(user: object) -> Actor:
     return Actor(ActorRole.GRID, getattr(user, "id"), getattr(user, "full_name"))
 
 
-@router.message(Command("bind"))
 async def bind(message: Message, command: CommandObject, t: Translate, settings: Settings, groups: Groups,
                clock: Clock) -> None:
     assert message.from_user is not None
@@ -57,7 +53,6 @@ async def bind(message: Message, command: CommandObject, t: Translate, settings:
             await message.reply(t("bind-done", grid=html(result.grid.name), code=html(result.grid.code)))
 
 
-@router.message(Command("unbind"))
 async def unbind(message: Message, t: Translate, settings: Settings, groups: Groups) -> None:
     assert message.from_user is not None
     if not settings.is_admin(message.from_user.id):
@@ -69,7 +64,6 @@ async def unbind(message: Message, t: Translate, settings: Settings, groups: Gro
 # -- the card's buttons --------------------------------------------------------------------------
 
 
-@router.callback_query(CardCb.filter(F.action == CardAction.CLAIM))
 async def claim(callback: CallbackQuery, callback_data: CardCb, t: Translate, flows: IssueFlows) -> None:
     assert isinstance(callback.message, Message)
     summary = await flows.claim(issue_id=callback_data.issue_id, worker=_worker(callback.from_user),
@@ -77,7 +71,6 @@ async def claim(callback: CallbackQuery, callback_data: CardCb, t: Translate, fl
     await callback.answer(t("claim-done", ref=summary.ref))
 
 
-@router.callback_query(CardCb.filter(F.action == CardAction.RESOLVE))
 async def resolve_pressed(callback: CallbackQuery, callback_data: CardCb, t: Translate, flows: IssueFlows) -> None:
     """Ask for the note as a reply: with privacy mode, that is how the bot gets to read it."""
     message = callback.message
@@ -93,7 +86,6 @@ async def resolve_pressed(callback: CallbackQuery, callback_data: CardCb, t: Tra
                                 issue_id=callback_data.issue_id, user_id=user.id)
 
 
-@router.callback_query(CardCb.filter(F.action == CardAction.DETAIL))
 async def detail(callback: CallbackQuery, callback_data: CardCb, flows: IssueFlows) -> None:
     message = callback.message
     assert isinstance(message, Message)
@@ -105,7 +97,6 @@ async def detail(callback: CallbackQuery, callback_data: CardCb, flows: IssueFlo
 # -- replies to the bot's messages -----------------------------------------------------------------
 
 
-@router.message(F.reply_to_message.from_user.is_bot, ~F.text.startswith("/"))
 async def reply_to_bot(message: Message, bot: Bot, t: Translate, flows: IssueFlows) -> None:
     reply_to = message.reply_to_message
     assert reply_to is not None and message.from_user is not None
@@ -144,10 +135,23 @@ async def _resolution(message: Message, t: Translate, flows: IssueFlows, issue_i
     await message.reply(t("resolve-done", ref=summary.ref))
 
 
-@router.message(Command("help", "start"))
 async def group_help(message: Message, t: Translate, groups: Groups) -> None:
     grid = await groups.grid_of(message.chat.id)
     if grid is None:
         await message.reply(t("group-not-bound"))
     else:
         await message.reply(t("group-help", grid=html(grid.name)))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type.in_(GROUP_CHATS))
+    router.callback_query.filter(F.message.chat.type.in_(GROUP_CHATS))
+    router.message.register(bind, Command("bind"))
+    router.message.register(unbind, Command("unbind"))
+    router.callback_query.register(claim, CardCb.filter(F.action == CardAction.CLAIM))
+    router.callback_query.register(resolve_pressed, CardCb.filter(F.action == CardAction.RESOLVE))
+    router.callback_query.register(detail, CardCb.filter(F.action == CardAction.DETAIL))
+    router.message.register(reply_to_bot, F.reply_to_message.from_user.is_bot, ~F.text.startswith("/"))
+    router.message.register(group_help, Command("help", "start"))
+    return router

@@ -48,9 +48,6 @@ from handlers import keyboards
 from handlers.callbacks import EditField, MenuAction, MenuCb, ReportCb, ReportStep
 from storage.models import ActorRole, GridLevel
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
 
 PHONE_PATTERN = re.compile(r"^\+?\d[\d\- ]{5,18}\d$")
 
@@ -122,7 +119,6 @@ async def begin_report_in_grid(message: Message, state: FSMContext, t: Translate
         await _show_townships(message, state, t, directory)
 
 
-@router.callback_query(MenuCb.filter(F.action == MenuAction.REPORT))
 async def menu_report(callback: CallbackQuery, state: FSMContext, t: Translate, citizens: Citizens,
                       directory: Directory, clock: Clock) -> None:
     await callback.answer()
@@ -132,7 +128,6 @@ async def menu_report(callback: CallbackQuery, state: FSMContext, t: Translate, 
         await begin_report(callback.message, state, t, directory, profile.last_grid_id)
 
 
-@router.message(Command("report"))
 async def report_command(message: Message, state: FSMContext, t: Translate, citizens: Citizens,
                          directory: Directory, clock: Clock) -> None:
     user = message.from_user
@@ -141,8 +136,6 @@ async def report_command(message: Message, state: FSMContext, t: Translate, citi
     await begin_report(message, state, t, directory, profile.last_grid_id)
 
 
-@router.message(Command("cancel"), StateFilter(ReportForm))
-@router.callback_query(ReportCb.filter(F.step == ReportStep.CANCEL), StateFilter(ReportForm))
 async def cancel(event: Event, state: FSMContext, t: Translate) -> None:
     await state.clear()
     if isinstance(event, CallbackQuery):
@@ -155,14 +148,12 @@ async def cancel(event: Event, state: FSMContext, t: Translate) -> None:
         await event.answer(t("menu-title"), reply_markup=keyboards.main_menu(t))
 
 
-@router.callback_query(ReportCb.filter(F.step == ReportStep.RESUME), ReportForm.resume)
 async def resume(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
     await callback.answer()
     data = await state.get_data()
     await _show_state(callback, state, t, directory, data.get("resume_to") or ReportForm.township.state)
 
 
-@router.callback_query(ReportCb.filter(F.step == ReportStep.RESTART), ReportForm.resume)
 async def restart(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory,
                   citizens: Citizens) -> None:
     await callback.answer()
@@ -271,19 +262,16 @@ async def _after(event: Event, state: FSMContext, t: Translate, directory: Direc
 # -- choosing the grid and the category ------------------------------------------------------------
 
 
-@router.callback_query(ReportCb.filter(F.step == ReportStep.KEEP_GRID), ReportForm.remembered)
 async def keep_grid(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
     await callback.answer()
     await _after(callback, state, t, directory, ReportForm.category)
 
 
-@router.callback_query(ReportCb.filter(F.step == ReportStep.OTHER_GRID), ReportForm.remembered)
 async def other_grid(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
     await callback.answer()
     await _show_townships(callback, state, t, directory)
 
 
-@router.callback_query(ReportCb.filter(F.step == ReportStep.TOWNSHIP), ReportForm.township)
 async def township_chosen(callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate,
                           directory: Directory) -> None:
     township = next((g for g in await directory.townships() if str(g.id) == callback_data.value), None)
@@ -299,7 +287,6 @@ async def township_chosen(callback: CallbackQuery, callback_data: ReportCb, stat
     await _show_villages(callback, state, t, directory)
 
 
-@router.callback_query(ReportCb.filter(F.step == ReportStep.VILLAGE), ReportForm.village)
 async def village_chosen(callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate,
                          directory: Directory) -> None:
     data = await state.get_data()
@@ -313,7 +300,6 @@ async def village_chosen(callback: CallbackQuery, callback_data: ReportCb, state
     await _after(callback, state, t, directory, ReportForm.category)
 
 
-@router.callback_query(ReportCb.filter(F.step == ReportStep.CATEGORY), ReportForm.category)
 async def category_chosen(callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate,
                           directory: Directory) -> None:
     category = next((c for c in await directory.categories() if str(c.id) == callback_data.value), None)
@@ -362,18 +348,15 @@ async def _add_text(message: Message, state: FSMContext, t: Translate, text: str
     return True
 
 
-@router.message(ReportForm.describe, F.forward_origin)
 async def describe_forwarded(message: Message, t: Translate) -> None:
     await message.answer(t("describe-no-forward"))
 
 
-@router.message(ReportForm.describe, F.text, ~F.text.startswith("/"))
 async def describe_text(message: Message, state: FSMContext, t: Translate) -> None:
     if await _add_text(message, state, t, message.text or ""):
         await _progress(message, state, t, "describe-text-saved")
 
 
-@router.message(ReportForm.describe, F.photo)
 async def describe_photo(message: Message, state: FSMContext, t: Translate) -> None:
     data = await state.get_data()
     photos: list[str] = list(data.get("photos", []))
@@ -387,7 +370,6 @@ async def describe_photo(message: Message, state: FSMContext, t: Translate) -> N
     await _progress(message, state, t, "describe-photo-saved", count=str(len(photos)), max_photos=str(MAX_PHOTOS))
 
 
-@router.message(ReportForm.describe, F.location)
 async def describe_location(message: Message, state: FSMContext, t: Translate) -> None:
     location = message.location
     assert location is not None
@@ -395,20 +377,17 @@ async def describe_location(message: Message, state: FSMContext, t: Translate) -
     await _progress(message, state, t, "describe-location-saved")
 
 
-@router.message(ReportForm.describe, F.voice)
 async def describe_voice(message: Message, state: FSMContext, t: Translate) -> None:
     assert message.voice is not None
     await state.update_data(voice=message.voice.file_id)
     await _progress(message, state, t, "describe-voice-saved")
 
 
-@router.message(ReportForm.describe)
 async def describe_other(message: Message, t: Translate) -> None:
     key = "describe-unknown-command" if (message.text or "").startswith("/") else "describe-unsupported"
     await message.answer(t(key, max_photos=str(MAX_PHOTOS)))
 
 
-@router.callback_query(ReportCb.filter(F.step == ReportStep.NEXT), ReportForm.describe)
 async def describe_done(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
     if not _has_content(await state.get_data()):
         await callback.answer(t("describe-need-text"), show_alert=True)
@@ -420,7 +399,6 @@ async def describe_done(callback: CallbackQuery, state: FSMContext, t: Translate
 # -- the phone number ------------------------------------------------------------------------------
 
 
-@router.message(ReportForm.phone, F.contact)
 async def phone_shared(message: Message, state: FSMContext, t: Translate, directory: Directory) -> None:
     contact = message.contact
     assert contact is not None and message.from_user is not None
@@ -430,17 +408,14 @@ async def phone_shared(message: Message, state: FSMContext, t: Translate, direct
     await _phone_done(message, state, t, directory, contact.phone_number)
 
 
-@router.message(ReportForm.phone, F.text.regexp(PHONE_PATTERN))
 async def phone_typed(message: Message, state: FSMContext, t: Translate, directory: Directory) -> None:
     await _phone_done(message, state, t, directory, (message.text or "").replace(" ", "").replace("-", ""))
 
 
-@router.message(ReportForm.phone)
 async def phone_other(message: Message, t: Translate) -> None:
     await message.answer(t("phone-invalid"), reply_markup=keyboards.phone_controls(t))
 
 
-@router.callback_query(ReportCb.filter(F.step == ReportStep.SKIP_PHONE), ReportForm.phone)
 async def phone_skipped(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
     await callback.answer()
     await state.update_data(phone=None)
@@ -458,7 +433,6 @@ async def _phone_done(message: Message, state: FSMContext, t: Translate, directo
 # -- review, edit, submit --------------------------------------------------------------------------
 
 
-@router.callback_query(ReportCb.filter(F.step == ReportStep.EDIT), StateFilter(ReportForm.review, ReportForm.edit))
 async def edit(callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate,
                directory: Directory) -> None:
     await callback.answer()
@@ -480,7 +454,6 @@ async def edit(callback: CallbackQuery, callback_data: ReportCb, state: FSMConte
             await _show_edit(callback, state, t)
 
 
-@router.callback_query(ReportCb.filter(F.step == ReportStep.CONFIRM), ReportForm.review)
 async def confirm(callback: CallbackQuery, state: FSMContext, t: Translate, flows: IssueFlows,
                   directory: Directory) -> None:
     data = await state.get_data()
@@ -510,7 +483,6 @@ BACK_TO = {
 }
 
 
-@router.callback_query(ReportCb.filter(F.step == ReportStep.BACK), StateFilter(ReportForm))
 async def back(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
     await callback.answer()
     current = await state.get_state()
@@ -524,12 +496,44 @@ async def back(callback: CallbackQuery, state: FSMContext, t: Translate, directo
     await _show_state(callback, state, t, directory, previous.state)
 
 
-@router.callback_query(ReportCb.filter())
 async def stale_button(callback: CallbackQuery, t: Translate) -> None:
     """A button of a finished or cancelled report, or of another step."""
     await callback.answer(t("error-stale-button"), show_alert=True)
 
 
-@router.message(StateFilter(ReportForm))
 async def use_the_buttons(message: Message, state: FSMContext, t: Translate) -> None:
     await message.answer(t("report-use-buttons"))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.filter(F.message.chat.type == "private")
+    router.callback_query.register(menu_report, MenuCb.filter(F.action == MenuAction.REPORT))
+    router.message.register(report_command, Command("report"))
+    router.message.register(cancel, Command("cancel"), StateFilter(ReportForm))
+    router.callback_query.register(cancel, ReportCb.filter(F.step == ReportStep.CANCEL), StateFilter(ReportForm))
+    router.callback_query.register(resume, ReportCb.filter(F.step == ReportStep.RESUME), ReportForm.resume)
+    router.callback_query.register(restart, ReportCb.filter(F.step == ReportStep.RESTART), ReportForm.resume)
+    router.callback_query.register(keep_grid, ReportCb.filter(F.step == ReportStep.KEEP_GRID), ReportForm.remembered)
+    router.callback_query.register(other_grid, ReportCb.filter(F.step == ReportStep.OTHER_GRID), ReportForm.remembered)
+    router.callback_query.register(township_chosen, ReportCb.filter(F.step == ReportStep.TOWNSHIP), ReportForm.township)
+    router.callback_query.register(village_chosen, ReportCb.filter(F.step == ReportStep.VILLAGE), ReportForm.village)
+    router.callback_query.register(category_chosen, ReportCb.filter(F.step == ReportStep.CATEGORY), ReportForm.category)
+    router.message.register(describe_forwarded, ReportForm.describe, F.forward_origin)
+    router.message.register(describe_text, ReportForm.describe, F.text, ~F.text.startswith("/"))
+    router.message.register(describe_photo, ReportForm.describe, F.photo)
+    router.message.register(describe_location, ReportForm.describe, F.location)
+    router.message.register(describe_voice, ReportForm.describe, F.voice)
+    router.message.register(describe_other, ReportForm.describe)
+    router.callback_query.register(describe_done, ReportCb.filter(F.step == ReportStep.NEXT), ReportForm.describe)
+    router.message.register(phone_shared, ReportForm.phone, F.contact)
+    router.message.register(phone_typed, ReportForm.phone, F.text.regexp(PHONE_PATTERN))
+    router.message.register(phone_other, ReportForm.phone)
+    router.callback_query.register(phone_skipped, ReportCb.filter(F.step == ReportStep.SKIP_PHONE), ReportForm.phone)
+    router.callback_query.register(edit, ReportCb.filter(F.step == ReportStep.EDIT), StateFilter(ReportForm.review, ReportForm.edit))
+    router.callback_query.register(confirm, ReportCb.filter(F.step == ReportStep.CONFIRM), ReportForm.review)
+    router.callback_query.register(back, ReportCb.filter(F.step == ReportStep.BACK), StateFilter(ReportForm))
+    router.callback_query.register(stale_button, ReportCb.filter())
+    router.message.register(use_the_buttons, StateFilter(ReportForm))
+    return router

@@ -24,11 +24,13 @@ def setup_dispatcher(dispatcher: Dispatcher, app: Gridline) -> None:
         groups=app.groups,
     )
     dispatcher.update.outer_middleware(LocaleMiddleware(app.translator, app.citizens))
+    # Routers are built per dispatcher (a router can belong to one only), so a process can run a
+    # fresh bot after a restart.
     dispatcher.include_routers(
-        errors.router,
-        group.router,  # group chats only
-        common.router,  # commands that work in any state: /start, /help, /menu, /language
-        citizen.router,  # 我的诉求, ratings, replies to the grid
-        report.router,  # the report conversation
-        fallback.router,  # anything nobody else took
+        errors.build_router(),
+        group.build_router(),  # group chats only
+        common.build_router(),  # commands that work in any state: /start, /help, /menu, /language
+        citizen.build_router(),  # 我的诉求, ratings, replies to the grid
+        report.build_router(),  # the report conversation
+        fallback.build_router(),  # anything nobody else took
     )

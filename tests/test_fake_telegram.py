@@ -101,14 +101,20 @@ async def test_dispatcher_echo_command_and_callback(fake: FakeTelegram, bot: Bot
         assert call.params["text"] == "echo: hello"
 
         await fake.send_text(alice, "/start")
-        call = await fake.wait_for("sendMessage", 1001, since=mark, where=lambda c: c.text == "welcome")
+        call = await fake.wait_for(
+            "sendMessage", 1001, since=mark, where=lambda c: c.text == "welcome"
+        )
         card = call.result
 
-        group_msg = await fake.send_text(bob, "/bind@gridline_test_bot V001", chat=fake.chats[-100200])
+        group_msg = await fake.send_text(
+            bob, "/bind@gridline_test_bot V001", chat=fake.chats[-100200]
+        )
         assert group_msg["entities"][0] == {"type": "bot_command", "offset": 0, "length": 23}
         call = await fake.wait_for("sendMessage", chat_id=-100200, since=mark)
         assert call.params["text"] == "bound V001"
-        assert fake.last_message(-100200)["reply_to_message"]["message_id"] == group_msg["message_id"]
+        assert (
+            fake.last_message(-100200)["reply_to_message"]["message_id"] == group_msg["message_id"]
+        )
 
         query = await fake.press(alice, card, "case:accept:7")
         answer = await fake.wait_for("answerCallbackQuery", since=mark)
@@ -225,8 +231,10 @@ async def test_document_upload_and_other_sends(fake: FakeTelegram, bot: Bot) -> 
     doc = await bot.send_document(1001, BufferedInputFile(b"%PDF-1.4", filename="report.pdf"))
     assert doc.document and doc.document.file_name == "report.pdf"
     assert fake.requests[-1].params["document"] == {
-        "filename": "report.pdf", "content": b"%PDF-1.4", "size": 8,
-    }  # fmt: skip
+        "filename": "report.pdf",
+        "content": b"%PDF-1.4",
+        "size": 8,
+    }
     loc = await bot.send_location(1001, latitude=29.5, longitude=108.6)
     assert loc.location and loc.location.latitude == 29.5
     voice = await bot.send_voice(1001, "vo1")
@@ -266,8 +274,10 @@ async def test_chat_members_commands_and_raw_http(fake: FakeTelegram, bot: Bot) 
         async with http.post(f"{url}/noSuchMethod", data={"a": "1"}) as r:
             assert r.status == 404
             assert await r.json() == {
-                "ok": False, "error_code": 404, "description": "Not Found: method not found",
-            }  # fmt: skip
+                "ok": False,
+                "error_code": 404,
+                "description": "Not Found: method not found",
+            }
 
 
 @pytest.mark.asyncio
@@ -291,8 +301,16 @@ async def test_get_updates_long_poll_offset_and_duplicates(fake: FakeTelegram, b
 
 @pytest.mark.asyncio
 async def test_retry_after_fault(fake: FakeTelegram, bot: Bot) -> None:
-    fake.inject(Fault(method="sendMessage", chat_id=1001, error_code=429,
-                      description="Too Many Requests: retry after 2", retry_after=2, times=1))  # fmt: skip
+    fake.inject(
+        Fault(
+            method="sendMessage",
+            chat_id=1001,
+            error_code=429,
+            description="Too Many Requests: retry after 2",
+            retry_after=2,
+            times=1,
+        )
+    )
     with pytest.raises(TelegramRetryAfter) as info:
         await bot.send_message(1001, "x")
     assert info.value.retry_after == 2
@@ -344,8 +362,13 @@ async def test_wait_for_timeout_lists_calls(fake: FakeTelegram, bot: Bot) -> Non
     mark = fake.mark()
     await bot.send_message(1001, "您好，请描述问题")
     with pytest.raises(AssertionError) as info:
-        await fake.wait_for("sendMessage", chat_id=1001, since=mark, timeout=0.2,
-                            where=lambda c: "受理" in c.params.get("text", ""))  # fmt: skip
+        await fake.wait_for(
+            "sendMessage",
+            chat_id=1001,
+            since=mark,
+            timeout=0.2,
+            where=lambda c: "受理" in c.params.get("text", ""),
+        )
     report = str(info.value)
     assert "timed out" in report and "sendMessage chat_id=1001 text='您好，请描述问题'" in report
     await fake.assert_nothing("sendMessage", chat_id=1002, within=0.05)

@@ -1,7 +1,16 @@
 """In-process fake of the Telegram Bot API for end-to-end bot tests.
 
-Point aiogram at it with
-``AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))``.
+    async with FakeTelegram(bot_username="gridline_test_bot") as fake:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
+        bot = Bot("123456:TEST", session=session)
+        alice = fake.user(1001, "Alice")
+        mark = fake.mark()
+        await fake.send_text(alice, "/start")          # queued for getUpdates
+        call = await fake.wait_for("sendMessage", chat_id=1001, since=mark)
+
+Modules: ``model`` (data + JSON builders), ``formatting`` (HTML parse mode),
+``methods`` (Bot API handlers), ``server`` (aiohttp transport, faults),
+``limits`` (flood limits), ``fake`` (the test-facing ``FakeTelegram``).
 """
 
 from .fake import FakeTelegram

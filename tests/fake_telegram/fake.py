@@ -8,23 +8,30 @@ Waiting is event-driven: every API call fires ``calls_changed``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import mimetypes
 from collections.abc import Callable
-from typing import Any, Self
-
-
+from typing import Any, Self, TypeVar
 
 from .formatting import command_entities
 from .limits import FloodGate, FloodLimits
+from .methods import MEMBER_STATUSES
 from .model import ApiCall, FakeChat, FakeUser, Fault, Json, media_object, now_unix
-from .server import MEMBER_STATUSES, BotApiServer
+from .server import BotApiServer
 
 ChatRef = FakeChat | FakeUser | int
 Where = Callable[[ApiCall], bool]
+T = TypeVar("T")
 
 
 class FakeTelegram(BotApiServer):
+    """Fake Bot API on 127.0.0.1 (``start``/``stop`` or ``async with``).
+
+    ``FakeTelegram(bot_username=..., bot_first_name=None, strict_html_entities=True,
+    max_poll_wait=5.0)``; see the package docstring for a walk-through.
+    """
+
     async def __aenter__(self) -> Self:
         await self.start()
         return self
@@ -35,9 +42,14 @@ class FakeTelegram(BotApiServer):
     # ---------------------------------------------------------------- world setup
 
     def user(
-        self, user_id: int, first_name: str, *, username: str | None = None,
-        last_name: str | None = None, language_code: str | None = None,
-    ) -> FakeUser:  # fmt: skip
+        self,
+        user_id: int,
+        first_name: str,
+        *,
+        username: str | None = None,
+        last_name: str | None = None,
+        language_code: str | None = None,
+    ) -> FakeUser:
         """A user who has started the bot; their private chat id == user id."""
         user = FakeUser(user_id, first_name, username, last_name, language_code)
         self.users[user_id] = user
@@ -104,9 +116,14 @@ class FakeTelegram(BotApiServer):
         return self.chats[chat_id]
 
     async def _user_says(
-        self, user: FakeUser, content: Json, *, chat: ChatRef | None = None,
-        reply_to: Json | None = None, forward_from: FakeUser | str | None = None,
-    ) -> Json:  # fmt: skip
+        self,
+        user: FakeUser,
+        content: Json,
+        *,
+        chat: ChatRef | None = None,
+        reply_to: Json | None = None,
+        forward_from: FakeUser | str | None = None,
+    ) -> Json:
         target = self._chat_for(user, chat)
         reply = None
         if reply_to is not None:  # embed the current (edited) state if we know it
@@ -125,10 +142,15 @@ class FakeTelegram(BotApiServer):
         return copy.deepcopy(message)
 
     async def send_text(
-        self, user: FakeUser, text: str, *, chat: ChatRef | None = None,
-        reply_to: Json | None = None, forward_from: FakeUser | str | None = None,
+        self,
+        user: FakeUser,
+        text: str,
+        *,
+        chat: ChatRef | None = None,
+        reply_to: Json | None = None,
+        forward_from: FakeUser | str | None = None,
         entities: list[Json] | None = None,
-    ) -> Json:  # fmt: skip
+    ) -> Json:
         content: Json = {"text": text}
         entities = command_entities(text) if entities is None else entities
         if entities:
@@ -138,65 +160,103 @@ class FakeTelegram(BotApiServer):
         )
 
     async def _send_file(
-        self, user: FakeUser, kind: str, file_id: str, *, caption: str | None = None,
-        chat: ChatRef | None = None, reply_to: Json | None = None,
-        extra: Json | None = None, **details: Any,
-    ) -> Json:  # fmt: skip
+        self,
+        user: FakeUser,
+        kind: str,
+        file_id: str,
+        *,
+        caption: str | None = None,
+        chat: ChatRef | None = None,
+        reply_to: Json | None = None,
+        extra: Json | None = None,
+        **details: Any,
+    ) -> Json:
         content: Json = {kind: media_object(kind, file_id, **details), **(extra or {})}
         if caption:
             content["caption"] = caption
         return await self._user_says(user, content, chat=chat, reply_to=reply_to)
 
     async def send_photo(
-        self, user: FakeUser, file_id: str = "ph1", caption: str | None = None,
-        media_group_id: str | None = None, chat: ChatRef | None = None,
+        self,
+        user: FakeUser,
+        file_id: str = "ph1",
+        caption: str | None = None,
+        media_group_id: str | None = None,
+        chat: ChatRef | None = None,
         reply_to: Json | None = None,
-    ) -> Json:  # fmt: skip
+    ) -> Json:
         extra = {"media_group_id": media_group_id} if media_group_id else None
         return await self._send_file(
             user, "photo", file_id, caption=caption, chat=chat, reply_to=reply_to, extra=extra
         )
 
     async def send_voice(
-        self, user: FakeUser, file_id: str = "vo1", duration: int = 3,
-        chat: ChatRef | None = None, reply_to: Json | None = None,
-    ) -> Json:  # fmt: skip
+        self,
+        user: FakeUser,
+        file_id: str = "vo1",
+        duration: int = 3,
+        chat: ChatRef | None = None,
+        reply_to: Json | None = None,
+    ) -> Json:
         return await self._send_file(
             user, "voice", file_id, chat=chat, reply_to=reply_to, duration=duration
         )
 
     async def send_document(
-        self, user: FakeUser, file_id: str = "doc1", file_name: str = "a.pdf",
-        caption: str | None = None, chat: ChatRef | None = None,
-        reply_to: Json | None = None, mime_type: str | None = None,
-    ) -> Json:  # fmt: skip
+        self,
+        user: FakeUser,
+        file_id: str = "doc1",
+        file_name: str = "a.pdf",
+        caption: str | None = None,
+        chat: ChatRef | None = None,
+        reply_to: Json | None = None,
+        mime_type: str | None = None,
+    ) -> Json:
         mime_type = mime_type or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
         self.file_meta[file_id] = {"file_name": file_name, "mime_type": mime_type}
         return await self._send_file(
-            user, "document", file_id, caption=caption, chat=chat, reply_to=reply_to,
-            file_name=file_name, mime_type=mime_type,
-        )  # fmt: skip
+            user,
+            "document",
+            file_id,
+            caption=caption,
+            chat=chat,
+            reply_to=reply_to,
+            file_name=file_name,
+            mime_type=mime_type,
+        )
 
     async def send_sticker(
-        self, user: FakeUser, file_id: str = "st1", emoji: str = "👍",
-        chat: ChatRef | None = None, reply_to: Json | None = None,
-    ) -> Json:  # fmt: skip
+        self,
+        user: FakeUser,
+        file_id: str = "st1",
+        emoji: str = "👍",
+        chat: ChatRef | None = None,
+        reply_to: Json | None = None,
+    ) -> Json:
         return await self._send_file(
             user, "sticker", file_id, chat=chat, reply_to=reply_to, emoji=emoji
         )
 
     async def send_location(
-        self, user: FakeUser, latitude: float, longitude: float,
-        chat: ChatRef | None = None, reply_to: Json | None = None,
-    ) -> Json:  # fmt: skip
+        self,
+        user: FakeUser,
+        latitude: float,
+        longitude: float,
+        chat: ChatRef | None = None,
+        reply_to: Json | None = None,
+    ) -> Json:
         content = {"location": {"latitude": float(latitude), "longitude": float(longitude)}}
         return await self._user_says(user, content, chat=chat, reply_to=reply_to)
 
     async def send_contact(
-        self, user: FakeUser, phone_number: str = "13812345678", user_id: int | None = None,
-        first_name: str | None = None, chat: ChatRef | None = None,
+        self,
+        user: FakeUser,
+        phone_number: str = "13812345678",
+        user_id: int | None = None,
+        first_name: str | None = None,
+        chat: ChatRef | None = None,
         reply_to: Json | None = None,
-    ) -> Json:  # fmt: skip
+    ) -> Json:
         """A shared contact; by default the sender's own (user_id = sender's id)."""
         contact: Json = {
             "phone_number": phone_number,
@@ -264,7 +324,7 @@ class FakeTelegram(BotApiServer):
             lines.append(f"  (+{polls} getUpdates omitted)")
         return "\n".join(lines)
 
-    async def _wait_until(self, check: Callable[[], Any], timeout: float) -> Any:
+    async def _wait_until(self, check: Callable[[], T], timeout: float) -> T:
         """Re-run ``check`` on every API call until truthy; None on timeout."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -274,16 +334,28 @@ class FakeTelegram(BotApiServer):
             remaining = deadline - loop.time()
             if result or remaining <= 0:
                 return result
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), remaining)
-            except TimeoutError:
-                pass
+
+    async def wait_polling(self, since: int = 0, timeout: float = 15) -> None:
+        """Until the bot has started a getUpdates call (running or finished) at index >= since."""
+        started = await self._wait_until(
+            lambda: any(c.method == "getUpdates" for c in self.requests[since:]), timeout
+        )
+        if not started:
+            raise AssertionError(self._listing(since, f"timed out after {timeout}s waiting for getUpdates"))
 
     async def wait_for_count(
-        self, method: str | None, count: int, chat_id: int | str | None = None, *,
-        since: int = 0, timeout: float = 10, where: Where | None = None,
+        self,
+        method: str | None,
+        count: int,
+        chat_id: int | str | None = None,
+        *,
+        since: int = 0,
+        timeout: float = 10,
+        where: Where | None = None,
         ok: bool | None = None,
-    ) -> list[ApiCall]:  # fmt: skip
+    ) -> list[ApiCall]:
         """The first ``count`` finished calls matching; AssertionError on timeout.
 
         ``ok=True`` only counts successful calls, ``ok=False`` only failed ones.
@@ -291,32 +363,49 @@ class FakeTelegram(BotApiServer):
 
         def found() -> list[ApiCall] | None:
             hits = [
-                c for c in self.requests[since:]
-                if c.done and (ok is None or c.ok == ok) and self._matches(c, method, chat_id, where)
-            ]  # fmt: skip
+                c
+                for c in self.requests[since:]
+                if c.done
+                and (ok is None or c.ok == ok)
+                and self._matches(c, method, chat_id, where)
+            ]
             return hits[:count] if len(hits) >= count else None
 
         calls = await self._wait_until(found, timeout)
         if calls is None:
-            what = f"{count} x {method or 'any method'}" + (
-                f" to chat_id={chat_id!r}" if chat_id is not None else ""
+            what = f"{count} x {method or 'any method'}"
+            what += f" to chat_id={chat_id!r}" if chat_id is not None else ""
+            what += " matching the where= predicate" if where is not None else ""
+            what += f" with ok={ok}" if ok is not None else ""
+            raise AssertionError(
+                self._listing(since, f"timed out after {timeout}s waiting for {what}")
             )
-            raise AssertionError(self._listing(since, f"timed out after {timeout}s waiting for {what}"))
         return calls
 
     async def wait_for(
-        self, method: str | None, chat_id: int | str | None = None, *, since: int = 0,
-        timeout: float = 10, where: Where | None = None, ok: bool | None = None,
-    ) -> ApiCall:  # fmt: skip
+        self,
+        method: str | None,
+        chat_id: int | str | None = None,
+        *,
+        since: int = 0,
+        timeout: float = 10,
+        where: Where | None = None,
+        ok: bool | None = None,
+    ) -> ApiCall:
         calls = await self.wait_for_count(
             method, 1, chat_id, since=since, timeout=timeout, where=where, ok=ok
         )
         return calls[0]
 
     async def assert_nothing(
-        self, method: str | None, chat_id: int | str | None = None, *,
-        since: int | None = None, within: float = 0.3, where: Where | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        method: str | None,
+        chat_id: int | str | None = None,
+        *,
+        since: int | None = None,
+        within: float = 0.3,
+        where: Where | None = None,
+    ) -> None:
         """Fail as soon as a matching call (even one still pending) shows up."""
         start = self.mark() if since is None else since
 
@@ -354,5 +443,8 @@ class FakeTelegram(BotApiServer):
 
     def my_commands(self, scope: Json | None = None, language_code: str = "") -> list[Json]:
         """What setMyCommands stored for that scope/language."""
-        return copy.deepcopy(self.commands.get(self._commands_key(
-            {"scope": scope, "language_code": language_code}), []))  # fmt: skip
+        return copy.deepcopy(
+            self.commands.get(
+                self._commands_key({"scope": scope, "language_code": language_code}), []
+            )
+        )

@@ -101,7 +101,13 @@ class _HtmlParser:
                     if self.strict:
                         # Real Telegram shows a stray '&' literally; strict mode
                         # flags it because it means text was not html-escaped.
-                        raise self.fail('Unescaped "&" (not a valid HTML entity)', i)
+                        named = _NAMED_ENTITY.match(src, i)
+                        what = (
+                            f'Unsupported HTML entity "{named.group(0)}"'
+                            if named
+                            else 'Unescaped "&"'
+                        )
+                        raise self.fail(what, i)
                     decoded = ("&", i + 1)
                 self.emit(decoded[0])
                 i = decoded[1]
@@ -114,9 +120,7 @@ class _HtmlParser:
                 self.emit(src[i:j])
                 i = j
         if self.stack:
-            raise self.fail(
-                f'Can\'t find end tag corresponding to start tag "{self.stack[-1][0]}"'
-            )
+            raise self.fail(f'Can\'t find end tag corresponding to start tag "{self.stack[-1][0]}"')
         self.entities.sort(key=lambda e: (e["offset"], -e["length"]))
         return "".join(self.out), self.entities
 
@@ -201,7 +205,7 @@ class _HtmlParser:
         name, start16, attrs, _ = self.stack[-1]
         if found and found != name:
             raise self.fail(
-                f'Unmatched end tag at byte offset {_byte_offset(src, begin)}, '
+                f"Unmatched end tag at byte offset {_byte_offset(src, begin)}, "
                 f'expected "</{name}>", found "</{found}>"'
             )
         self.stack.pop()

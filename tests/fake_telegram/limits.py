@@ -17,13 +17,30 @@ from dataclasses import dataclass
 # Methods that create messages and so count against the limits.
 FLOOD_METHODS = frozenset(
     {
-        "sendMessage", "sendPhoto", "sendAudio", "sendDocument", "sendVideo",
-        "sendAnimation", "sendVoice", "sendVideoNote", "sendMediaGroup",
-        "sendLocation", "sendVenue", "sendContact", "sendPoll", "sendDice",
-        "sendSticker", "sendPaidMedia", "sendInvoice", "sendGame",
-        "copyMessage", "copyMessages", "forwardMessage", "forwardMessages",
+        "sendMessage",
+        "sendPhoto",
+        "sendAudio",
+        "sendDocument",
+        "sendVideo",
+        "sendAnimation",
+        "sendVoice",
+        "sendVideoNote",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "sendSticker",
+        "sendPaidMedia",
+        "sendInvoice",
+        "sendGame",
+        "copyMessage",
+        "copyMessages",
+        "forwardMessage",
+        "forwardMessages",
     }
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,21 @@ def file_unique_id(file_id: str) -> str:
 def photo_sizes(file_id: str) -> list[Json]:
     """Two PhotoSize objects, largest last; the largest carries ``file_id``."""
     return [
-        {"file_id": f"{file_id}_thumb", "file_unique_id": file_unique_id(f"{file_id}_thumb"),
-         "width": 90, "height": 67, "file_size": 1_234},
-        {"file_id": file_id, "file_unique_id": file_unique_id(file_id),
-         "width": 1280, "height": 960, "file_size": 98_765},
-    ]  # fmt: skip
+        {
+            "file_id": f"{file_id}_thumb",
+            "file_unique_id": file_unique_id(f"{file_id}_thumb"),
+            "width": 90,
+            "height": 67,
+            "file_size": 1_234,
+        },
+        {
+            "file_id": file_id,
+            "file_unique_id": file_unique_id(file_id),
+            "width": 1280,
+            "height": 960,
+            "file_size": 98_765,
+        },
+    ]
 
 
 def media_object(kind: str, file_id: str, **extra: Any) -> Any:
@@ -133,7 +143,7 @@ class Fault:
                 return False
         elif self.method.lower() != method.lower():
             return False
-        if self.chat_id is not None and params.get("chat_id") != self.chat_id:
+        if self.chat_id is not None and str(params.get("chat_id")) != str(self.chat_id):
             return False
         return self.where is None or bool(self.where(params))
 
@@ -164,6 +174,7 @@ class ApiCall:
     result: Any = None
     error: tuple[int, str] | None = None
     done: bool = False  # False while the fake is still answering (e.g. a delay fault)
+    fault: Fault | None = None  # the injected Fault that hit this call, if any
 
     @property
     def chat_id(self) -> int | str | None:
@@ -280,9 +291,8 @@ class UpdateQueue:
             return
         self.confirmed = max(self.confirmed, offset - 1)
         self._entries = [
-            e for e in self._entries
-            if e[0]["update_id"] >= offset or (e[1] and not e[2])
-        ]  # fmt: skip
+            e for e in self._entries if e[0]["update_id"] >= offset or (e[1] and not e[2])
+        ]
 
     def take(self, limit: int, allowed: list[str] | None) -> list[Json]:
         """Updates to deliver now; drops those of types the bot did not ask for."""
