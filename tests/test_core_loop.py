@@ -56,7 +56,7 @@ def _data(message: dict, label: str) -> str:
 
 
 async def card_in_group(fake: FakeTelegram, *, since: int, headline: str = "新诉求", chat_id: int = GROUP_ID) -> dict:
-    call = await fake.wait_for("sendMessage", chat_id=chat_id, since=since, timeout=10,
+    call = await fake.wait_for("sendMessage", chat_id=chat_id, since=since, timeout=10, ok=True,
                                where=lambda c: headline in c.params.get("text", ""))
     return fake.message(chat_id, call.result["message_id"])
 
