@@ -55,7 +55,7 @@ class Gridline:
         self.sender = OutboxSender(bot=self.bot, db=self.db, clock=self.clock)
         messenger = IssueMessenger(self.translator, settings.tz, settings.admin_ids)
         self.flows = IssueFlows(db=self.db, messenger=messenger, clock=self.clock, tz=settings.tz,
-                                on_queued=self.sender.wake)
+                                on_queued=self.sender.wake, settled=self.sender.settled)
         self.citizens = Citizens(self.db)
         self.directory = Directory(self.db)
         self.groups = Groups(self.db)

@@ -3,7 +3,7 @@ record it on the timeline, queue every message it causes — then wakes the outb
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -55,12 +55,14 @@ class IssueFlows:
         clock: Clock,
         tz: tzinfo,
         on_queued: Callable[[], None] = lambda: None,
+        settled: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         self.db = db
         self.messenger = messenger
         self.clock = clock
         self.tz = tz
         self._on_queued = on_queued
+        self._settled = settled
 
     # -- citizen ---------------------------------------------------------------------------------
 
@@ -213,6 +215,14 @@ class IssueFlows:
             return await self._timeline(s, issue, self.messenger.group_t())
 
     async def find_link(self, *, chat_id: int, message_id: int) -> LinkedIssue | None:
+        """Which issue a message of ours belongs to (a reply to it is about that issue)."""
+        link = await self._find_link(chat_id, message_id)
+        if link is None and self._settled is not None:
+            await self._settled(chat_id)  # it may have been sent a moment ago and not yet recorded
+            link = await self._find_link(chat_id, message_id)
+        return link
+
+    async def _find_link(self, chat_id: int, message_id: int) -> LinkedIssue | None:
         async with self.db.session() as s:
             link = await service.find_link(s, chat_id=chat_id, message_id=message_id)
         return LinkedIssue(link.issue_id, link.kind, link.user_id) if link else None

@@ -98,6 +98,16 @@ class OutboxSender:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
 
+    async def settled(self, chat_id: int, timeout: float = 3.0) -> None:
+        """Wait for the chat's delivery in progress, if any, to finish and record its messages.
+
+        A reply can arrive a moment after a message went out but before the sender stored which
+        issue that message belongs to; whoever looks the reply up waits for this first.
+        """
+        worker = self._workers.get(chat_id)
+        if worker is not None:
+            await asyncio.wait({worker}, timeout=timeout)
+
     async def drain(self, timeout: float = 30.0) -> None:
         """Wait until nothing is due (used by the CLI and benchmarks)."""
         deadline = asyncio.get_running_loop().time() + timeout
