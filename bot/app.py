@@ -15,17 +15,14 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
-from bot.citizens import Citizens
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.i18n import Translator
-from bot.issues.flows import IssueFlows
-from bot.issues.messaging import IssueMessenger
-from bot.organisation.groups import Groups
+from bot.jobs.scheduler import build_scheduler, start_scheduler
 from bot.organisation.schema import OrganisationFile
-from bot.organisation.service import Directory, has_organisation, import_organisation
+from bot.organisation.service import has_organisation, import_organisation
 from bot.outbox.flood import FloodLimiter, FloodLimits
 from bot.outbox.sender import OutboxSender
+from bot.services import Services
 from storage.database import Database
 from storage.fsm import SqlStorage
 
@@ -35,13 +32,12 @@ DEMO_ORGANISATION = Path(__file__).parent / "organisation" / "demo-county.yaml"
 
 
 class Gridline:
+    """The bot: services plus the Telegram side (bot, dispatcher, outbox sender, scheduler)."""
+
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         if settings.bot_token is None:
             raise ValueError("BOT_TOKEN is not set")
         self.settings = settings
-        self.clock = clock or SystemClock()
-        self.db = Database(settings.database_url)
-        self.translator = Translator(settings.default_locale)
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
         limits = FloodLimits(
             settings.flood_global_per_second, settings.flood_private_per_second, settings.flood_group_per_minute
@@ -52,35 +48,30 @@ class Gridline:
             session=session,
             default=DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True),
         )
-        self.sender = OutboxSender(bot=self.bot, db=self.db, clock=self.clock)
-        messenger = IssueMessenger(self.translator, settings.tz, settings.admin_ids)
-        self.flows = IssueFlows(db=self.db, messenger=messenger, clock=self.clock, tz=settings.tz,
-                                on_queued=self.sender.wake, settled=self.sender.settled)
-        self.citizens = Citizens(self.db)
-        self.directory = Directory(self.db)
-        self.groups = Groups(self.db)
+        clock = clock or SystemClock()
+        self.sender: OutboxSender
+        self.services = Services.build(settings, clock=clock, on_queued=lambda: self.sender.wake(),
+                                       settled=lambda chat_id: self.sender.settled(chat_id))
+        self.sender = OutboxSender(bot=self.bot, db=self.services.db, clock=clock)
+        self.scheduler = build_scheduler(self.services)
         self.dispatcher = self._dispatcher()
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
 
     def _dispatcher(self) -> Dispatcher:
         from handlers.root import setup_dispatcher
 
         # Updates of one user are handled one at a time (an album is five updates at once).
         dispatcher = Dispatcher(storage=SqlStorage(self.db), events_isolation=SimpleEventIsolation())
-        setup_dispatcher(dispatcher, self)
+        setup_dispatcher(dispatcher, self.services)
         return dispatcher
 
-    async def prepare(self) -> None:
-        """Create the tables and, on an empty database, load the demo county."""
-        await self.db.create_all()
-        async with self.db.transaction() as s:
-            if not await has_organisation(s):
-                source = self.settings.demo_org_file or DEMO_ORGANISATION
-                summary = await import_organisation(s, OrganisationFile.load(source))
-                log.info("empty database: loaded %s (%s grids)", source.name, summary.grids)
-
     async def run_polling(self, *, handle_signals: bool = True) -> None:
-        await self.prepare()
+        await prepare_database(self.services)
         sender = asyncio.create_task(self.sender.run(), name="outbox-sender")
+        start_scheduler(self.scheduler, self.services)
         try:
             await self.bot.delete_webhook(drop_pending_updates=False)
             await self.dispatcher.start_polling(
@@ -89,6 +80,7 @@ class Gridline:
                 allowed_updates=self.dispatcher.resolve_used_update_types(),
             )
         finally:
+            self.scheduler.shutdown(wait=False)
             await self.sender.stop()
             sender.cancel()
             await asyncio.gather(sender, return_exceptions=True)
@@ -97,3 +89,13 @@ class Gridline:
 
     async def stop(self) -> None:
         await self.dispatcher.stop_polling()
+
+
+async def prepare_database(services: Services) -> None:
+    """Create the tables and, on an empty database, load the demo county (or DEMO_ORG_FILE)."""
+    await services.db.create_all()
+    async with services.db.transaction() as s:
+        if not await has_organisation(s):
+            source = services.settings.demo_org_file or DEMO_ORGANISATION
+            summary = await import_organisation(s, OrganisationFile.load(source))
+            log.info("empty database: loaded %s (%s grids)", source.name, summary.grids)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 app = typer.Typer(help="Gridline (民情直通车): citizens' needs, from report to rating, over Telegram.",
                   no_args_is_help=True, add_completion=False)
@@ -88,6 +93,66 @@ def qr(grid_code: str, bot_username: str = typer.Option(..., "--bot", help="The 
     link = f"https://t.me/{bot_username.lstrip('@')}?start=g_{grid_code}"
     segno.make(link, error="m").save(out, scale=10, border=2)
     typer.echo(f"{link}\n→ {out}")
+
+
+jobs_app = typer.Typer(help="Scheduled jobs: list them, or run one now.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
+
+
+def _parse_now(value: str | None, settings: Settings) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=settings.tz)
+
+
+@jobs_app.command("list")
+def jobs_list() -> None:
+    """Every job with its schedule and next run, in the configured time zone."""
+    from bot.jobs.registry import catalogue
+    from bot.jobs.scheduler import trigger
+
+    settings = _settings()
+    services = _services(settings)
+    now = datetime.now(settings.tz)
+    for spec in catalogue().values():
+        following = trigger(spec, services).get_next_fire_time(None, now)
+        when = following.strftime("%Y-%m-%d %H:%M %Z") if following else "-"
+        typer.echo(f"{spec.name:<24} next {when:<24} {spec.description}")
+
+
+@jobs_app.command("run")
+def jobs_run(
+    name: str,
+    now: str | None = typer.Option(None, "--now", help="Run as if it were this time (ISO 8601; local zone if none)."),
+) -> None:
+    """Run one job at once. What it queues is delivered by the running bot."""
+    from bot.app import prepare_database
+    from bot.jobs.registry import catalogue
+    from bot.jobs.scheduler import run_job
+
+    settings = _settings()
+    specs = catalogue()
+    if name not in specs:
+        typer.secho(f"No job named {name!r}. Jobs: {', '.join(specs)}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    moment = _parse_now(now, settings)
+
+    async def go() -> str:
+        services = _services(settings)
+        try:
+            await prepare_database(services)
+            return await run_job(specs[name], services, moment)
+        finally:
+            await services.db.dispose()
+
+    typer.echo(asyncio.run(go()))
+
+
+def _services(settings: Settings) -> Services:
+    from bot.services import Services
+
+    return Services.build(settings)
 
 
 if __name__ == "__main__":

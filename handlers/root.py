@@ -10,20 +10,21 @@ from handlers import citizen, common, errors, fallback, group, report
 from handlers.middlewares import LocaleMiddleware
 
 if TYPE_CHECKING:
-    from bot.app import Gridline
+    from bot.services import Services
 
 
-def setup_dispatcher(dispatcher: Dispatcher, app: Gridline) -> None:
+def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
+    # Handlers receive these by parameter name.
     dispatcher.workflow_data.update(
-        settings=app.settings,
-        translator=app.translator,
-        clock=app.clock,
-        flows=app.flows,
-        citizens=app.citizens,
-        directory=app.directory,
-        groups=app.groups,
+        settings=services.settings,
+        translator=services.translator,
+        clock=services.clock,
+        flows=services.flows,
+        citizens=services.citizens,
+        directory=services.directory,
+        groups=services.groups,
     )
-    dispatcher.update.outer_middleware(LocaleMiddleware(app.translator, app.citizens))
+    dispatcher.update.outer_middleware(LocaleMiddleware(services.translator, services.citizens))
     # Routers are built per dispatcher (a router can belong to one only), so a process can run a
     # fresh bot after a restart.
     dispatcher.include_routers(

@@ -1,0 +1,32 @@
+"""The job catalogue: name, schedule (cron fields in the configured time zone) and the function."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+# A job returns one line saying what it did, for the log and `gridline jobs run`.
+JobFunc = Callable[["Services", datetime], Awaitable[str]]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    description: str
+    run: JobFunc
+    schedule: dict[str, Any] = field(default_factory=dict)  # CronTrigger fields, e.g. {"hour": 9}
+    # Run once when the bot starts, so a run missed while it was down is made up.
+    catch_up: bool = True
+
+
+def catalogue() -> dict[str, JobSpec]:
+    """Every job, by name. Each area lists its jobs in its own `scheduled.py`."""
+    from bot.outbox import scheduled as outbox_jobs
+
+    specs = [*outbox_jobs.JOBS]
+    return {spec.name: spec for spec in specs}

@@ -1,0 +1,51 @@
+"""APScheduler wiring. Schedules are cron fields in the configured time zone."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.jobs.registry import JobSpec, catalogue
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+# A run may start this late (the process was busy or briefly stopped) and still count; several
+# missed runs collapse into one. Longer downtime is covered by the catch-up run at start.
+MISFIRE_GRACE_SECONDS = 3600
+
+
+def trigger(spec: JobSpec, services: Services) -> CronTrigger:
+    return CronTrigger(timezone=services.settings.tz, **spec.schedule)
+
+
+async def run_job(spec: JobSpec, services: Services, now: datetime | None = None) -> str:
+    now = now or services.clock.now()
+    summary = await spec.run(services, now)
+    services.notify_queued()
+    log.info("job %s at %s: %s", spec.name, now.isoformat(), summary)
+    return summary
+
+
+def build_scheduler(services: Services) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(
+        timezone=services.settings.tz,
+        job_defaults={"coalesce": True, "misfire_grace_time": MISFIRE_GRACE_SECONDS, "max_instances": 1},
+    )
+    for spec in catalogue().values():
+        scheduler.add_job(run_job, trigger(spec, services), args=[spec, services], id=spec.name, name=spec.name)
+    return scheduler
+
+
+def start_scheduler(scheduler: AsyncIOScheduler, services: Services) -> None:
+    """Start, and make up once for whatever was missed while the bot was down."""
+    scheduler.start()
+    for spec in catalogue().values():
+        if spec.catch_up:
+            scheduler.add_job(run_job, args=[spec, services], id=f"{spec.name}:catch-up", name=f"{spec.name} (catch-up)")

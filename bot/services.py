@@ -1,0 +1,59 @@
+"""Everything the application does without Telegram: built once from the settings and shared by the
+bot, the scheduled jobs and the CLI (which has no bot token to work with)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.citizens import Citizens
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.i18n import Translator
+from bot.issues.flows import IssueFlows
+from bot.issues.messaging import IssueMessenger
+from bot.organisation.groups import Groups
+from bot.organisation.service import Directory
+from storage.database import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    db: Database
+    translator: Translator
+    messenger: IssueMessenger
+    flows: IssueFlows
+    citizens: Citizens
+    directory: Directory
+    groups: Groups
+    # Wakes the outbox sender after something was queued (a no-op where no bot runs, as in the CLI).
+    notify_queued: Callable[[], None]
+
+    @classmethod
+    def build(
+        cls,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        on_queued: Callable[[], None] = lambda: None,
+        settled: Callable[[int], Awaitable[None]] | None = None,
+    ) -> Services:
+        clock = clock or SystemClock()
+        db = Database(settings.database_url)
+        translator = Translator(settings.default_locale)
+        messenger = IssueMessenger(translator, settings.tz, settings.admin_ids)
+        flows = IssueFlows(db=db, messenger=messenger, clock=clock, tz=settings.tz, on_queued=on_queued, settled=settled)
+        return cls(
+            settings=settings,
+            clock=clock,
+            db=db,
+            translator=translator,
+            messenger=messenger,
+            flows=flows,
+            citizens=Citizens(db),
+            directory=Directory(db),
+            groups=Groups(db),
+            notify_queued=on_queued,
+        )
