@@ -4,6 +4,7 @@ citizen answers, the worker resolves, the citizen rates 不满意 and the issue 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, select
@@ -11,7 +12,7 @@ from sqlmodel import col, select
 from storage.database import Database
 from storage.models import EventKind, Issue, IssueEvent, OutboxMessage, OutboxStatus
 from tests.fake_telegram import FakeTelegram
-from tests.harness import ADMIN_ID, Person, RunningBot, labels
+from tests.harness import ADMIN_ID, Person, RunningBot, labels, make_settings
 
 GROUP_ID = -100200
 
@@ -62,6 +63,20 @@ async def card_in_group(fake: FakeTelegram, *, since: int, headline: str = "新�
 
 
 async def test_full_loop(running: RunningBot, fake: FakeTelegram) -> None:
+    await full_loop(running, fake)
+
+
+async def test_full_loop_on_postgresql(postgres_url: str, tmp_path: Path, fake: FakeTelegram) -> None:
+    """Production runs on PostgreSQL: the same loop over a real connection."""
+    bot = RunningBot(make_settings(tmp_path, fake, database_url=postgres_url), fake)
+    await bot.start()
+    try:
+        await full_loop(bot, fake)
+    finally:
+        await bot.stop()
+
+
+async def full_loop(running: RunningBot, fake: FakeTelegram) -> None:
     admin = await bind_group(fake)
     alice = Person(fake, fake.user(1001, "Alice"))
     bob = Person(fake, fake.user(2002, "王芳"), GROUP_ID)
