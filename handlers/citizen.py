@@ -6,7 +6,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 
 from bot.clock import local_text
 from bot.config import Settings
@@ -29,8 +29,9 @@ class RatingForm(StatesGroup):
     comment = State()
 
 
-def _citizen(user: object) -> Actor:
-    return Actor(ActorRole.CITIZEN, getattr(user, "id"), getattr(user, "full_name"))
+def _citizen(user: User | None) -> Actor:
+    assert user is not None  # every message and button press here comes from a user
+    return Actor(ActorRole.CITIZEN, user.id, user.full_name)
 
 
 # -- 我的诉求 ----------------------------------------------------------------------------------------
@@ -97,7 +98,7 @@ async def rate_pressed(callback: CallbackQuery, callback_data: RateCb, state: FS
         )
 
 
-async def _apply_rating(user: object, state: FSMContext, t: Translate, flows: IssueFlows, issue_id: int,
+async def _apply_rating(user: User | None, state: FSMContext, t: Translate, flows: IssueFlows, issue_id: int,
                         comment: str | None) -> str:
     data = await state.get_data()
     rating = Rating(data["rating"])

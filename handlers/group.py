@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, ForceReply, Message, User
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -26,8 +26,9 @@ GROUP_CHATS = {"group", "supergroup"}
 ANSWER_TARGETS = {LinkKind.CARD, LinkKind.CARD_MEDIA, LinkKind.GROUP_RELAY}
 
 
-def _worker(user: object) -> Actor:
-    return Actor(ActorRole.GRID, getattr(user, "id"), getattr(user, "full_name"))
+def _worker(user: User | None) -> Actor:
+    assert user is not None  # every message and button press here comes from a user
+    return Actor(ActorRole.GRID, user.id, user.full_name)
 
 
 async def bind(message: Message, command: CommandObject, t: Translate, settings: Settings, groups: Groups,

@@ -194,14 +194,11 @@ async def _show_describe(event: Event, state: FSMContext, t: Translate) -> None:
 
 async def _show_phone(event: Event, state: FSMContext, t: Translate) -> None:
     await state.set_state(ReportForm.phone)
-    target = event.message if isinstance(event, CallbackQuery) else event
-    if isinstance(event, CallbackQuery):
-        await _show(event, t("report-phone-options"), keyboards.phone_controls(t))
-    if isinstance(target, Message):
-        # A reply keyboard cannot share a message with inline buttons: two messages.
-        await target.answer(t("report-phone"), reply_markup=keyboards.share_contact(t))
-        if not isinstance(event, CallbackQuery):
-            await target.answer(t("report-phone-options"), reply_markup=keyboards.phone_controls(t))
+    await _show(event, t("report-phone-options"), keyboards.phone_controls(t))
+    # A reply keyboard (the contact button) cannot share a message with inline buttons.
+    chat_message = event.message if isinstance(event, CallbackQuery) else event
+    if isinstance(chat_message, Message):
+        await chat_message.answer(t("report-phone"), reply_markup=keyboards.share_contact(t))
 
 
 async def _show_review(event: Event, state: FSMContext, t: Translate, directory: Directory) -> None:

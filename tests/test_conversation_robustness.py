@@ -19,6 +19,17 @@ async def _to_describe(citizen: Person) -> dict:
     return await citizen.press(screen, "道路交通", expect="描述问题")
 
 
+async def skip_to_review(citizen: Person, progress: dict) -> dict:
+    """From the description step: 下一步, skip the phone, and the review screen."""
+    fake = citizen.fake
+    mark = fake.mark()
+    await fake.press(citizen.user, progress, button_data(progress, "下一步"))
+    options = await citizen.screen("跳过", since=mark)
+    mark = fake.mark()
+    await fake.press(citizen.user, options, button_data(options, "跳过"))
+    return await citizen.screen("请核对", since=mark)
+
+
 async def _photo(citizen: Person, file_id: str, expect: str) -> dict:
     mark = citizen.fake.mark()
     await citizen.fake.send_photo(citizen.user, file_id=file_id)
@@ -35,12 +46,7 @@ async def test_restart_in_the_middle_loses_nothing(running: RunningBot, fake: Fa
     await running.restart()  # a deploy or a crash in the middle of the report
 
     # The old message's button still works, and the draft is all there.
-    mark = fake.mark()
-    await fake.press(alice.user, progress, button_data(progress, "下一步"))
-    options = await alice.screen("跳过", since=mark)
-    mark = fake.mark()
-    await fake.press(alice.user, options, button_data(options, "跳过"))
-    review = await alice.screen("请核对", since=mark)
+    review = await skip_to_review(alice, progress)
     assert "桥头的护栏断了一截" in review["text"] and "照片：1 张" in review["text"]
     mark = fake.mark()
     await alice.press(review, "确认提交", expect="提交成功")
@@ -55,12 +61,7 @@ async def test_restart_with_queued_messages_delivers_them(running: RunningBot, f
     alice = Person(fake, fake.user(1001, "Alice"))
     await _to_describe(alice)
     progress = await alice.say("井盖丢了", expect="文字已记录")
-    mark = fake.mark()
-    await fake.press(alice.user, progress, button_data(progress, "下一步"))
-    options = await alice.screen("跳过", since=mark)
-    mark = fake.mark()
-    await fake.press(alice.user, options, button_data(options, "跳过"))
-    review = await alice.screen("请核对", since=mark)
+    review = await skip_to_review(alice, progress)
 
     # The group is unreachable for a while (5xx): the card stays queued across a restart.
     from tests.fake_telegram import Fault
@@ -122,12 +123,7 @@ async def test_edit_and_back_from_review(running: RunningBot, fake: FakeTelegram
     alice = Person(fake, fake.user(1001, "Alice"))
     await _to_describe(alice)
     progress = await alice.say("噪音扰民", expect="文字已记录")
-    mark = fake.mark()
-    await fake.press(alice.user, progress, button_data(progress, "下一步"))
-    options = await alice.screen("跳过", since=mark)
-    mark = fake.mark()
-    await fake.press(alice.user, options, button_data(options, "跳过"))
-    review = await alice.screen("请核对", since=mark)
+    review = await skip_to_review(alice, progress)
     assert "道路交通" in review["text"]
 
     which = await alice.press(review, "修改", expect="要修改哪一项")
@@ -149,12 +145,7 @@ async def test_untrusted_text_is_shown_literally(running: RunningBot, fake: Fake
     await _to_describe(alice)
     evil = "<b>粗体</b> </code><a href=\"http://evil.example\">点我</a> & 1 < 2"
     progress = await alice.say(evil, expect="文字已记录")
-    mark = fake.mark()
-    await fake.press(alice.user, progress, button_data(progress, "下一步"))
-    options = await alice.screen("跳过", since=mark)
-    mark = fake.mark()
-    await fake.press(alice.user, options, button_data(options, "跳过"))
-    review = await alice.screen("请核对", since=mark)
+    review = await skip_to_review(alice, progress)
     assert evil in review["text"]
     mark = fake.mark()
     await alice.press(review, "确认提交", expect="提交成功")
@@ -171,12 +162,7 @@ async def test_strangers_cannot_work_on_issues(running: RunningBot, fake: FakeTe
     mallory = Person(fake, fake.user(1666, "Mallory"))
     await _to_describe(alice)
     progress = await alice.say("有人占道经营", expect="文字已记录")
-    mark = fake.mark()
-    await fake.press(alice.user, progress, button_data(progress, "下一步"))
-    options = await alice.screen("跳过", since=mark)
-    mark = fake.mark()
-    await fake.press(alice.user, options, button_data(options, "跳过"))
-    review = await alice.screen("请核对", since=mark)
+    review = await skip_to_review(alice, progress)
     mark = fake.mark()
     await alice.press(review, "确认提交", expect="提交成功")
     card = await card_in_group(fake, since=mark)

@@ -82,10 +82,8 @@ describe-unsupported = Here you can send text, photos (up to { $max_photos }), a
 describe-unknown-command = That command is not available while you write a report. Continue describing the problem, or tap "Cancel" to drop it.
 describe-need-text = Please describe the problem in words (or by voice) before tapping "Next".
 voice-only-description = (voice message, see attachment)
-report-phone =
-    Step 4 (optional): leave a phone number so the grid worker can reach you.
-    Tap "📱 Share my phone number" below or type the number. Only the staff in charge see it; cards hide its middle digits.
-report-phone-options = You can also skip this.
+report-phone-options = Step 4 (optional): leave a <b>phone number</b> so the grid worker can reach you. You can also skip this.
+report-phone = Tap "📱 Share my phone number" below or type the number. Only the staff in charge see it; cards hide its middle digits.
 phone-invalid = That does not look like a phone number. Tap "📱 Share my phone number", type a number of 7–20 digits, or tap "Skip".
 phone-not-yours = Please share <b>your own</b> number (tap the button below), or type it.
 phone-saved = ✅ Phone number recorded.

@@ -83,10 +83,8 @@ describe-unsupported = 这里可以发送文字、照片（最多 { $max_photos 
 describe-unknown-command = 正在填写诉求，这个命令无法使用。请继续描述问题，或点「取消」放弃本次填写。
 describe-need-text = 请先用文字（或语音）描述一下问题，再点「下一步」。
 voice-only-description = （语音留言，见附件）
-report-phone =
-    第 4 步（可选）：留下联系电话，方便网格员联系您。
-    点下方「📱 分享我的手机号」按钮，或直接输入号码。电话只对负责的工作人员可见，卡片上会隐去中间四位。
-report-phone-options = 不想留电话也可以跳过。
+report-phone-options = 第 4 步（可选）：留下<b>联系电话</b>，方便网格员联系您。不想留也可以跳过。
+report-phone = 点下方「📱 分享我的手机号」按钮，或直接输入号码。电话只对负责的工作人员可见，卡片上会隐去中间四位。
 phone-invalid = 这看起来不是一个电话号码。请点「📱 分享我的手机号」，或输入 7–20 位数字的号码，也可以点「跳过」。
 phone-not-yours = 请分享<b>您本人</b>的手机号（点下方按钮即可），或直接输入号码。
 phone-saved = ✅ 电话已记录。
