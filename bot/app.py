@@ -23,6 +23,7 @@ from bot.organisation.service import has_organisation, import_organisation
 from bot.outbox.flood import FloodLimiter, FloodLimits
 from bot.outbox.sender import OutboxSender
 from bot.services import Services
+from handlers.commands import publish_commands
 from storage.database import Database
 from storage.fsm import SqlStorage
 
@@ -74,6 +75,7 @@ class Gridline:
         start_scheduler(self.scheduler, self.services)
         try:
             await self.bot.delete_webhook(drop_pending_updates=False)
+            await publish_commands(self.bot, self.services.translator)
             await self.dispatcher.start_polling(
                 self.bot,
                 handle_signals=handle_signals,

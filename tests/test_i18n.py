@@ -7,6 +7,7 @@ import pytest
 
 from bot.i18n import Translator
 from bot.issues.lifecycle import IssueStatus, Rating
+from handlers.commands import GROUP, PRIVATE
 from storage.models import ActorRole, EventKind
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +41,7 @@ def test_dynamic_keys_exist() -> None:
     dynamic += [f"event-{e.value.replace('_', '-')}" for e in EventKind]
     dynamic += [f"actor-{r.value}" for r in ActorRole]
     dynamic += [f"rating-{r.value}" for r in Rating]
+    dynamic += [f"command-{name}" for name in (*PRIVATE, *GROUP)]
     assert [key for key in dynamic if not translator.has(key)] == []
 
 

@@ -203,3 +203,14 @@ error-issue-not-found = That issue was not found.
 error-unexpected = Sorry, something went wrong. Please try again later; nothing you entered is lost.
 error-stale-choice = That choice is no longer valid; please choose in the latest message.
 error-stale-button = That button is no longer valid; use the latest message or send /start.
+
+## Command menu
+command-start = Start / main menu
+command-report = Report a problem
+command-my = My issues
+command-services = Service list
+command-language = 切换语言 / Language
+command-help = How it works
+command-cancel = Cancel what you are doing
+command-bind = Bind this group to a grid (administrators)
+command-unbind = Unbind this group (administrators)

@@ -204,3 +204,14 @@ error-issue-not-found = 没有找到这条诉求。
 error-unexpected = 抱歉，系统出了点问题，请稍后再试。您已填写的内容不会丢失。
 error-stale-choice = 这个选项已失效，请在最新的消息中重新选择。
 error-stale-button = 这个按钮已失效，请使用最新的消息或发送 /start。
+
+## 命令菜单
+command-start = 开始 / 主菜单
+command-report = 反映问题
+command-my = 我的诉求
+command-services = 服务清单
+command-language = 切换语言 / Language
+command-help = 使用说明
+command-cancel = 取消当前操作
+command-bind = 绑定本群到网格（管理员）
+command-unbind = 解除绑定（管理员）
