@@ -6,7 +6,8 @@ import logging
 
 from aiogram import Router
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import ErrorEvent, Message
 
 from bot.i18n import Translate, Translator
 from bot.issues.flows import NotAllowed
@@ -17,10 +18,17 @@ log = logging.getLogger(__name__)
 
 
 async def _tell(event: ErrorEvent, text: str) -> None:
+    """An alert for a button press (or a message if the press was answered already), else a reply."""
     update = event.update
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
+            try:
+                await update.callback_query.answer(text, show_alert=True)
+                return
+            except TelegramBadRequest:  # answered before the error happened
+                message = update.callback_query.message
+                if isinstance(message, Message):
+                    await message.answer(text)
         elif update.message is not None:
             await update.message.reply(text)
     except Exception:  # the chat may be gone; the error itself is already logged
