@@ -20,12 +20,14 @@ def enqueue(
     issue_id: int | None = None,
     link_kind: LinkKind | None = None,
     target_kind: LinkKind | None = None,
+    contact_id: int | None = None,
 ) -> OutboxMessage:
     """Queue one Bot API call.
 
     `link_kind`: remember the sent message(s) as this issue's message of that kind.
     `target_kind`: at send time, reply to (send*) or edit (edit*) the issue's message(s) of that kind
     in this chat — their ids are not known yet when the row is written.
+    `contact_id` (with `link_kind`): remember the sent message as part of a citizen→deputy conversation.
     """
     row = OutboxMessage(
         chat_id=chat_id,
@@ -34,6 +36,7 @@ def enqueue(
         issue_id=issue_id,
         link_kind=link_kind,
         target_kind=target_kind,
+        contact_id=contact_id,
         created_at=now,
         next_attempt_at=now,
     )

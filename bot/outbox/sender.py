@@ -29,6 +29,7 @@ from aiogram.types import Message, MessageId
 from sqlmodel import col, func, select, update
 
 from bot.clock import Clock
+from bot.deputies.service import remember_contact_message
 from bot.issues import service
 from storage.database import Database
 from storage.models import OutboxMessage, OutboxStatus, UnreachableChat
@@ -235,6 +236,10 @@ class OutboxSender:
                         s, chat_id=row.chat_id, message_id=message_id, issue_id=row.issue_id,
                         kind=row.link_kind, now=now,
                     )
+            if row.link_kind is not None and row.contact_id is not None:
+                for message_id in _message_ids(results):
+                    remember_contact_message(s, chat_id=row.chat_id, message_id=message_id,
+                                             contact_id=row.contact_id, kind=row.link_kind, now=now)
 
     async def _retry(self, row: OutboxMessage, *, delay: float, error: str, count: bool) -> None:
         log.info("outbox: message %s to %s retried in %.1fs: %s", row.id, row.chat_id, delay, error)
