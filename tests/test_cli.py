@@ -32,7 +32,7 @@ def test_import_twice_is_idempotent() -> None:
     first = runner.invoke(app, ["import", str(ROOT / "examples" / "demo-county.yaml")])
     again = runner.invoke(app, ["import", str(ROOT / "examples" / "demo-county.yaml")])
     assert first.exit_code == 0 and again.exit_code == 0
-    assert "Imported 7 grids, 10 categories, 3 staff." in again.output
+    assert "Imported 7 grids, 10 categories, 3 staff, 2 stations, 4 deputies." in again.output
 
 
 def test_import_rejects_a_broken_file(tmp_path: Path) -> None:

@@ -1,0 +1,130 @@
+"""Deputies end to end: invitations, the 代表码 conversation and its reply relay, 转为诉求, 督办,
+and the notification settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.invitations.service import Role
+from storage.database import Database
+from storage.models import Deputy, Issue, PointEntry, RoleGrant
+from tests.test_core_loop import GROUP_ID, bind_group, card_in_group, report
+from tests.fake_telegram import FakeTelegram
+from tests.harness import Person, RunningBot, button_data
+
+DEPUTY_ID = 7001
+
+
+async def link_deputy(running: RunningBot, fake: FakeTelegram, code: str = "D001", user_id: int = DEPUTY_ID,
+                      name: str = "张建国") -> Person:
+    assert running.app is not None
+    created = await running.app.services.invitations.create(role=Role.DEPUTY, target=code, created_by="test")
+    deputy = Person(fake, fake.user(user_id, name))
+    await deputy.say(f"/start i_{created.token}", expect="绑定成功")
+    return deputy
+
+
+async def _rows(running: RunningBot, query):  # type: ignore[no-untyped-def]
+    db = Database(running.settings.database_url)
+    try:
+        async with db.session() as s:
+            return list((await s.exec(query)).all())
+    finally:
+        await db.dispose()
+
+
+async def test_invitation_works_once_and_expires(running: RunningBot, fake: FakeTelegram) -> None:
+    assert running.app is not None
+    invitations = running.app.services.invitations
+    await link_deputy(running, fake)
+    deputies = await _rows(running, select(Deputy).where(Deputy.code == "D001"))
+    assert deputies[0].telegram_user_id == DEPUTY_ID
+
+    worker_link = await invitations.create(role=Role.WORKER, target="GC01", created_by="test")
+    worker = Person(fake, fake.user(7101, "网格员小王"))
+    await worker.say(f"/start i_{worker_link.token}", expect=["绑定成功", "南大街社区"])
+    intruder = Person(fake, fake.user(7102, "别人"))
+    await intruder.say(f"/start i_{worker_link.token}", expect="已经使用过")
+    stale = await invitations.create(role=Role.OFFICIAL, target="GC", created_by="test", ttl=timedelta(seconds=-1))
+    await intruder.say(f"/start i_{stale.token}", expect="已过期")
+    await intruder.say("/start i_no-such-token", expect="无效")
+
+    grants = {(g.user_id, g.role, g.scope) for g in await _rows(running, select(RoleGrant))}
+    assert grants == {(DEPUTY_ID, "deputy", str(deputies[0].id)), (7101, "worker", "GC01")}
+    assert await invitations.roles_of(7102) == []
+
+
+async def test_deputy_code_conversation_relay_and_convert(running: RunningBot, fake: FakeTelegram) -> None:
+    await bind_group(fake)
+    deputy = await link_deputy(running, fake)
+    alice = Person(fake, fake.user(1001, "Alice"))
+
+    intro = await alice.say("/start d_D001", expect=["张建国", "葛城街道人大代表联络站", "南大街社区"])
+    assert "每月10日" in intro["text"]
+    await alice.say("<b>不</b> 小区路灯坏了一个月", expect="已转达给张建国代表")
+    inbox = await deputy.screen(["群众留言", "小区路灯坏了一个月", "<b>不</b>"], since=0)
+
+    # The deputy answers by replying; the answer reaches the citizen, and her reply comes back.
+    mark = fake.mark()
+    await fake.send_text(deputy.user, "我明天去现场看看", reply_to=inbox)
+    answer = await alice.screen(["张建国代表答复", "我明天去现场看看"], since=mark)
+    await deputy.screen("已转达给群众", since=mark)
+    mark = fake.mark()
+    await fake.send_text(alice.user, "谢谢代表，在3栋门口", reply_to=answer)
+    await deputy.screen(["群众补充", "3栋门口"], since=mark)
+    await alice.screen("已转达给张建国代表", since=mark)
+
+    # A stranger cannot answer through the deputy's message; the bot only tells them it is not theirs.
+    mark = fake.mark()
+    call = await deputy.press_for_alert(inbox, "转为诉求")
+    assert "已转为诉求 GL-" in call.params["text"]
+    card = await card_in_group(fake, since=mark)
+    assert "人大代表督办中" in card["text"] and "小区路灯坏了一个月" in card["text"]
+    await alice.screen("已受理", since=mark)
+    again = await deputy.press_for_alert(inbox, "", data=button_data(inbox, "转为诉求"))
+    assert "已经转为诉求" in again.params["text"]
+
+    # The supervising deputy gets every later step.
+    mark = fake.mark()
+    worker = Person(fake, fake.user(2002, "王芳"), GROUP_ID)
+    await worker.press_for_alert(card, "认领")
+    await deputy.screen(["选区诉求", "已认领", "您正在督办"], since=mark)
+
+    issues = await _rows(running, select(Issue))
+    assert issues[0].supervised_by_deputy_id is not None
+    points = {(p.action, p.points) for p in await _rows(running, select(PointEntry))}
+    assert points == {("reply", 1), ("converted", 2)}
+
+
+async def test_supervise_from_a_push(running: RunningBot, fake: FakeTelegram) -> None:
+    await bind_group(fake)
+    deputy = await link_deputy(running, fake)
+    other = await link_deputy(running, fake, code="D003", user_id=7003, name="赵志强")
+
+    # Everything at once, chosen in /settings.
+    settings = await deputy.say("/settings", expect="推送方式")
+    saved = await deputy.press_for_alert(settings, "全部即时推送")
+    assert saved.params["text"] == "已保存"
+    alice = Person(fake, fake.user(1001, "Alice"))
+    mark = fake.mark()
+    await report(alice, text="楼道堆满杂物有消防隐患")
+    card = await card_in_group(fake, since=mark)
+    push = await deputy.screen(["选区诉求", "新诉求", "楼道堆满杂物"], since=mark)
+
+    # A deputy of another constituency cannot supervise it, even with the button's data.
+    refused = await other.press_for_alert(push, "", data=button_data(push, "督办"))
+    assert "无权" in refused.params["text"]
+
+    mark = fake.mark()
+    done = await deputy.press_for_alert(push, "督办")
+    assert "您已督办" in done.params["text"]
+    notice = await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark, ok=True,
+                                 where=lambda c: "正在督办" in c.params.get("text", ""))
+    assert notice.result["reply_to_message"]["message_id"] == card["message_id"]
+    edited = await fake.wait_for("editMessageText", chat_id=GROUP_ID, since=mark, ok=True)
+    assert "人大代表督办中" in edited.params["text"]
+
+    detail = await deputy.press(push, "详情", expect="提交诉求")
+    assert "督办" in detail["text"]
