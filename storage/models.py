@@ -373,8 +373,9 @@ class DeputySend(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("deputy_id", "kind", "period"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    deputy_id: int = Field(foreign_key="deputy.id", index=True)
-    kind: str = Field(max_length=20)  # duty-eve, duty-day, digest, quarter
+    deputy_id: int | None = Field(default=None, foreign_key="deputy.id", index=True)  # None: to an administrator
+    recipient: int | None = telegram_id()  # the administrator's chat, for the quarterly table
+    kind: str = Field(max_length=20)  # duty-eve, duty-day, digest, quarter, quarter-admin
     period: str = Field(max_length=10)  # 2026-11, 2026-11-23, 2026Q3
     status: str = Field(max_length=10)  # sent / missed
     at: datetime = utc_column(nullable=False)
