@@ -128,3 +128,44 @@ async def test_supervise_from_a_push(running: RunningBot, fake: FakeTelegram) ->
 
     detail = await deputy.press(push, "详情", expect="提交诉求")
     assert "督办" in detail["text"]
+
+
+async def test_duty_day_visit_log_and_quarterly_file(running: RunningBot, fake: FakeTelegram) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.jobs.registry import catalogue
+    from bot.jobs.scheduler import run_job
+    from tests.harness import ADMIN_ID
+
+    assert running.app is not None
+    services = running.app.services
+    await bind_group(fake)
+    deputy = await link_deputy(running, fake)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    mark = fake.mark()
+    await run_job(catalogue()["duty-day"], services, datetime(2026, 12, 10, 8, 30, tzinfo=shanghai))
+    reminder = await deputy.screen(["集中履职日", "办理中"], since=mark)
+
+    await deputy.press(reminder, "记录走访", expect="多少位群众")
+    await deputy.say("十二", expect="请输入一个数字")
+    await deputy.say("12", expect="哪些地点")
+    await deputy.say("南大街社区活动室", expect="走访情况")
+    await deputy.say("群众反映停车难", expect="收集到的群众诉求")
+    noted = await deputy.say("3栋楼道灯坏了", expect="已记下第 1 条")
+    mark = fake.mark()
+    await fake.press(deputy.user, noted, button_data(noted, "完成"))
+    await deputy.screen("走访已记录", since=mark)
+    matter = await deputy.screen("3栋楼道灯坏了", since=mark)
+    mark = fake.mark()
+    converted = await deputy.press_for_alert(matter, "转为诉求")
+    assert "已转为诉求" in converted.params["text"]
+    card = await card_in_group(fake, since=mark)
+    assert "3栋楼道灯坏了" in card["text"] and "人大代表督办中" in card["text"]
+
+    # The quarter's table reaches the administrator as an Excel file, through the outbox.
+    mark = fake.mark()
+    await run_job(catalogue()["deputy-quarterly"], services, datetime(2027, 1, 1, 9, tzinfo=shanghai))
+    document = await fake.wait_for("sendDocument", chat_id=ADMIN_ID, since=mark, ok=True)
+    assert document.result["document"]["file_name"].endswith(".xlsx")
+    await deputy.screen(["履职积分", "2026Q4"], since=mark)

@@ -163,3 +163,38 @@ def test_duty_dates_clamp_to_the_month() -> None:
 
     assert duty_date(2027, 2, 31) == date(2027, 2, 28)
     assert ("2027-01", date(2026, 12, 31)) in reminder_dates(date(2026, 12, 31), 1, 1)
+
+
+async def test_quarterly_points_on_the_first_day_of_the_quarter(services: Services) -> None:
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+
+    from bot.deputies.points import PointAction
+    from bot.deputies.service import add_points
+
+    spec = catalogue()["deputy-quarterly"]
+    assert trigger(spec, services).get_next_fire_time(None, at(15, 12)) == datetime(2027, 1, 1, 9, tzinfo=SHANGHAI)
+    async with services.db.transaction() as s:
+        d1 = (await s.exec(select(Deputy).where(Deputy.code == "D001"))).one()
+        for moment, action, points in [(at(10, 12, month=10), PointAction.VISIT, 5),
+                                       (at(10, 12, month=11), PointAction.VISIT, 5),
+                                       (at(3, 12, month=12), PointAction.REPLY, 1),
+                                       (at(30, 12, month=9), PointAction.VISIT, 5)]:  # Q3: not counted
+            add_points(s, deputy_id=d1.id, action=action.value, points=points, now=moment)
+
+    assert "nothing due" in await run_at(services, "deputy-quarterly", at(15, 9))
+    assert "queued 4 summaries" in await run_at(services, "deputy-quarterly", datetime(2027, 1, 1, 9, tzinfo=SHANGHAI))
+    assert "queued 0" in await run_at(services, "deputy-quarterly", datetime(2027, 1, 2, 9, tzinfo=SHANGHAI))
+    summary = await messages(services, 7001)
+    assert len(summary) == 1 and "2026Q4" in summary[0] and "11 分" in summary[0] and "2026-11：5 分" in summary[0]
+    async with services.db.session() as s:
+        sent = (await s.exec(select(OutboxMessage).where(OutboxMessage.chat_id == ADMIN))).all()
+    assert [m.method for m in sent] == ["sendMessage", "sendDocument"]
+    assert "1. 张建国（葛城街道人大代表联络站）11 分" in sent[0].params["text"]
+    sheet = load_workbook(io.BytesIO(base64.b64decode(sent[1].params["document"]["upload"]))).active
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][:9] == ("排名", "代码", "代表", "层级", "联络站", "2026-10", "2026-11", "2026-12", "合计")
+    assert table[1][:9] == (1, "D001", "张建国", "县", "葛城街道人大代表联络站", 5, 5, 1, 11)
+    assert len(table) == 5

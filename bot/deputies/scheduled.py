@@ -122,6 +122,7 @@ async def _reminders(services: Services, now: datetime, *, kind: str, at: time, 
     local = now.astimezone(settings.tz)
     today = local.date()
     sent = missed = 0
+    queued_at = services.clock.now()  # `now` may be a time given by hand; what is queued is due at once
     async with services.db.transaction() as s:
         roster = await Roster.load(s)
         periods = {p for p, _ in calendar.reminder_dates(today, 1, 0)}
@@ -145,7 +146,7 @@ async def _reminders(services: Services, now: datetime, *, kind: str, at: time, 
                     params: dict = {"text": text, "parse_mode": "HTML"}
                     if kind == "duty-day":
                         params["reply_markup"] = markup(deputy_keyboards.duty_day(t))
-                    enqueue(s, chat_id=deputy.telegram_user_id, method="sendMessage", params=params, now=now)
+                    enqueue(s, chat_id=deputy.telegram_user_id, method="sendMessage", params=params, now=queued_at)
                     sent += 1
                 else:
                     missed += 1
@@ -187,6 +188,7 @@ async def digest(services: Services, now: datetime) -> str:
         return "digest: not yet time"
     period = local.date().isoformat()
     sent = 0
+    queued_at = services.clock.now()
     async with services.db.transaction() as s:
         roster = await Roster.load(s)
         done = await _done(s, "digest", [period])
@@ -217,7 +219,7 @@ async def digest(services: Services, now: datetime) -> str:
                                    what=t(f"dep-notice-{notice.kind}"),
                                    status=t(f"status-{issue.status.value.replace('_', '-')}")))
                 enqueue(s, chat_id=deputy.telegram_user_id, method="sendMessage",
-                        params={"text": "\n".join(lines[:60]), "parse_mode": "HTML"}, now=now)
+                        params={"text": "\n".join(lines[:60]), "parse_mode": "HTML"}, now=queued_at)
                 status, sent = "sent", sent + 1
             s.add(DeputySend(deputy_id=deputy.id, kind="digest", period=period, status=status, at=now))
     return f"digest: queued {sent} digests"
@@ -232,3 +234,69 @@ JOBS = [
     JobSpec(name="deputy-digest", description="The daily digest of constituency issues to deputies (20:00)",
             run=digest, schedule={"hour": DIGEST_AT.hour, "minute": DIGEST_AT.minute}),
 ]
+
+
+# -- the quarterly points --------------------------------------------------------------------------
+
+QUARTER_WINDOW_DAYS = 7  # a report not sent in the first week of the quarter is recorded as missed
+
+
+async def quarterly(services: Services, now: datetime) -> str:
+    """On the first day of a quarter: each deputy's points of the quarter that ended, and the table
+    for the administrators (as a message and an Excel file)."""
+    from bot.deputies.points import DEFAULT_POINTS
+    from bot.deputies.report import quarter_table, upload, workbook
+
+    settings = services.settings
+    local = now.astimezone(settings.tz)
+    year, quarter = calendar.previous_quarter(local.date())
+    label = calendar.quarter_label(year, quarter)
+    first_month = local.month in (1, 4, 7, 10)
+    if not first_month:
+        return f"quarterly: nothing due ({label} was reported in its first month)"
+    status = "sent" if local.day <= QUARTER_WINDOW_DAYS else "missed"
+    sent = 0
+    queued_at = services.clock.now()
+    async with services.db.transaction() as s:
+        rows = await quarter_table(s, year=year, quarter=quarter, tz=settings.tz)
+        roster = await Roster.load(s)
+        done = await _done(s, "quarter", [label])
+        months = [f"{y}-{m:02d}" for y, m in calendar.quarter_months(year, quarter)]
+        by_id = {row.deputy_id: row for row in rows}
+        for deputy, _ in roster.deputies:
+            assert deputy.id is not None and deputy.telegram_user_id is not None
+            if (deputy.id, label) in done:
+                continue
+            if status == "sent":
+                row = by_id[deputy.id]
+                t = services.translator.bind(roster.locales.get(deputy.telegram_user_id))
+                lines = "\n".join(t("quarter-month", month=m, points=str(p)) for m, p in zip(months, row.months, strict=True))
+                enqueue(s, chat_id=deputy.telegram_user_id, method="sendMessage", now=queued_at, params={
+                    "text": t("quarter-deputy", quarter=label, name=html(deputy.name), total=str(row.total),
+                              months=lines), "parse_mode": "HTML"})
+                sent += 1
+            s.add(DeputySend(deputy_id=deputy.id, kind="quarter", period=label, status=status, at=now))
+        admin_done = {r for r in (await s.exec(select(DeputySend.recipient).where(
+            DeputySend.kind == "quarter-admin", DeputySend.period == label))).all()}
+        actions = sorted({*settings.deputy_points, *DEFAULT_POINTS})
+        content = workbook(rows, year=year, quarter=quarter, actions=actions)
+        t = services.translator.bind(None)
+        for admin in sorted(settings.admin_ids - admin_done):
+            if status == "sent":
+                table = [t("quarter-admin-title", quarter=label, count=str(len(rows)))]
+                table += [t("quarter-admin-row", rank=str(rank), name=html(r.name), station=html(r.station),
+                            total=str(r.total)) for rank, r in enumerate(rows[:30], start=1)]
+                enqueue(s, chat_id=admin, method="sendMessage", now=queued_at,
+                        params={"text": "\n".join(table), "parse_mode": "HTML"})
+                enqueue(s, chat_id=admin, method="sendDocument", now=queued_at, params={
+                    "document": upload(content, f"deputy-points-{label}.xlsx"),
+                    "caption": t("quarter-admin-file", quarter=label)})
+            s.add(DeputySend(deputy_id=None, recipient=admin, kind="quarter-admin", period=label, status=status, at=now))
+    return f"quarterly {label}: queued {sent} summaries ({status})"
+
+
+JOBS.append(JobSpec(
+    name="deputy-quarterly",
+    description="履职积分: each deputy's quarter and the table for administrators (1st of Jan/Apr/Jul/Oct, 09:00)",
+    run=quarterly, schedule={"month": "1,4,7,10", "day": 1, "hour": 9, "minute": 0},
+))
