@@ -140,6 +140,36 @@ def invite(
     typer.echo(f"{chosen.value} {created.label}: {link}\nworks once, until {expires}\n→ {path}")
 
 
+@app.command()
+def cards(
+    bot_username: str = typer.Option(..., "--bot", help="The bot's username, without @."),
+    out: Path = typer.Option(Path("cards"), "--out", help="Folder for the cards."),
+) -> None:
+    """Print a 代表码 card per deputy (PNG and PDF): name, station, constituency, duty day, QR code."""
+    from sqlmodel import col, select
+
+    from bot.app import prepare_database
+    from bot.deputies import service
+    from bot.deputies.cards import write_cards
+    from storage.models import Deputy
+
+    settings = _settings()
+
+    async def load() -> list[service.DeputyView]:
+        services = _services(settings)
+        try:
+            await prepare_database(services)
+            async with services.db.session() as s:
+                rows = (await s.exec(select(Deputy).order_by(col(Deputy.code)))).all()
+                return [await service.view(s, d, default_day=settings.deputy_duty_day) for d in rows]
+        finally:
+            await services.db.dispose()
+
+    deputies = asyncio.run(load())
+    written = write_cards(deputies, bot_username, out)
+    typer.echo(f"{len(deputies)} deputies, {len(written)} files → {out}")
+
+
 jobs_app = typer.Typer(help="Scheduled jobs: list them, or run one now.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 

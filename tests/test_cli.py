@@ -57,3 +57,25 @@ def test_qr_code(tmp_path: Path) -> None:
     result = runner.invoke(app, ["qr", "GC01", "--bot", "gridline_bot", "--out", str(out)])
     assert result.exit_code == 0 and "start=g_GC01" in result.output
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_invite_and_cards(tmp_path: Path) -> None:
+    from PIL import Image
+
+    qr = tmp_path / "invite.png"
+    invited = runner.invoke(app, ["invite", "deputy", "D001", "--bot", "gridline_bot", "--out", str(qr)])
+    assert invited.exit_code == 0, invited.output
+    assert "张建国" in invited.output and "https://t.me/gridline_bot?start=i_" in invited.output
+    assert qr.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert runner.invoke(app, ["invite", "worker", "NOPE", "--bot", "b"]).exit_code == 2
+    assert runner.invoke(app, ["invite", "mayor", "GC01", "--bot", "b"]).exit_code == 2
+
+    out = tmp_path / "cards"
+    made = runner.invoke(app, ["cards", "--bot", "gridline_bot", "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    assert "4 deputies, 8 files" in made.output
+    with Image.open(out / "deputy-D001.png") as card:
+        assert card.size == (1063, 638)
+    pdf = (out / "deputy-D001.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf  # the CJK font is embedded
+    assert b"NotoSansSC" in pdf
