@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy import insert
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,7 +29,7 @@ from bot.issues.lifecycle import IssueStatus
 from bot.issues.messaging import html, markup
 from bot.issues.observers import NoticeKind
 from bot.jobs.registry import JobSpec
-from bot.outbox.queue import enqueue
+from bot.outbox.queue import enqueue, enqueue_many
 from handlers import deputy_keyboards
 from storage.models import (
     Deputy,
@@ -50,6 +51,9 @@ EVE_AT = time(18, 0)
 DIGEST_AT = time(20, 0)
 OPEN = (IssueStatus.RECEIVED, IssueStatus.IN_PROGRESS, IssueStatus.REOPENED)
 NEW_WINDOW = timedelta(days=30)
+# A reminder whose day passed while the bot was down is recorded as missed if it was due this recently
+# (far enough to cover a month boundary, not so far that a newly linked deputy gets old misses).
+MISSED_LOOKBACK = timedelta(days=7)
 
 
 @dataclass
@@ -130,11 +134,13 @@ async def _reminders(services: Services, now: datetime, *, kind: str, at: time, 
         counts = await _grid_counts(s, now) if kind == "duty-day" else {}
         themes = {(row.station_id, row.period): row.theme for row in (await s.exec(
             select(StationTheme).where(col(StationTheme.period).in_(periods)))).all()}
+        outgoing: list[tuple[int, str, dict]] = []
+        records: list[dict] = []
         for deputy, station in roster.deputies:
             assert deputy.id is not None and deputy.telegram_user_id is not None
             day = service.duty_day(deputy, station, settings.deputy_duty_day)
             for period, due in calendar.reminder_dates(today, day, lead_days):
-                if (deputy.id, period) in done or due > today:
+                if (deputy.id, period) in done or due > today or due < today - MISSED_LOOKBACK:
                     continue
                 if due == today and local.time() < at:
                     continue  # later today
@@ -146,11 +152,14 @@ async def _reminders(services: Services, now: datetime, *, kind: str, at: time, 
                     params: dict = {"text": text, "parse_mode": "HTML"}
                     if kind == "duty-day":
                         params["reply_markup"] = markup(deputy_keyboards.duty_day(t))
-                    enqueue(s, chat_id=deputy.telegram_user_id, method="sendMessage", params=params, now=queued_at)
+                    outgoing.append((deputy.telegram_user_id, "sendMessage", params))
                     sent += 1
                 else:
                     missed += 1
-                s.add(DeputySend(deputy_id=deputy.id, kind=kind, period=period, status=status, at=now))
+                records.append({"deputy_id": deputy.id, "kind": kind, "period": period, "status": status, "at": now})
+        await enqueue_many(s, outgoing, now=queued_at)
+        if records:
+            await (await s.connection()).execute(insert(DeputySend), records)
     return f"{kind}: queued {sent} reminders, recorded {missed} missed"
 
 
