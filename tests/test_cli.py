@@ -48,6 +48,9 @@ def test_jobs_list_and_run() -> None:
     assert listed.exit_code == 0 and "outbox-prune" in listed.output
     ran = runner.invoke(app, ["jobs", "run", "outbox-prune", "--now", "2026-11-23T09:00"])
     assert ran.exit_code == 0 and "pruned 0" in ran.output
+    assert "duty-day" in listed.output and "deputy-quarterly" in listed.output
+    duty = runner.invoke(app, ["jobs", "run", "duty-day", "--now", "2026-12-10T08:30"])
+    assert duty.exit_code == 0 and "duty-day: queued 0 reminders" in duty.output  # no deputy has linked yet
     unknown = runner.invoke(app, ["jobs", "run", "no-such-job"])
     assert unknown.exit_code == 2
 

@@ -169,3 +169,40 @@ async def test_duty_day_visit_log_and_quarterly_file(running: RunningBot, fake: 
     document = await fake.wait_for("sendDocument", chat_id=ADMIN_ID, since=mark, ok=True)
     assert document.result["document"]["file_name"].endswith(".xlsx")
     await deputy.screen(["履职积分", "2026Q4"], since=mark)
+
+
+async def test_default_mode_unsatisfied_at_once_the_rest_in_the_digest(running: RunningBot, fake: FakeTelegram) -> None:
+    from datetime import datetime
+
+    from bot.jobs.registry import catalogue
+    from bot.jobs.scheduler import run_job
+    from tests.test_core_loop import _data
+
+    assert running.app is not None
+    await bind_group(fake)
+    deputy = await link_deputy(running, fake)
+    alice = Person(fake, fake.user(1001, "Alice"))
+    worker = Person(fake, fake.user(2002, "王芳"), GROUP_ID)
+    mark = fake.mark()
+    await report(alice, text="垃圾桶满了没人清")
+    card = await card_in_group(fake, since=mark)
+    await worker.press_for_alert(card, "认领")
+    await fake.press(worker.user, card, _data(card, "办结"))
+    prompt = await worker.screen("办结说明", since=mark)
+    await fake.send_text(worker.user, "已清理", chat=worker.chat, reply_to=prompt)
+    rate = await alice.screen("已办结", since=mark)
+    assert [m for m in fake.sent_messages(DEPUTY_ID) if "选区诉求" in m.get("text", "")] == []  # nothing urgent yet
+
+    await alice.press(rate, "不满意", expect="哪里没有解决好")
+    mark = fake.mark()
+    await alice.say("还是满的", expect="已记录您对")
+    await deputy.screen(["选区诉求", "群众不满意", "垃圾桶满了没人清"], since=mark)
+
+    # The evening digest has the steps that were not urgent, once.
+    tonight = datetime.now(running.settings.tz).replace(hour=20, minute=30)
+    mark = fake.mark()
+    summary = await run_job(catalogue()["deputy-digest"], running.app.services, tonight)
+    assert "queued 1" in summary
+    digest = await deputy.screen("每日汇总", since=mark)
+    assert "重新办理" in digest["text"] and "已办结" not in digest["text"].split("\n")[0]
+    assert "queued 0" in await run_job(catalogue()["deputy-digest"], running.app.services, tonight)

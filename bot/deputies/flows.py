@@ -20,6 +20,7 @@ from bot.issues import service as issues
 from bot.issues.draft import IssueDraft
 from bot.issues.flows import IssueFlows, IssueSummary, NotAllowed
 from bot.issues.lifecycle import IssueStatus
+from bot.issues.messaging import html
 from bot.issues.service import Actor
 from storage.database import Database
 from storage.models import (
@@ -142,7 +143,7 @@ class DeputyFlows:
                 for admin in sorted(self.admin_ids):
                     t = await self.messenger.user_t(s, admin)
                     self.messenger.send(s, chat_id=admin, now=now, text=t(
-                        "dep-admin-unlinked", deputy=deputy.name, number=str(contact.id)))
+                        "dep-admin-unlinked", deputy=html(deputy.name), number=str(contact.id)))
             view = await service.view(s, deputy, default_day=self.default_day)
         self._on_queued()
         return Delivered(view, view.linked)
