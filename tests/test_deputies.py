@@ -91,11 +91,16 @@ async def test_deputy_code_conversation_relay_and_convert(running: RunningBot, f
     worker = Person(fake, fake.user(2002, "王芳"), GROUP_ID)
     await worker.press_for_alert(card, "认领")
     await deputy.screen(["选区诉求", "已认领", "您正在督办"], since=mark)
+    await fake.press(worker.user, card, button_data(card, "办结"))
+    prompt = await worker.screen("办结说明", since=mark)
+    mark = fake.mark()
+    await fake.send_text(worker.user, "路灯已修好", chat=worker.chat, reply_to=prompt)
+    await deputy.screen(["选区诉求", "已办结"], since=mark)
 
     issues = await _rows(running, select(Issue))
     assert issues[0].supervised_by_deputy_id is not None
     points = {(p.action, p.points) for p in await _rows(running, select(PointEntry))}
-    assert points == {("reply", 1), ("converted", 2)}
+    assert points == {("reply", 1), ("converted", 2), ("supervised_resolved", 3)}
 
 
 async def test_supervise_from_a_push(running: RunningBot, fake: FakeTelegram) -> None:
