@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
@@ -35,6 +36,8 @@ class Settings(BaseSettings):
     # 集中履职日: the day of the month deputies visit their constituency (a station or deputy may
     # override it), and 履职积分 per action as JSON: DEPUTY_POINTS='{"visit": 5, "reply": 1}'.
     deputy_duty_day: int = Field(default=10, ge=1, le=31)
+    deputy_day_time: time = time(8, 30)  # the duty-day reminder, local time
+    deputy_eve_time: time = time(18, 0)  # the eve reminder, the day before
     deputy_points: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_POINTS))
 
     @field_validator("admin_ids", mode="before")

@@ -123,16 +123,24 @@ async def test_restart_after_sending_does_not_resend(services: Services, tmp_pat
 
 
 async def _start_bot_at(services: Services, moment: datetime) -> None:
-    """Start the real scheduler at `moment`: its catch-up run makes up for the downtime."""
+    """Start the real scheduler at `moment`: its catch-up runs make up for the downtime."""
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+
+    expected = {f"{spec.name}:catch-up" for spec in catalogue().values() if spec.catch_up}
+    finished: set[str] = set()
+    all_done = asyncio.Event()
+
+    def listener(event: object) -> None:
+        finished.add(getattr(event, "job_id"))
+        if expected <= finished:
+            all_done.set()
+
     with time_machine.travel(moment, tick=True):
         scheduler = build_scheduler(services)
+        scheduler.add_listener(listener, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         start_scheduler(scheduler, services)
         try:
-            for _ in range(100):
-                await asyncio.sleep(0.02)
-                if not [job for job in scheduler.get_jobs() if job.id.endswith(":catch-up")]:
-                    break
-            await asyncio.sleep(0.1)
+            await asyncio.wait_for(all_done.wait(), timeout=20)
         finally:
             scheduler.shutdown(wait=False)
 
@@ -198,3 +206,12 @@ async def test_quarterly_points_on_the_first_day_of_the_quarter(services: Servic
     assert table[0][:9] == ("排名", "代码", "代表", "层级", "联络站", "2026-10", "2026-11", "2026-12", "合计")
     assert table[1][:9] == (1, "D001", "张建国", "县", "葛城街道人大代表联络站", 5, 5, 1, 11)
     assert len(table) == 5
+
+
+async def test_reminder_times_are_configurable(tmp_path: Path) -> None:
+    from datetime import time
+
+    settings = make(tmp_path).model_copy(update={"deputy_day_time": time(9, 15), "deputy_eve_time": time(19, 0)})
+    services = Services.build(settings)
+    assert trigger(catalogue()["duty-day"], services).get_next_fire_time(None, at(9, 9)) == at(9, 9, 15)
+    assert trigger(catalogue()["duty-eve"], services).get_next_fire_time(None, at(9, 9)) == at(9, 19)

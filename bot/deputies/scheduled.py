@@ -46,8 +46,6 @@ from storage.models import (
 if TYPE_CHECKING:
     from bot.services import Services
 
-DAY_AT = time(8, 30)
-EVE_AT = time(18, 0)
 DIGEST_AT = time(20, 0)
 OPEN = (IssueStatus.RECEIVED, IssueStatus.IN_PROGRESS, IssueStatus.REOPENED)
 NEW_WINDOW = timedelta(days=30)
@@ -180,11 +178,15 @@ def _reminder_text(t: Translate, kind: str, deputy: Deputy, roster: Roster, coun
 
 
 async def duty_day(services: Services, now: datetime) -> str:
-    return await _reminders(services, now, kind="duty-day", at=DAY_AT, lead_days=0)
+    return await _reminders(services, now, kind="duty-day", at=services.settings.deputy_day_time, lead_days=0)
 
 
 async def duty_eve(services: Services, now: datetime) -> str:
-    return await _reminders(services, now, kind="duty-eve", at=EVE_AT, lead_days=1)
+    return await _reminders(services, now, kind="duty-eve", at=services.settings.deputy_eve_time, lead_days=1)
+
+
+def _daily(at: time) -> dict[str, int]:
+    return {"hour": at.hour, "minute": at.minute}
 
 
 # -- the daily digest ------------------------------------------------------------------------------
@@ -235,13 +237,13 @@ async def digest(services: Services, now: datetime) -> str:
 
 
 JOBS = [
-    JobSpec(name="duty-eve", description="集中履职日: the eve reminder to deputies (18:00 the day before)",
-            run=duty_eve, schedule={"hour": EVE_AT.hour, "minute": EVE_AT.minute}),
+    JobSpec(name="duty-eve", description="集中履职日: the eve reminder to deputies (default 18:00 the day before)",
+            run=duty_eve, schedule=lambda settings: _daily(settings.deputy_eve_time)),
     # Fires every day: which deputies are due depends on their own, their station's or the default day.
-    JobSpec(name="duty-day", description="集中履职日: the morning reminder with the constituency's figures (08:30)",
-            run=duty_day, schedule={"hour": DAY_AT.hour, "minute": DAY_AT.minute}),
+    JobSpec(name="duty-day", description="集中履职日: the morning reminder with the constituency's figures (default 08:30)",
+            run=duty_day, schedule=lambda settings: _daily(settings.deputy_day_time)),
     JobSpec(name="deputy-digest", description="The daily digest of constituency issues to deputies (20:00)",
-            run=digest, schedule={"hour": DIGEST_AT.hour, "minute": DIGEST_AT.minute}),
+            run=digest, schedule=_daily(DIGEST_AT)),
 ]
 
 
