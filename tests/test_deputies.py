@@ -211,3 +211,22 @@ async def test_default_mode_unsatisfied_at_once_the_rest_in_the_digest(running: 
     digest = await deputy.screen("每日汇总", since=mark)
     assert "重新办理" in digest["text"] and "已办结" not in digest["text"].split("\n")[0]
     assert "queued 0" in await run_job(catalogue()["deputy-digest"], running.app.services, tonight)
+
+
+async def test_find_a_deputy_from_the_menu_and_set_a_theme(running: RunningBot, fake: FakeTelegram) -> None:
+    from tests.harness import ADMIN_ID, labels
+
+    alice = Person(fake, fake.user(1001, "Alice"))
+    menu = await alice.say("/start", expect="民情直通车")
+    listing = await alice.press(menu, "找代表", expect="请选择您要联系的人大代表")
+    assert any("张建国" in label and "南大街社区" in label for label in labels(listing))
+    await alice.press(listing, "赵志强", expect=["修齐镇人大代表联络站", "每月15日", "请直接输入"])
+    await alice.say("/cancel", expect="已取消")
+    await alice.say("/start d_NOPE", expect="没有找到这个代表码")
+    await alice.say("/settings", expect="仅供已绑定的人大代表")
+    await alice.say("/theme S-GC 老旧小区改造", expect="只有管理员")
+
+    admin = Person(fake, fake.user(ADMIN_ID, "管理员"))
+    await admin.say("/theme", expect=["用法", "S-GC"])
+    await admin.say("/theme S-GC 2026-12 冬季<b>防火</b>", expect=["葛城街道人大代表联络站", "2026-12", "冬季<b>防火</b>"])
+    await admin.say("/theme NOPE 主题", expect="没有代码为 NOPE 的联络站")
