@@ -31,6 +31,7 @@ from storage.models import (
     DeputyGrid,
     EventKind,
     Grid,
+    Issue,
     LinkKind,
     NotifyMode,
     Station,
@@ -244,7 +245,8 @@ class DeputyFlows:
 
     # -- issues of the constituency ----------------------------------------------------------------
 
-    async def _covered_issue(self, s: AsyncSession, issue_id: int, deputy: Deputy, *, for_update: bool = False):  # type: ignore[no-untyped-def]
+    async def _covered_issue(self, s: AsyncSession, issue_id: int, deputy: Deputy, *, for_update: bool = False) -> Issue:
+        """A deputy may act on the issues of their constituency, and on those they supervise."""
         issue = await issues.get_issue(s, issue_id, for_update=for_update)
         assert deputy.id is not None
         if issue.supervised_by_deputy_id != deputy.id and issue.grid_id not in await service.covered_grids(s, deputy.id):
