@@ -2,6 +2,12 @@
 
 Flows call `observer.issue_changed(session, issue=..., kind=..., now=...)` after a change; what the
 observer queues is committed (or rolled back) with the change itself. Deputies listen here.
+
+Called today: SUBMITTED (submit), UNSATISFIED (rated 不满意), STEP with the event kind as `detail`
+(claimed, answered, citizen_replied, resolved, rated). Escalation and deadlines call it too:
+`await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.ESCALATED, now=now)` after an
+issue moves up a level, and `kind=NoticeKind.OVERDUE` once when an issue passes its deadline (from
+a job: `services.flows.observer.issue_changed(...)` inside the job's transaction).
 """
 
 from __future__ import annotations
