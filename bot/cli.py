@@ -79,7 +79,8 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, readab
                 summary = await import_organisation(s, org)
         finally:
             await db.dispose()
-        typer.echo(f"Imported {summary.grids} grids, {summary.categories} categories, {summary.staff} staff.")
+        typer.echo(f"Imported {summary.grids} grids, {summary.categories} categories, {summary.staff} staff, "
+                   f"{summary.stations} stations, {summary.deputies} deputies.")
 
     asyncio.run(load())
 
@@ -93,6 +94,80 @@ def qr(grid_code: str, bot_username: str = typer.Option(..., "--bot", help="The 
     link = f"https://t.me/{bot_username.lstrip('@')}?start=g_{grid_code}"
     segno.make(link, error="m").save(out, scale=10, border=2)
     typer.echo(f"{link}\n→ {out}")
+
+
+@app.command()
+def invite(
+    role: str = typer.Argument(..., help="deputy, worker or official."),
+    target: str = typer.Argument(..., help="A deputy's code (or id), or a grid code for worker/official."),
+    bot_username: str = typer.Option(..., "--bot", help="The bot's username, without @."),
+    days: int = typer.Option(7, "--days", min=1, max=90, help="Days until the link expires."),
+    out: Path | None = typer.Option(None, "--out", help="QR code PNG (default: invite-<role>-<target>.png)."),
+) -> None:
+    """Create a one-time invitation link (and its QR code) that ties a Telegram account to a role."""
+    from datetime import timedelta
+
+    import segno
+
+    from bot.app import prepare_database
+    from bot.invitations.service import Role, UnknownTarget
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        typer.secho(f"Unknown role {role!r}: use {', '.join(r.value for r in Role)}.", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    settings = _settings()
+
+    async def go():  # type: ignore[no-untyped-def]
+        services = _services(settings)
+        try:
+            await prepare_database(services)
+            return await services.invitations.create(role=chosen, target=target, created_by="cli",
+                                                     ttl=timedelta(days=days))
+        finally:
+            await services.db.dispose()
+
+    try:
+        created = asyncio.run(go())
+    except UnknownTarget as error:
+        typer.secho(str(error), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    link = created.link(bot_username)
+    path = out or Path(f"invite-{chosen.value}-{target}.png")
+    segno.make(link, error="m").save(path, scale=10, border=2)
+    expires = created.expires_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+    typer.echo(f"{chosen.value} {created.label}: {link}\nworks once, until {expires}\n→ {path}")
+
+
+@app.command()
+def cards(
+    bot_username: str = typer.Option(..., "--bot", help="The bot's username, without @."),
+    out: Path = typer.Option(Path("cards"), "--out", help="Folder for the cards."),
+) -> None:
+    """Print a 代表码 card per deputy (PNG and PDF): name, station, constituency, duty day, QR code."""
+    from sqlmodel import col, select
+
+    from bot.app import prepare_database
+    from bot.deputies import service
+    from bot.deputies.cards import write_cards
+    from storage.models import Deputy
+
+    settings = _settings()
+
+    async def load() -> list[service.DeputyView]:
+        services = _services(settings)
+        try:
+            await prepare_database(services)
+            async with services.db.session() as s:
+                rows = (await s.exec(select(Deputy).order_by(col(Deputy.code)))).all()
+                return [await service.view(s, d, default_day=settings.deputy_duty_day) for d in rows]
+        finally:
+            await services.db.dispose()
+
+    deputies = asyncio.run(load())
+    written = write_cards(deputies, bot_username, out)
+    typer.echo(f"{len(deputies)} deputies, {len(written)} files → {out}")
 
 
 jobs_app = typer.Typer(help="Scheduled jobs: list them, or run one now.", no_args_is_help=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
@@ -9,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.deputies.points import DEFAULT_POINTS
 
 TELEGRAM_DEFAULT_API = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite:///./data/gridline.db"
@@ -30,6 +33,12 @@ class Settings(BaseSettings):
     flood_global_per_second: float = 30
     flood_private_per_second: float = 1
     flood_group_per_minute: float = 20
+    # 集中履职日: the day of the month deputies visit their constituency (a station or deputy may
+    # override it), and 履职积分 per action as JSON: DEPUTY_POINTS='{"visit": 5, "reply": 1}'.
+    deputy_duty_day: int = Field(default=10, ge=1, le=31)
+    deputy_day_time: time = time(8, 30)  # the duty-day reminder, local time
+    deputy_eve_time: time = time(18, 0)  # the eve reminder, the day before
+    deputy_points: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_POINTS))
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from bot.citizens import Citizens
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.deputies.flows import DeputyFlows
+from bot.deputies.messaging import DeputyMessenger
+from bot.deputies.notify import DeputyNotifier
 from bot.i18n import Translator
+from bot.invitations.service import Invitations
 from bot.issues.flows import IssueFlows
 from bot.issues.messaging import IssueMessenger
 from bot.organisation.groups import Groups
@@ -28,6 +32,8 @@ class Services:
     citizens: Citizens
     directory: Directory
     groups: Groups
+    invitations: Invitations
+    deputies: DeputyFlows
     # Wakes the outbox sender after something was queued (a no-op where no bot runs, as in the CLI).
     notify_queued: Callable[[], None]
 
@@ -44,7 +50,13 @@ class Services:
         db = Database(settings.database_url)
         translator = Translator(settings.default_locale)
         messenger = IssueMessenger(translator, settings.tz, settings.admin_ids)
-        flows = IssueFlows(db=db, messenger=messenger, clock=clock, tz=settings.tz, on_queued=on_queued, settled=settled)
+        deputy_messenger = DeputyMessenger(translator, settings.tz, messenger)
+        notifier = DeputyNotifier(deputy_messenger, settings.deputy_points)
+        flows = IssueFlows(db=db, messenger=messenger, clock=clock, tz=settings.tz, on_queued=on_queued, settled=settled,
+                           observer=notifier)
+        deputies = DeputyFlows(db=db, clock=clock, tz=settings.tz, messenger=deputy_messenger, issue_flows=flows,
+                               default_day=settings.deputy_duty_day, points=settings.deputy_points,
+                               admin_ids=settings.admin_ids, on_queued=on_queued, settled=settled)
         return cls(
             settings=settings,
             clock=clock,
@@ -55,5 +67,7 @@ class Services:
             citizens=Citizens(db),
             directory=Directory(db),
             groups=Groups(db),
+            invitations=Invitations(db, clock),
+            deputies=deputies,
             notify_queued=on_queued,
         )

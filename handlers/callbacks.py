@@ -15,6 +15,7 @@ class MenuAction(StrEnum):
     SERVICES = "services"
     HELP = "help"
     HOME = "home"
+    DEPUTIES = "dep"  # 找代表
 
 
 class MenuCb(CallbackData, prefix="m1"):
@@ -74,3 +75,20 @@ class RatingCommentCb(CallbackData, prefix="rc1"):
 class MyIssuesCb(CallbackData, prefix="my1"):
     page: int = 0
     issue_id: int = 0  # 0: the list; otherwise the issue's timeline
+
+
+class DeputyAction(StrEnum):
+    WRITE = "write"  # a citizen picks a deputy to write to (id: deputy)
+    CONVERT = "conv"  # 转为诉求 (id: the citizen's message)
+    SUPERVISE = "sup"  # 督办 (id: issue)
+    DETAIL = "det"  # an issue's timeline (id: issue)
+    MODE = "mode"  # /settings (value: NotifyMode)
+    VISIT = "visit"  # 记录走访
+    MATTER = "matter"  # a matter collected on a visit becomes an issue (id: matter)
+    NEXT = "next"  # skip / done within the visit form
+
+
+class DeputyCb(CallbackData, prefix="dp1"):
+    action: DeputyAction
+    id: int = 0
+    value: str = ""

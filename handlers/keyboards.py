@@ -42,7 +42,10 @@ def main_menu(t: Translate) -> InlineKeyboardMarkup:
                 _button(t("menu-my-issues"), MenuCb(action=MenuAction.MY_ISSUES)),
                 _button(t("menu-services"), MenuCb(action=MenuAction.SERVICES)),
             ],
-            [_button(t("menu-help"), MenuCb(action=MenuAction.HELP))],
+            [
+                _button(t("menu-deputies"), MenuCb(action=MenuAction.DEPUTIES)),
+                _button(t("menu-help"), MenuCb(action=MenuAction.HELP)),
+            ],
         ]
     )
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from aiogram import Dispatcher
 
-from handlers import citizen, common, errors, fallback, group, report
+from handlers import citizen, common, deputy, errors, fallback, group, invite, report
 from handlers.middlewares import LocaleMiddleware
 
 if TYPE_CHECKING:
@@ -23,6 +23,8 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         citizens=services.citizens,
         directory=services.directory,
         groups=services.groups,
+        invitations=services.invitations,
+        deputies=services.deputies,
     )
     dispatcher.update.outer_middleware(LocaleMiddleware(services.translator, services.citizens))
     # Routers are built per dispatcher (a router can belong to one only), so a process can run a
@@ -30,6 +32,8 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
     dispatcher.include_routers(
         errors.build_router(),
         group.build_router(),  # group chats only
+        invite.build_router(),  # /start i_<token>: invitation links
+        deputy.build_router(),  # /start d_<code>, 找代表, deputies' replies, buttons, visits, /settings, /theme
         common.build_router(),  # commands that work in any state: /start, /help, /menu, /language
         citizen.build_router(),  # 我的诉求, ratings, replies to the grid
         report.build_router(),  # the report conversation

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -127,6 +127,8 @@ class Issue(SQLModel, table=True):
     updated_at: datetime = utc_column(nullable=False)
     resolved_at: datetime | None = utc_column()
     rated_at: datetime | None = utc_column()
+    # 督办: the deputy supervising this issue (issue 4); shown on the card and the ledger.
+    supervised_by_deputy_id: int | None = Field(default=None, foreign_key="deputy.id", index=True)
 
 
 class AttachmentKind(StrEnum):
@@ -150,12 +152,14 @@ class EventKind(StrEnum):
     RESOLVED = "resolved"
     RATED = "rated"
     REOPENED = "reopened"
+    SUPERVISED = "supervised"  # 督办 by a deputy
 
 
 class ActorRole(StrEnum):
     CITIZEN = "citizen"
     GRID = "grid"
     SYSTEM = "system"
+    DEPUTY = "deputy"
 
 
 class IssueEvent(SQLModel, table=True):
@@ -178,6 +182,8 @@ class LinkKind(StrEnum):
     CITIZEN_RELAY = "citizen_relay"  # a grid answer relayed to the citizen
     RESOLVE_PROMPT = "resolve_prompt"  # "reply with the resolution note"
     CITIZEN_PUSH = "citizen_push"  # a progress push to the citizen
+    DEPUTY_INBOX = "deputy_inbox"  # a citizen's message relayed to a deputy (see DeputyMessageLink)
+    DEPUTY_ANSWER = "deputy_answer"  # a deputy's answer relayed to the citizen
 
 
 class MessageLink(SQLModel, table=True):
@@ -215,6 +221,8 @@ class OutboxMessage(SQLModel, table=True):
     link_kind: LinkKind | None = None
     # Resolved at send time: reply to (or edit) this issue's latest message of that kind in the chat.
     target_kind: LinkKind | None = None
+    # After sending, remember the message as belonging to this citizen→deputy conversation.
+    contact_id: int | None = Field(default=None, foreign_key="deputycontact.id")
     status: OutboxStatus = OutboxStatus.PENDING
     attempts: int = 0
     created_at: datetime = utc_column(nullable=False)
@@ -244,3 +252,159 @@ class FsmRecord(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = utc_column(nullable=False)
 
+
+
+# -- deputies (人大代表), invitations and roles ------------------------------------------------------
+
+
+class Station(SQLModel, table=True):
+    """代表联络站: a liaison station; its duty day overrides the default."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=32)
+    name: str = Field(max_length=100)
+    duty_day: int | None = None  # day of month of the 集中履职日
+
+
+class StationTheme(SQLModel, table=True):
+    """每月确定一个主题: a station's theme for one month (period "2026-11")."""
+
+    __table_args__ = (UniqueConstraint("station_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    period: str = Field(max_length=7)
+    theme: str = Field(max_length=200)
+    set_by: int | None = telegram_id()
+    set_at: datetime = utc_column(nullable=False)
+
+
+class NotifyMode(StrEnum):
+    DEFAULT = "default"  # escalated / overdue / 不满意 at once, the rest in the daily digest
+    ALL = "all"  # everything at once
+    DIGEST = "digest"  # only the daily digest
+    OFF = "off"
+
+
+class Deputy(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=32)  # in the 代表码 link ?start=d_<code>
+    name: str = Field(max_length=100)
+    level: str = Field(max_length=20)  # 县 / 乡镇 ...
+    station_id: int | None = Field(default=None, foreign_key="station.id", index=True)
+    duty_day: int | None = None  # overrides the station's and the default
+    phone: str | None = None
+    telegram_user_id: int | None = telegram_id(index=True)
+    notify_mode: NotifyMode = NotifyMode.DEFAULT
+
+
+class DeputyGrid(SQLModel, table=True):
+    """A deputy's constituency (选区): the grids it covers (a township covers its villages)."""
+
+    deputy_id: int = Field(foreign_key="deputy.id", primary_key=True)
+    grid_id: int = Field(foreign_key="grid.id", primary_key=True, index=True)
+
+
+class Invitation(SQLModel, table=True):
+    """A one-time, expiring link that ties a Telegram account to a role."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(unique=True, index=True, max_length=64)
+    role: str = Field(max_length=20)  # see bot.invitations.service.Role
+    target: str = Field(max_length=64)  # deputy id, grid code...
+    created_by: str = Field(default="", max_length=100)
+    created_at: datetime = utc_column(nullable=False)
+    expires_at: datetime = utc_column(nullable=False)
+    used_at: datetime | None = utc_column()
+    used_by: int | None = telegram_id()
+
+
+class RoleGrant(SQLModel, table=True):
+    """Who holds which role where: what access control asks."""
+
+    __table_args__ = (UniqueConstraint("user_id", "role", "scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = telegram_id(index=True, nullable=False)
+    role: str = Field(max_length=20)
+    scope: str = Field(max_length=64)
+    granted_at: datetime = utc_column(nullable=False)
+    invitation_id: int | None = Field(default=None, foreign_key="invitation.id")
+
+
+class DeputyContact(SQLModel, table=True):
+    """A citizen's message to a deputy (有事找代表)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    deputy_id: int = Field(foreign_key="deputy.id", index=True)
+    citizen_id: int = telegram_id(index=True, nullable=False)
+    text: str
+    created_at: datetime = utc_column(nullable=False)
+    converted_at: datetime | None = utc_column()
+    issue_id: int | None = Field(default=None, foreign_key="issue.id")
+
+
+class DeputyMessageLink(SQLModel, table=True):
+    """Which citizen→deputy conversation a message belongs to, so a reply to it finds it."""
+
+    __table_args__ = (Index("ix_deputymessagelink_chat_message", "chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = telegram_id(nullable=False)
+    message_id: int
+    contact_id: int = Field(foreign_key="deputycontact.id", index=True)
+    kind: LinkKind
+    created_at: datetime = utc_column(nullable=False)
+
+
+class IssueNotice(SQLModel, table=True):
+    """Something happened to an issue that deputies of its constituency hear about."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(foreign_key="issue.id", index=True)
+    grid_id: int = Field(foreign_key="grid.id", index=True)
+    kind: str = Field(max_length=20)  # bot.issues.observers.NoticeKind
+    at: datetime = utc_column(nullable=False, index=True)
+
+
+class DeputySend(SQLModel, table=True):
+    """A scheduled message to a deputy for a period, sent (or missed) exactly once."""
+
+    __table_args__ = (UniqueConstraint("deputy_id", "kind", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deputy_id: int | None = Field(default=None, foreign_key="deputy.id", index=True)  # None: to an administrator
+    recipient: int | None = telegram_id()  # the administrator's chat, for the quarterly table
+    kind: str = Field(max_length=20)  # duty-eve, duty-day, digest, quarter, quarter-admin
+    period: str = Field(max_length=10)  # 2026-11, 2026-11-23, 2026Q3
+    status: str = Field(max_length=10)  # sent / missed
+    at: datetime = utc_column(nullable=False)
+
+
+class Visit(SQLModel, table=True):
+    """记录走访: a logged constituency visit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    deputy_id: int = Field(foreign_key="deputy.id", index=True)
+    residents: int = 0
+    places: str = ""
+    notes: str = ""
+    at: datetime = utc_column(nullable=False)
+
+
+class VisitMatter(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    text: str
+    issue_id: int | None = Field(default=None, foreign_key="issue.id")
+
+
+class PointEntry(SQLModel, table=True):
+    """履职积分: one line of a deputy's points ledger."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    deputy_id: int = Field(foreign_key="deputy.id", index=True)
+    action: str = Field(max_length=30)
+    points: int
+    at: datetime = utc_column(nullable=False, index=True)
+    note: str = ""

@@ -32,7 +32,7 @@ def test_import_twice_is_idempotent() -> None:
     first = runner.invoke(app, ["import", str(ROOT / "examples" / "demo-county.yaml")])
     again = runner.invoke(app, ["import", str(ROOT / "examples" / "demo-county.yaml")])
     assert first.exit_code == 0 and again.exit_code == 0
-    assert "Imported 7 grids, 10 categories, 3 staff." in again.output
+    assert "Imported 7 grids, 10 categories, 3 staff, 2 stations, 4 deputies." in again.output
 
 
 def test_import_rejects_a_broken_file(tmp_path: Path) -> None:
@@ -48,6 +48,9 @@ def test_jobs_list_and_run() -> None:
     assert listed.exit_code == 0 and "outbox-prune" in listed.output
     ran = runner.invoke(app, ["jobs", "run", "outbox-prune", "--now", "2026-11-23T09:00"])
     assert ran.exit_code == 0 and "pruned 0" in ran.output
+    assert "duty-day" in listed.output and "deputy-quarterly" in listed.output
+    duty = runner.invoke(app, ["jobs", "run", "duty-day", "--now", "2026-12-10T08:30"])
+    assert duty.exit_code == 0 and "duty-day: queued 0 reminders" in duty.output  # no deputy has linked yet
     unknown = runner.invoke(app, ["jobs", "run", "no-such-job"])
     assert unknown.exit_code == 2
 
@@ -57,3 +60,25 @@ def test_qr_code(tmp_path: Path) -> None:
     result = runner.invoke(app, ["qr", "GC01", "--bot", "gridline_bot", "--out", str(out)])
     assert result.exit_code == 0 and "start=g_GC01" in result.output
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_invite_and_cards(tmp_path: Path) -> None:
+    from PIL import Image
+
+    qr = tmp_path / "invite.png"
+    invited = runner.invoke(app, ["invite", "deputy", "D001", "--bot", "gridline_bot", "--out", str(qr)])
+    assert invited.exit_code == 0, invited.output
+    assert "张建国" in invited.output and "https://t.me/gridline_bot?start=i_" in invited.output
+    assert qr.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert runner.invoke(app, ["invite", "worker", "NOPE", "--bot", "b"]).exit_code == 2
+    assert runner.invoke(app, ["invite", "mayor", "GC01", "--bot", "b"]).exit_code == 2
+
+    out = tmp_path / "cards"
+    made = runner.invoke(app, ["cards", "--bot", "gridline_bot", "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    assert "4 deputies, 8 files" in made.output
+    with Image.open(out / "deputy-D001.png") as card:
+        assert card.size == (1063, 638)
+    pdf = (out / "deputy-D001.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf  # the CJK font is embedded
+    assert b"NotoSansSC" in pdf

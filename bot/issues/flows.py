@@ -15,6 +15,7 @@ from bot.issues import service
 from bot.issues.draft import IssueDraft
 from bot.issues.lifecycle import Action, IssueStatus, Rating, transition
 from bot.issues.messaging import IssueMessenger, html
+from bot.issues.observers import IssueObserver, NoObserver, NoticeKind
 from bot.issues.reference import period_of
 from bot.issues.service import Actor
 from storage.database import Database
@@ -56,6 +57,7 @@ class IssueFlows:
         tz: tzinfo,
         on_queued: Callable[[], None] = lambda: None,
         settled: Callable[[int], Awaitable[None]] | None = None,
+        observer: IssueObserver | None = None,
     ) -> None:
         self.db = db
         self.messenger = messenger
@@ -63,15 +65,19 @@ class IssueFlows:
         self.tz = tz
         self._on_queued = on_queued
         self._settled = settled
+        # Hears every change in the change's own transaction (deputies of the constituency).
+        self.observer: IssueObserver = observer or NoObserver()
 
     # -- citizen ---------------------------------------------------------------------------------
 
-    async def submit(self, *, draft: IssueDraft, citizen: Actor) -> IssueSummary:
+    async def submit(self, *, draft: IssueDraft, citizen: Actor, supervisor_deputy_id: int | None = None) -> IssueSummary:
+        """`supervisor_deputy_id`: a deputy turned a citizen's message into this issue (转为诉求)."""
         assert citizen.id is not None
         async with self.db.transaction() as s:
             now = self.clock.now()
             ref = await service.next_ref(s, period=period_of(now.astimezone(self.tz)))
             issue = await service.create_issue(s, draft=draft, citizen_id=citizen.id, ref=ref, now=now)
+            issue.supervised_by_deputy_id = supervisor_deputy_id
             await service.record(s, issue=issue, kind=EventKind.SUBMITTED, actor=citizen, now=now)
             user = await s.get(User, citizen.id)
             if user is not None:
@@ -84,6 +90,7 @@ class IssueFlows:
             else:
                 await self.messenger.unrouted(s, issue=issue, now=now)
             await self.messenger.push(s, issue=issue, key="push-received", now=now)
+            await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.SUBMITTED, now=now)
             summary = _summary(issue)
         self._on_queued()
         return summary
@@ -95,6 +102,8 @@ class IssueFlows:
             service.apply(issue, Action.CITIZEN_REPLY, now=now)
             await service.record(s, issue=issue, kind=EventKind.CITIZEN_REPLIED, actor=citizen, now=now, text=text, photo=photo)
             await self.messenger.relay_to_group(s, issue=issue, text=text, photo=photo, now=now)
+            await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.STEP, now=now,
+                                              detail=EventKind.CITIZEN_REPLIED.value)
             ref = issue.ref
         self._on_queued()
         return ref
@@ -115,9 +124,12 @@ class IssueFlows:
                                  text=self._rating_line(rating, comment))
             if issue.status == IssueStatus.REOPENED:
                 await self._reopen(s, issue=issue, now=now)
+                await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.UNSATISFIED, now=now)
             else:
                 await self.messenger.push(s, issue=issue, key="push-closed", now=now)
                 await self.messenger.refresh_cards(s, issue=issue, now=now)
+                await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.STEP, now=now,
+                                                  detail=EventKind.RATED.value)
             summary = _summary(issue)
         self._on_queued()
         return summary
@@ -161,6 +173,7 @@ class IssueFlows:
             await service.record(s, issue=issue, kind=EventKind.CLAIMED, actor=worker, now=now)
             await self.messenger.push(s, issue=issue, key="push-claimed", now=now)
             await self.messenger.refresh_cards(s, issue=issue, now=now)
+            await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.CLAIMED.value)
             summary = _summary(issue)
         self._on_queued()
         return summary
@@ -172,6 +185,7 @@ class IssueFlows:
             service.apply(issue, Action.ANSWER, now=now)
             await service.record(s, issue=issue, kind=EventKind.ANSWERED, actor=worker, now=now, text=text, photo=photo)
             await self.messenger.relay_to_citizen(s, issue=issue, text=text, photo=photo, now=now)
+            await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.ANSWERED.value)
             ref = issue.ref
         self._on_queued()
         return ref
@@ -205,6 +219,7 @@ class IssueFlows:
                 note=html(note), who=html(worker.name or ""),
             )
             await self.messenger.refresh_cards(s, issue=issue, now=now)
+            await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.RESOLVED.value)
             summary = _summary(issue)
         self._on_queued()
         return summary

@@ -87,6 +87,8 @@ class IssueMessenger:
             lines.append(t("card-status-assignee", status=status, assignee=html(issue.assignee_name)))
         else:
             lines.append(t("card-status", status=status))
+        if issue.supervised_by_deputy_id is not None:
+            lines.append(t("card-supervised"))  # 督办: a deputy follows this issue
         if issue.status == IssueStatus.REOPENED and issue.rating_comment:
             lines.append(t("card-unsatisfied-comment", comment=html(issue.rating_comment)))
         lines += ["", html(issue.description)]

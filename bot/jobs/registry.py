@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from bot.services import Services
 
 # A job returns one line saying what it did, for the log and `gridline jobs run`.
@@ -19,14 +20,16 @@ class JobSpec:
     name: str
     description: str
     run: JobFunc
-    schedule: dict[str, Any] = field(default_factory=dict)  # CronTrigger fields, e.g. {"hour": 9}
+    # CronTrigger fields, e.g. {"hour": 9}; or a function of the settings, for a configurable time.
+    schedule: dict[str, Any] | Callable[[Settings], dict[str, Any]] = field(default_factory=dict)
     # Run once when the bot starts, so a run missed while it was down is made up.
     catch_up: bool = True
 
 
 def catalogue() -> dict[str, JobSpec]:
     """Every job, by name. Each area lists its jobs in its own `scheduled.py`."""
+    from bot.deputies import scheduled as deputy_jobs
     from bot.outbox import scheduled as outbox_jobs
 
-    specs = [*outbox_jobs.JOBS]
+    specs = [*outbox_jobs.JOBS, *deputy_jobs.JOBS]
     return {spec.name: spec for spec in specs}

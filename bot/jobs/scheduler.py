@@ -22,7 +22,8 @@ MISFIRE_GRACE_SECONDS = 3600
 
 
 def trigger(spec: JobSpec, services: Services) -> CronTrigger:
-    return CronTrigger(timezone=services.settings.tz, **spec.schedule)
+    schedule = spec.schedule(services.settings) if callable(spec.schedule) else spec.schedule
+    return CronTrigger(timezone=services.settings.tz, **schedule)
 
 
 async def run_job(spec: JobSpec, services: Services, now: datetime | None = None) -> str:

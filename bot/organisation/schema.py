@@ -67,12 +67,34 @@ class StaffSpec(_Strict):
     telegram_id: int | None = None
 
 
+class StationSpec(_Strict):
+    """代表联络站."""
+
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=100)
+    duty_day: int | None = Field(default=None, ge=1, le=31)
+
+
+class DeputySpec(_Strict):
+    """人大代表: constituency (选区) is one or more grid codes."""
+
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1, max_length=100)
+    level: str = Field(min_length=1, max_length=20)
+    station: str | None = None
+    constituency: list[str] = Field(min_length=1)
+    duty_day: int | None = Field(default=None, ge=1, le=31)
+    phone: str | None = None
+
+
 class OrganisationFile(_Strict):
     grids: list[GridSpec] = Field(min_length=1)
     categories: list[CategorySpec] = Field(
         default_factory=lambda: [CategorySpec(code=c, name=n, description=d) for c, n, d in DEFAULT_CATEGORIES]
     )
     staff: list[StaffSpec] = Field(default_factory=list)
+    stations: list[StationSpec] = Field(default_factory=list)
+    deputies: list[DeputySpec] = Field(default_factory=list)
 
     @field_validator("categories")
     @classmethod
@@ -91,6 +113,16 @@ class OrganisationFile(_Strict):
         unknown = sorted({s.grid for s in self.staff} - set(codes))
         if unknown:
             raise ValueError(f"staff refer to unknown grids: {', '.join(unknown)}")
+        unknown = sorted({code for d in self.deputies for code in d.constituency} - set(codes))
+        if unknown:
+            raise ValueError(f"deputies refer to unknown grids: {', '.join(unknown)}")
+        stations = {s.code for s in self.stations}
+        unknown = sorted({d.station for d in self.deputies if d.station} - stations)
+        if unknown:
+            raise ValueError(f"deputies refer to unknown stations: {', '.join(unknown)}")
+        for label, items in (("station", [s.code for s in self.stations]), ("deputy", [d.code for d in self.deputies])):
+            if len(items) != len(set(items)):
+                raise ValueError(f"{label} codes must be unique")
         return self
 
     @classmethod

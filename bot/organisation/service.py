@@ -39,6 +39,8 @@ class ImportSummary:
     grids: int
     categories: int
     staff: int
+    stations: int = 0
+    deputies: int = 0
 
 
 def _grid_view(grid: Grid) -> GridView:
@@ -78,10 +80,15 @@ async def import_organisation(session: AsyncSession, org: OrganisationFile) -> I
         person = staff_rows.get((spec.name, grid_id)) or Staff(name=spec.name, grid_id=grid_id)
         person.role, person.phone, person.telegram_user_id = spec.role, spec.phone, spec.telegram_id
         session.add(person)
+    from bot.deputies.registry import import_deputies  # deputies live in their own module
+
+    await import_deputies(session, org, {code: grid.id for code, grid in by_code.items() if grid.id is not None})
     return ImportSummary(
         grids=sum(len(root.walk()) for root in org.grids),
         categories=len(org.categories),
         staff=len(org.staff),
+        stations=len(org.stations),
+        deputies=len(org.deputies),
     )
 
 

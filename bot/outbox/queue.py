@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import LinkKind, OutboxMessage
+from storage.models import LinkKind, OutboxMessage, OutboxStatus
 
 
 def enqueue(
@@ -20,12 +21,14 @@ def enqueue(
     issue_id: int | None = None,
     link_kind: LinkKind | None = None,
     target_kind: LinkKind | None = None,
+    contact_id: int | None = None,
 ) -> OutboxMessage:
     """Queue one Bot API call.
 
     `link_kind`: remember the sent message(s) as this issue's message of that kind.
     `target_kind`: at send time, reply to (send*) or edit (edit*) the issue's message(s) of that kind
     in this chat — their ids are not known yet when the row is written.
+    `contact_id` (with `link_kind`): remember the sent message as part of a citizen→deputy conversation.
     """
     row = OutboxMessage(
         chat_id=chat_id,
@@ -34,8 +37,22 @@ def enqueue(
         issue_id=issue_id,
         link_kind=link_kind,
         target_kind=target_kind,
+        contact_id=contact_id,
         created_at=now,
         next_attempt_at=now,
     )
     session.add(row)
     return row
+
+
+async def enqueue_many(session: AsyncSession, messages: list[tuple[int, str, dict[str, Any]]], *, now: datetime) -> None:
+    """Queue (chat id, method, params) for many chats in one bulk insert: a scheduled run that
+    writes to thousands of deputies would spend most of its time in the ORM otherwise."""
+    if not messages:
+        return
+    rows = [
+        {"chat_id": chat_id, "method": method, "params": params, "status": OutboxStatus.PENDING, "attempts": 0,
+         "created_at": now, "next_attempt_at": now}
+        for chat_id, method, params in messages
+    ]
+    await (await session.connection()).execute(insert(OutboxMessage), rows)

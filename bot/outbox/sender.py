@@ -8,6 +8,7 @@ the two sends that one message again on restart, and nothing is ever lost.
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import random
 from datetime import timedelta
@@ -25,10 +26,11 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.methods import TelegramMethod
-from aiogram.types import Message, MessageId
+from aiogram.types import BufferedInputFile, Message, MessageId
 from sqlmodel import col, func, select, update
 
 from bot.clock import Clock
+from bot.deputies.service import remember_contact_message
 from bot.issues import service
 from storage.database import Database
 from storage.models import OutboxMessage, OutboxStatus, UnreachableChat
@@ -173,7 +175,7 @@ class OutboxSender:
 
     async def _requests(self, row: OutboxMessage) -> list[TelegramMethod[Any]]:
         """The Bot API call(s) for a row, with reply and edit targets filled in now."""
-        params = {**row.params, "chat_id": row.chat_id}
+        params = {**_uploads(row.params), "chat_id": row.chat_id}
         cls = METHODS[row.method]
         if row.target_kind is None or row.issue_id is None:
             return [cls.model_validate(params)]
@@ -235,6 +237,10 @@ class OutboxSender:
                         s, chat_id=row.chat_id, message_id=message_id, issue_id=row.issue_id,
                         kind=row.link_kind, now=now,
                     )
+            if row.link_kind is not None and row.contact_id is not None:
+                for message_id in _message_ids(results):
+                    remember_contact_message(s, chat_id=row.chat_id, message_id=message_id,
+                                             contact_id=row.contact_id, kind=row.link_kind, now=now)
 
     async def _retry(self, row: OutboxMessage, *, delay: float, error: str, count: bool) -> None:
         log.info("outbox: message %s to %s retried in %.1fs: %s", row.id, row.chat_id, delay, error)
@@ -269,6 +275,15 @@ class OutboxSender:
             )
             if await s.get(UnreachableChat, row.chat_id) is None:
                 s.add(UnreachableChat(chat_id=row.chat_id, since=self.clock.now(), reason=error[:200]))
+
+
+def _uploads(params: dict[str, Any]) -> dict[str, Any]:
+    """A file queued with the message ({"upload": base64, "filename": ...}) is sent as an upload."""
+    return {
+        key: BufferedInputFile(base64.b64decode(value["upload"]), filename=str(value.get("filename", "file")))
+        if isinstance(value, dict) and "upload" in value else value
+        for key, value in params.items()
+    }
 
 
 def _message_ids(results: list[Any]) -> list[int]:

@@ -1,0 +1,69 @@
+"""Deputies hear about the issues of their constituency (the IssueObserver of the issue flows).
+
+Escalated, overdue and 不满意 go out at once by default, the rest in the daily digest (each deputy
+chooses in /settings). The supervising deputy (督办) gets every later step at once, whatever the
+setting. Every notice is kept as an IssueNotice row: the digest and the duty-day counts read them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.deputies import service
+from bot.deputies.messaging import DeputyMessenger
+from bot.deputies.points import PointAction
+from bot.issues.observers import NoticeKind
+from storage.models import Deputy, Issue, IssueNotice, NotifyMode
+
+URGENT = frozenset({NoticeKind.ESCALATED, NoticeKind.OVERDUE, NoticeKind.UNSATISFIED})
+
+
+def wants_now(mode: NotifyMode, kind: NoticeKind) -> bool:
+    if mode == NotifyMode.ALL:
+        return True
+    if mode == NotifyMode.DEFAULT:
+        return kind in URGENT
+    return False
+
+
+def wants_digest(mode: NotifyMode, kind: NoticeKind) -> bool:
+    if mode == NotifyMode.DIGEST:
+        return True
+    if mode == NotifyMode.DEFAULT:
+        return kind not in URGENT
+    return False
+
+
+class DeputyNotifier:
+    def __init__(self, messenger: DeputyMessenger, points: dict[str, int]) -> None:
+        self.messenger = messenger
+        self.points = points
+
+    async def issue_changed(
+        self, session: AsyncSession, *, issue: Issue, kind: NoticeKind, now: datetime, detail: str | None = None
+    ) -> None:
+        assert issue.id is not None
+        session.add(IssueNotice(issue_id=issue.id, grid_id=issue.grid_id, kind=kind.value, at=now))
+        supervisor = issue.supervised_by_deputy_id
+        deputies: dict[int | None, Deputy] = {d.id: d for d in await service.deputies_covering(session, issue.grid_id)}
+        if supervisor is not None and supervisor not in deputies:
+            row = await session.get(Deputy, supervisor)
+            if row is not None:
+                deputies[row.id] = row
+        for deputy in deputies.values():
+            if deputy.telegram_user_id is None:
+                continue
+            if deputy.id == supervisor or wants_now(deputy.notify_mode, kind):
+                await self.messenger.issue_push(session, deputy=deputy, issue=issue, kind=kind, detail=detail, now=now)
+        if supervisor is not None and detail == "resolved":
+            await self._supervised_resolved(session, supervisor, issue, now)
+
+    async def _supervised_resolved(self, session: AsyncSession, deputy_id: int, issue: Issue, now: datetime) -> None:
+        """Points once per issue, even if it is reopened and resolved again."""
+        note = f"issue:{issue.ref}"
+        action = PointAction.SUPERVISED_RESOLVED.value
+        if not await service.has_points(session, deputy_id=deputy_id, action=action, note=note):
+            service.add_points(session, deputy_id=deputy_id, action=action, points=self.points.get(action, 0),
+                               now=now, note=note)

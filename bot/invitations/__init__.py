@@ -1,0 +1,1 @@
+"""One-time, expiring invitation links that tie a Telegram account to a role."""
