@@ -26,7 +26,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bench.scenario import ECHO_REPLY, GRIDLINE_STEPS, Step, echo_steps
+from bench.scenario import GRIDLINE_STEPS, Step, echo_steps
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.fake_telegram.model import ApiCall, Json
 
@@ -167,6 +167,15 @@ async def citizen(fake: BenchFake, user: FakeUser, steps: list[Step]) -> Citizen
     return result
 
 
+async def _until(check: Any, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.002)
+    return True
+
+
 class Control:
     def __init__(self) -> None:
         self.fake: BenchFake | None = None
@@ -196,7 +205,17 @@ class Control:
 
     async def reset(self) -> dict[str, Any]:
         if self.fake is not None:
-            await self.fake.stop()
+            # Let the previous bot's last calls (e.g. an answerCallbackQuery after the citizen's last
+            # answer) finish, so stopping the server does not cut them off mid-request.
+            old = self.fake
+            await _until(
+                lambda: (
+                    all(old.callbacks.values())
+                    and all(call.done for call in old.requests[-500:] if call.method != "getUpdates")
+                ),
+                5.0,
+            )
+            await old.stop()
         self.fake = BenchFake(bot_username="gridline_test_bot")
         await self.fake.start()
         return {"base_url": self.fake.base_url}
@@ -214,8 +233,15 @@ class Control:
         await asyncio.wait_for(waiter.future, STEP_TIMEOUT)
         return {}
 
-    async def run(self, scenario: str, citizens: int, first_user_id: int, group_id: int | None = None,
-                  drain_timeout: float = 60) -> dict[str, Any]:
+    async def run(
+        self,
+        scenario: str,
+        citizens: int,
+        first_user_id: int,
+        group_id: int | None = None,
+        drain_timeout: float = 60,
+        sequential: bool = False,
+    ) -> dict[str, Any]:
         fake = self._need()
         steps = GRIDLINE_STEPS if scenario == "gridline" else echo_steps()
         users = [fake.user(first_user_id + i, f"居民{i}") for i in range(citizens)]
@@ -223,7 +249,14 @@ class Control:
         fake.tally = Tally(group_id=group_id, target=citizens if drain else 0)
         calls_before = len(fake.requests)
         cpu0, t0 = time.process_time(), time.monotonic()
-        results = await asyncio.gather(*(citizen(fake, u, steps) for u in users))
+        if sequential:  # one citizen after the other: the bot's latency without queueing
+            results = []
+            for done, user in enumerate(users, start=1):
+                results.append(await citizen(fake, user, steps))
+                if drain:  # and let the outbox deliver this one's card and push first
+                    await _until(lambda n=done: min(fake.tally.cards, fake.tally.pushes) >= n, drain_timeout)
+        else:
+            results = await asyncio.gather(*(citizen(fake, u, steps) for u in users))
         t_citizens = time.monotonic()
         drained = True
         if drain:
@@ -252,6 +285,7 @@ class Control:
             "drained": drained,
             "first_ms": [x for r in results for x in r.first_ms],
             "done_ms": [x for r in results for x in r.done_ms],
+            "done_by_step": [[r.done_ms[i] for r in results if len(r.done_ms) > i] for i in range(len(steps))],
             "errors": errors[:5],
             "error_count": len(errors),
             "confirmed": confirmed,
@@ -260,7 +294,6 @@ class Control:
             "fake_cpu": cpu,
             "api_calls": methods,
             "api_errors": sum(1 for c in calls if c.error is not None),
-            "echo_reply": ECHO_REPLY,
         }
 
     async def shutdown(self) -> dict[str, Any]:
