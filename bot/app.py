@@ -23,6 +23,7 @@ from bot.organisation.service import has_organisation, import_organisation
 from bot.outbox.flood import FloodLimiter, FloodLimits
 from bot.outbox.sender import OutboxSender
 from bot.services import Services
+from bot.telegram_types import pin_response_types
 from handlers.commands import publish_commands
 from storage.database import Database
 from storage.fsm import SqlStorage
@@ -39,6 +40,7 @@ class Gridline:
         if settings.bot_token is None:
             raise ValueError("BOT_TOKEN is not set")
         self.settings = settings
+        pin_response_types()
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
         limits = FloodLimits(
             settings.flood_global_per_second, settings.flood_private_per_second, settings.flood_group_per_minute

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translate
 from bot.issues.lifecycle import Action, IssueStatus, Rating, allowed_actions
@@ -34,6 +33,11 @@ def _nav_row(t: Translate, *, back: bool = True) -> list[InlineKeyboardButton]:
     return row
 
 
+def _in_rows(buttons: list[InlineKeyboardButton], width: int = 2) -> list[list[InlineKeyboardButton]]:
+    # Built directly: aiogram's InlineKeyboardBuilder deep-copies the keyboard on every add().
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+
 def main_menu(t: Translate) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
@@ -55,12 +59,8 @@ def back_to_menu(t: Translate) -> InlineKeyboardMarkup:
 
 
 def grid_choices(t: Translate, grids: Sequence[GridView], step: ReportStep, *, back: bool) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for grid in grids:
-        builder.add(_button(grid.name, ReportCb(step=step, value=str(grid.id))))
-    builder.adjust(2)
-    builder.row(*_nav_row(t, back=back))
-    return builder.as_markup()
+    choices = [_button(grid.name, ReportCb(step=step, value=str(grid.id))) for grid in grids]
+    return InlineKeyboardMarkup(inline_keyboard=[*_in_rows(choices), _nav_row(t, back=back)])
 
 
 def remembered_grid(t: Translate, grid_name: str) -> InlineKeyboardMarkup:
@@ -83,12 +83,8 @@ def resume_draft(t: Translate) -> InlineKeyboardMarkup:
 
 
 def category_choices(t: Translate, categories: Sequence[CategoryView]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for category in categories:
-        builder.add(_button(category.name, ReportCb(step=ReportStep.CATEGORY, value=str(category.id))))
-    builder.adjust(2)
-    builder.row(*_nav_row(t))
-    return builder.as_markup()
+    choices = [_button(c.name, ReportCb(step=ReportStep.CATEGORY, value=str(c.id))) for c in categories]
+    return InlineKeyboardMarkup(inline_keyboard=[*_in_rows(choices), _nav_row(t)])
 
 
 def describe_controls(t: Translate, *, ready: bool) -> InlineKeyboardMarkup:
@@ -129,12 +125,8 @@ def edit_fields(t: Translate) -> InlineKeyboardMarkup:
         (EditField.DESCRIPTION, "edit-description"),
         (EditField.PHONE, "edit-phone"),
     ]
-    builder = InlineKeyboardBuilder()
-    for field, key in fields:
-        builder.add(_button(t(key), ReportCb(step=ReportStep.EDIT, value=field.value)))
-    builder.adjust(2)
-    builder.row(*_nav_row(t))
-    return builder.as_markup()
+    choices = [_button(t(key), ReportCb(step=ReportStep.EDIT, value=field.value)) for field, key in fields]
+    return InlineKeyboardMarkup(inline_keyboard=[*_in_rows(choices), _nav_row(t)])
 
 
 CARD_BUTTONS = [

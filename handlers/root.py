@@ -8,6 +8,7 @@ from aiogram import Dispatcher
 
 from handlers import citizen, common, deputy, errors, fallback, group, invite, report
 from handlers.middlewares import LocaleMiddleware
+from storage.fsm import FsmFlushMiddleware, SqlStorage
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -27,6 +28,9 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         deputies=services.deputies,
     )
     dispatcher.update.outer_middleware(LocaleMiddleware(services.translator, services.citizens))
+    if isinstance(dispatcher.storage, SqlStorage):
+        # Registered after aiogram's FSM middleware, so it runs inside the user's event lock.
+        dispatcher.update.outer_middleware(FsmFlushMiddleware(dispatcher.storage))
     # Routers are built per dispatcher (a router can belong to one only), so a process can run a
     # fresh bot after a restart.
     dispatcher.include_routers(

@@ -1,21 +1,28 @@
 """aiogram FSM storage in the database, so a half-finished report survives a bot restart.
 
-Writes go straight to the database; reads are served from a bounded in-process cache that
-the writes keep current. That is exact while one bot process owns the conversations, which is
-how Gridline runs (one long-polling or webhook process per bot token).
+Reads are served from a bounded in-process cache. Writes land in the cache and a pending set that
+`flush()` writes in one statement; FsmFlushMiddleware flushes at the end of every update, inside
+the user's event lock, so an update's state is in the database before the user's next update is
+handled. That is exact while one bot process owns the conversations, which is how Gridline runs
+(one long-polling or webhook process per bot token).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from aiogram import BaseMiddleware
 from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
+from aiogram.types import TelegramObject
 from cachetools import LRUCache
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, delete
 
 from storage.database import Database
 from storage.models import FsmRecord
@@ -39,9 +46,12 @@ class SqlStorage(BaseStorage):
         self._db = db
         self._keys = key_builder or DefaultKeyBuilder(with_destiny=True)
         self._cache: LRUCache[str, _Record] = LRUCache(maxsize=cache_size)
+        self._pending: dict[str, _Record] = {}
         self._clock = clock
 
     async def _load(self, key: str) -> _Record:
+        if key in self._pending:
+            return self._pending[key]
         if key in self._cache:
             return self._cache[key]
         async with self._db.session() as session:
@@ -54,17 +64,38 @@ class SqlStorage(BaseStorage):
         # Round-trip through JSON now, so a value that cannot be stored fails in the handler
         # that put it there rather than later in some other update.
         data = json.loads(json.dumps(data, ensure_ascii=False))
-        async with self._db.transaction() as session:
-            row = await session.get(FsmRecord, key)
-            if state is None and not data:
-                if row is not None:
-                    await session.delete(row)
-            elif row is None:
-                session.add(FsmRecord(key=key, state=state, data=data, updated_at=self._clock()))
-            else:
-                row.state, row.data, row.updated_at = state, data, self._clock()
-                session.add(row)
         self._cache[key] = (state, data)
+        self._pending[key] = (state, data)  # kept apart: the LRU cache may evict before the flush
+
+    async def flush(self) -> None:
+        """Write every pending change: empty records are deleted, the others upserted."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, {}
+        now = self._clock()
+        gone = [key for key, (state, data) in pending.items() if state is None and not data]
+        kept = [
+            {"key": key, "state": state, "data": data, "updated_at": now}
+            for key, (state, data) in pending.items()
+            if state is not None or data
+        ]
+        try:
+            async with self._db.transaction() as session:
+                if gone:
+                    await session.exec(delete(FsmRecord).where(col(FsmRecord.key).in_(gone)))
+                if kept:
+                    insert = sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+                    statement = insert(FsmRecord).values(kept)
+                    await session.exec(
+                        statement.on_conflict_do_update(
+                            index_elements=["key"],
+                            set_={name: statement.excluded[name] for name in ("state", "data", "updated_at")},
+                        )
+                    )
+        except Exception:
+            # Keep what failed for the next flush, unless a newer change superseded it.
+            self._pending = {**pending, **self._pending}
+            raise
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         name = self._keys.build(key)
@@ -87,4 +118,23 @@ class SqlStorage(BaseStorage):
         return json.loads(json.dumps(data))  # a deep copy: callers may mutate it
 
     async def close(self) -> None:
+        await self.flush()
         self._cache.clear()
+
+
+class FsmFlushMiddleware(BaseMiddleware):
+    """Writes the update's conversation state once, when the update is done (even if it failed)."""
+
+    def __init__(self, storage: SqlStorage) -> None:
+        self.storage = storage
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        try:
+            return await handler(event, data)
+        finally:
+            await self.storage.flush()
