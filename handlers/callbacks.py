@@ -53,6 +53,9 @@ class CardAction(StrEnum):
     CLAIM = "claim"
     RESOLVE = "resolve"
     DETAIL = "detail"
+    TRIAGE = "triage"  # 研判
+    ESCALATE = "escalate"  # 上报
+    SEND_BACK = "send_back"  # 退回
 
 
 class CardCb(CallbackData, prefix="c1"):
@@ -74,3 +77,22 @@ class RatingCommentCb(CallbackData, prefix="rc1"):
 class MyIssuesCb(CallbackData, prefix="my1"):
     page: int = 0
     issue_id: int = 0  # 0: the list; otherwise the issue's timeline
+
+
+class TriageStep(StrEnum):
+    EXPLAIN = "ex"  # 宣传解释: ask for the explanation
+    HANDLE = "hd"  # 立即办理: choose a deadline
+    HANDLE_DEADLINE = "hdd"  # value: deadline token; choose the responsible person
+    PERSON = "hp"  # value: "<deadline token>:<telegram id>"
+    ASSIGN = "as"  # 交办督办: choose a department
+    DEPARTMENT = "asd"  # value: department id; choose a deadline
+    ASSIGN_DEADLINE = "asdd"  # value: "<department id>:<deadline token>"
+    CANCEL = "x"
+
+
+class TriageCb(CallbackData, prefix="tg1"):
+    """The 研判 menu under a card. A deadline token is "3" (working days) or "D20261130" (a date)."""
+
+    step: TriageStep
+    issue_id: int
+    value: str = ""

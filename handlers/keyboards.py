@@ -8,7 +8,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardBu
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translate
-from bot.issues.lifecycle import Action, IssueStatus, Rating, allowed_actions
+from bot.issues.lifecycle import Rating
+from bot.triage.routing import CardButton
 from bot.organisation.service import CategoryView, GridView
 from handlers.callbacks import (
     CardAction,
@@ -21,6 +22,8 @@ from handlers.callbacks import (
     RatingCommentCb,
     ReportCb,
     ReportStep,
+    TriageCb,
+    TriageStep,
 )
 
 
@@ -134,18 +137,24 @@ def edit_fields(t: Translate) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-CARD_BUTTONS = [
-    (CardAction.CLAIM, Action.CLAIM, "btn-claim"),
-    (CardAction.RESOLVE, Action.RESOLVE, "btn-resolve"),
-]
+CARD_BUTTONS = {
+    CardButton.CLAIM: (CardAction.CLAIM, "btn-claim"),
+    CardButton.TRIAGE: (CardAction.TRIAGE, "btn-triage"),
+    CardButton.RESOLVE: (CardAction.RESOLVE, "btn-resolve"),
+    CardButton.ESCALATE: (CardAction.ESCALATE, "btn-escalate"),
+    CardButton.SEND_BACK: (CardAction.SEND_BACK, "btn-send-back"),
+    CardButton.DETAIL: (CardAction.DETAIL, "btn-detail"),
+}
 
 
-def issue_card(t: Translate, issue_id: int, status: IssueStatus) -> InlineKeyboardMarkup:
-    """Only the buttons the issue's status allows; 详情 always."""
-    allowed = allowed_actions(status)
-    row = [_button(t(key), CardCb(action=a, issue_id=issue_id)) for a, action, key in CARD_BUTTONS if action in allowed]
-    row.append(_button(t("btn-detail"), CardCb(action=CardAction.DETAIL, issue_id=issue_id)))
-    return InlineKeyboardMarkup(inline_keyboard=[row])
+def issue_card(t: Translate, issue_id: int, shown: Sequence[CardButton]) -> InlineKeyboardMarkup:
+    """The buttons routing allows in this chat (bot.triage.routing.card_buttons), three a row."""
+    builder = InlineKeyboardBuilder()
+    for button in shown:
+        action, key = CARD_BUTTONS[button]
+        builder.add(_button(t(key), CardCb(action=action, issue_id=issue_id)))
+    builder.adjust(3)
+    return builder.as_markup()
 
 
 def rating(t: Translate, issue_id: int) -> InlineKeyboardMarkup:
@@ -180,3 +189,47 @@ def my_issues(t: Translate, items: Sequence[tuple[int, str]], *, page: int, has_
 
 def issue_detail(t: Translate, *, page: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_button(t("btn-back-to-list"), MyIssuesCb(page=page))]])
+
+
+def _triage(text: str, step: TriageStep, issue_id: int, value: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=TriageCb(step=step, issue_id=issue_id, value=value).pack())
+
+
+def triage_menu(t: Translate, issue_id: int) -> InlineKeyboardMarkup:
+    """The three dispositions of 研判."""
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [_triage(t("btn-disposition-explain"), TriageStep.EXPLAIN, issue_id)],
+        [_triage(t("btn-disposition-handle"), TriageStep.HANDLE, issue_id)],
+        [_triage(t("btn-disposition-assign"), TriageStep.ASSIGN, issue_id)],
+        [_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id)],
+    ])
+
+
+def deadline_choices(t: Translate, issue_id: int, options: Sequence[tuple[str, str]], step: TriageStep,
+                     prefix: str = "") -> InlineKeyboardMarkup:
+    """options: (deadline token, label)."""
+    builder = InlineKeyboardBuilder()
+    for token, label in options:
+        builder.add(_triage(label, step, issue_id, f"{prefix}{token}"))
+    builder.adjust(2)
+    builder.row(_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id))
+    return builder.as_markup()
+
+
+def person_choices(t: Translate, issue_id: int, token: str, people: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """people: (telegram id, label); the first is the person choosing."""
+    builder = InlineKeyboardBuilder()
+    for user_id, label in people:
+        builder.add(_triage(label, TriageStep.PERSON, issue_id, f"{token}:{user_id}"))
+    builder.adjust(2)
+    builder.row(_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id))
+    return builder.as_markup()
+
+
+def department_choices(t: Translate, issue_id: int, departments: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for department_id, name in departments:
+        builder.add(_triage(name, TriageStep.DEPARTMENT, issue_id, str(department_id)))
+    builder.adjust(1)
+    builder.row(_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id))
+    return builder.as_markup()

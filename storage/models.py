@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -67,6 +67,8 @@ class Category(SQLModel, table=True):
     name: str = Field(max_length=50)
     description: str = ""
     position: int = 0
+    # 办理时限 offered first when an issue of this category is triaged (working days).
+    default_deadline_days: int | None = None
 
 
 class StaffRole(StrEnum):
@@ -106,7 +108,30 @@ class GroupChat(SQLModel, table=True):
     bound_at: datetime = utc_column(nullable=False)
 
 
+class Disposition(StrEnum):
+    """研判结果: the three dispositions of the 三单工作法."""
+
+    EXPLAIN = "explain"  # 宣传解释
+    HANDLE = "handle"  # 立即办理 / 协助自办
+    ASSIGN = "assign"  # 交办督办
+
+
+class Department(SQLModel, table=True):
+    """A 职能部门 of a township or the county, working from its own group or through liaisons."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=32)
+    name: str = Field(max_length=100)
+    grid_id: int = Field(foreign_key="grid.id", index=True)  # the level it belongs to
+    chat_id: int | None = telegram_id(index=True)
+    liaison_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    position: int = 0
+
+
 class Issue(SQLModel, table=True):
+    # The ledger: open issues of a set of holding grids, by deadline.
+    __table_args__ = (Index("ix_issue_ledger", "holder_grid_id", "status", "deadline"),)
+
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(unique=True, index=True, max_length=20)
     citizen_id: int = telegram_id(index=True, nullable=False)
@@ -123,6 +148,12 @@ class Issue(SQLModel, table=True):
     rating: Rating | None = None
     rating_comment: str | None = None
     reopen_count: int = 0
+    # 研判 and the three levels: the grid whose level holds the issue now (its own grid at first),
+    # the disposition, the department it is assigned to, and the deadline (办理时限).
+    holder_grid_id: int | None = Field(default=None, foreign_key="grid.id")
+    disposition: Disposition | None = None
+    department_id: int | None = Field(default=None, foreign_key="department.id")
+    deadline: datetime | None = utc_column()
     created_at: datetime = utc_column(nullable=False, index=True)
     updated_at: datetime = utc_column(nullable=False)
     resolved_at: datetime | None = utc_column()
@@ -150,12 +181,19 @@ class EventKind(StrEnum):
     RESOLVED = "resolved"
     RATED = "rated"
     REOPENED = "reopened"
+    EXPLAINED = "explained"  # 宣传解释
+    HANDLED = "handled"  # 立即办理: deadline and 责任人 set
+    ASSIGNED = "assigned"  # 交办督办 to a department
+    ESCALATED = "escalated"  # 上报
+    AUTO_ESCALATED = "auto_escalated"  # 超期上报
+    SENT_BACK = "sent_back"  # 退回
 
 
 class ActorRole(StrEnum):
     CITIZEN = "citizen"
     GRID = "grid"
     SYSTEM = "system"
+    DEPARTMENT = "department"
 
 
 class IssueEvent(SQLModel, table=True):
@@ -178,6 +216,9 @@ class LinkKind(StrEnum):
     CITIZEN_RELAY = "citizen_relay"  # a grid answer relayed to the citizen
     RESOLVE_PROMPT = "resolve_prompt"  # "reply with the resolution note"
     CITIZEN_PUSH = "citizen_push"  # a progress push to the citizen
+    EXPLAIN_PROMPT = "explain_prompt"  # "reply with the explanation" (宣传解释)
+    ESCALATE_PROMPT = "escalate_prompt"  # "reply with the reason" (上报)
+    SEND_BACK_PROMPT = "send_back_prompt"  # "reply with a note" (退回)
 
 
 class MessageLink(SQLModel, table=True):
@@ -244,3 +285,18 @@ class FsmRecord(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = utc_column(nullable=False)
 
+
+
+class SupervisionMark(SQLModel, table=True):
+    """A reminder, alert, escalation or digest already sent: jobs check here so no rerun repeats it.
+
+    subject: "issue:<id>" or "chat:<id>"; key: what makes it unique (a deadline, a local date).
+    """
+
+    __table_args__ = (UniqueConstraint("kind", "subject", "key", name="uq_supervision_mark"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    subject: str = Field(max_length=40)
+    key: str = Field(max_length=40)
+    at: datetime = utc_column(nullable=False)

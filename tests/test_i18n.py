@@ -7,7 +7,8 @@ import pytest
 
 from bot.i18n import Translator
 from bot.issues.lifecycle import IssueStatus, Rating
-from storage.models import ActorRole, EventKind
+from handlers.keyboards import CARD_BUTTONS
+from storage.models import ActorRole, Disposition, EventKind
 
 ROOT = Path(__file__).resolve().parents[1]
 translator = Translator()
@@ -40,6 +41,8 @@ def test_dynamic_keys_exist() -> None:
     dynamic += [f"event-{e.value.replace('_', '-')}" for e in EventKind]
     dynamic += [f"actor-{r.value}" for r in ActorRole]
     dynamic += [f"rating-{r.value}" for r in Rating]
+    dynamic += [f"disposition-{d.value}" for d in Disposition]
+    dynamic += [key for _action, key in CARD_BUTTONS.values()]
     assert [key for key in dynamic if not translator.has(key)] == []
 
 
