@@ -83,10 +83,10 @@ class TriageStep(StrEnum):
     EXPLAIN = "ex"  # 宣传解释: ask for the explanation
     HANDLE = "hd"  # 立即办理: choose a deadline
     HANDLE_DEADLINE = "hdd"  # value: deadline token; choose the responsible person
-    PERSON = "hp"  # value: "<deadline token>:<telegram id>"
+    PERSON = "hp"  # value: "<deadline token>_<telegram id>"
     ASSIGN = "as"  # 交办督办: choose a department
     DEPARTMENT = "asd"  # value: department id; choose a deadline
-    ASSIGN_DEADLINE = "asdd"  # value: "<department id>:<deadline token>"
+    ASSIGN_DEADLINE = "asdd"  # value: "<department id>_<deadline token>"
     CANCEL = "x"
 
 

@@ -220,7 +220,7 @@ def person_choices(t: Translate, issue_id: int, token: str, people: Sequence[tup
     """people: (telegram id, label); the first is the person choosing."""
     builder = InlineKeyboardBuilder()
     for user_id, label in people:
-        builder.add(_triage(label, TriageStep.PERSON, issue_id, f"{token}:{user_id}"))
+        builder.add(_triage(label, TriageStep.PERSON, issue_id, f"{token}_{user_id}"))
     builder.adjust(2)
     builder.row(_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id))
     return builder.as_markup()

@@ -91,7 +91,7 @@ async def triage_step(callback: CallbackQuery, callback_data: TriageCb, t: Trans
             await message.edit_text(t("triage-choose-person", ref=options.ref),
                                     reply_markup=keyboards.person_choices(t, issue_id, value, people))
         case TriageStep.PERSON:
-            token, _, person = value.partition(":")
+            token, _, person = value.partition("_")
             summary = await triage.handle(issue_id=issue_id, worker=worker, chat_id=chat_id,
                                           deadline=parse_deadline(token), responsible_id=int(person))
             await callback.answer(t("triage-done", ref=summary.ref))
@@ -107,9 +107,9 @@ async def triage_step(callback: CallbackQuery, callback_data: TriageCb, t: Trans
             await callback.answer()
             await message.edit_text(t("triage-choose-deadline", ref=options.ref), reply_markup=keyboards.deadline_choices(
                 t, issue_id, _deadline_options(t, today, options.default_days), TriageStep.ASSIGN_DEADLINE,
-                prefix=f"{int(value)}:"))
+                prefix=f"{int(value)}_"))
         case TriageStep.ASSIGN_DEADLINE:
-            department, _, token = value.partition(":")
+            department, _, token = value.partition("_")
             summary = await triage.assign(issue_id=issue_id, worker=worker, chat_id=chat_id,
                                           department_id=int(department), deadline=parse_deadline(token))
             await callback.answer(t("triage-done", ref=summary.ref))
