@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     flood_global_per_second: float = 30
     flood_private_per_second: float = 1
     flood_group_per_minute: float = 20
+    # Supervision (督办), in working days: remind this long before a deadline; escalate an issue
+    # automatically (超期上报) once it has been overdue for longer than the grace period.
+    due_soon_working_days: int = Field(default=1, ge=0, le=10)
+    escalation_grace_working_days: int = Field(default=2, ge=0, le=30)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -105,3 +105,17 @@ async def buttons_for(s: AsyncSession, issue: Issue, chat_id: int) -> list[CardB
 async def grid_name(s: AsyncSession, grid_id: int) -> str:
     grid = await s.get(Grid, grid_id)
     return grid.name if grid else ""
+
+
+async def subtree_ids(s: AsyncSession, grid_id: int) -> list[int]:
+    """The grid and every grid below it (a township's villages, a county's everything)."""
+    rows = (await s.exec(select(Grid.id, Grid.parent_id))).all()
+    children: dict[int | None, list[int]] = {}
+    for child_id, parent_id in rows:
+        children.setdefault(parent_id, []).append(child_id)
+    out, stack = [], [grid_id]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(children.get(current, []))
+    return out

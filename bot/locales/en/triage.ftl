@@ -64,3 +64,15 @@ event-auto-escalated = { $time } · escalated automatically as overdue
 event-sent-back = { $time } · { $who } sent back
 actor-department = Department
 error-holiday-calendar = The holiday calendar does not cover this date yet, so working-day deadlines cannot be computed. Please ask the administrator to upgrade the system.
+
+## Supervision
+remind-due-soon = ⏳ <b>Due soon</b> { $ref } ({ $category } · { $grid }): deadline { $deadline }, responsible: { $who }. Please finish it in time.
+remind-overdue = 🚨 <b>Overdue</b> { $ref } ({ $category } · { $grid }): the deadline { $deadline } has passed, responsible: { $who }. Please resolve it or explain.
+auto-escalation-reason = Deadline { $deadline } passed more than { $days } working days ago; escalated automatically.
+digest =
+    📊 <b>{ $grid } · daily supervision</b> ({ $date })
+    New yesterday: { $new }
+    Due today: { $due_today }
+    Overdue: { $overdue }
+    Resolved yesterday: { $resolved }
+    Send /ledger for the ledger.

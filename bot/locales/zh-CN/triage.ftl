@@ -64,3 +64,15 @@ event-auto-escalated = { $time } · 超期自动上报
 event-sent-back = { $time } · { $who } 退回
 actor-department = 职能部门
 error-holiday-calendar = 节假日日历尚未覆盖这个日期，暂时无法计算工作日时限。请联系管理员升级系统。
+
+## 督办提醒
+remind-due-soon = ⏳ <b>即将到期</b> { $ref }（{ $category } · { $grid }）：办理时限 { $deadline }，责任：{ $who }。请抓紧办理。
+remind-overdue = 🚨 <b>已超期</b> { $ref }（{ $category } · { $grid }）：办理时限 { $deadline } 已过，责任：{ $who }。请尽快办结或说明情况。
+auto-escalation-reason = 办理时限 { $deadline } 已过，超期超过 { $days } 个工作日，系统自动上报。
+digest =
+    📊 <b>{ $grid } · 每日督办</b>（{ $date }）
+    昨日新受理：{ $new } 件
+    今日到期：{ $due_today } 件
+    已超期：{ $overdue } 件
+    昨日办结：{ $resolved } 件
+    发送 /ledger 查看台账。
