@@ -13,6 +13,7 @@ from bot.i18n import Translator
 from bot.issues.flows import IssueFlows
 from bot.issues.messaging import IssueMessenger
 from bot.organisation.groups import Groups
+from bot.ledger.ledger import Ledger
 from bot.organisation.service import Directory
 from bot.triage.flows import TriageFlows
 from storage.database import Database
@@ -30,6 +31,7 @@ class Services:
     directory: Directory
     groups: Groups
     triage: TriageFlows
+    ledger: Ledger
     # Wakes the outbox sender after something was queued (a no-op where no bot runs, as in the CLI).
     notify_queued: Callable[[], None]
 
@@ -58,5 +60,6 @@ class Services:
             directory=Directory(db),
             groups=Groups(db),
             triage=TriageFlows(flows),
+            ledger=Ledger(db=db, clock=clock, tz=settings.tz, translator=translator),
             notify_queued=on_queued,
         )

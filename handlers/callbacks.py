@@ -96,3 +96,9 @@ class TriageCb(CallbackData, prefix="tg1"):
     step: TriageStep
     issue_id: int
     value: str = ""
+
+
+class LedgerCb(CallbackData, prefix="lg1"):
+    """A page of /ledger; the scope is worked out again from the chat and the presser."""
+
+    page: int

@@ -15,6 +15,7 @@ from handlers.callbacks import (
     CardAction,
     CardCb,
     EditField,
+    LedgerCb,
     MenuAction,
     MenuCb,
     MyIssuesCb,
@@ -233,3 +234,12 @@ def department_choices(t: Translate, issue_id: int, departments: Sequence[tuple[
     builder.adjust(1)
     builder.row(_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id))
     return builder.as_markup()
+
+
+def ledger_paging(t: Translate, *, page: int, has_more: bool) -> InlineKeyboardMarkup | None:
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton(text=t("btn-prev-page"), callback_data=LedgerCb(page=page - 1).pack()))
+    if has_more:
+        row.append(InlineKeyboardButton(text=t("btn-next-page"), callback_data=LedgerCb(page=page + 1).pack()))
+    return InlineKeyboardMarkup(inline_keyboard=[row]) if row else None

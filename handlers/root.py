@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from aiogram import Dispatcher
 
-from handlers import citizen, common, errors, fallback, group, report, triage
+from handlers import citizen, common, errors, fallback, group, ledger, report, triage
 from handlers.middlewares import LocaleMiddleware
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         directory=services.directory,
         groups=services.groups,
         triage=services.triage,
+        ledger=services.ledger,
     )
     dispatcher.update.outer_middleware(LocaleMiddleware(services.translator, services.citizens))
     # Routers are built per dispatcher (a router can belong to one only), so a process can run a
@@ -31,6 +32,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
     dispatcher.include_routers(
         errors.build_router(),
         triage.build_router(),  # 研判, 上报, 退回 under cards (group chats)
+        ledger.build_router(),  # /ledger, /export, /stats
         group.build_router(),  # group chats only
         common.build_router(),  # commands that work in any state: /start, /help, /menu, /language
         citizen.build_router(),  # 我的诉求, ratings, replies to the grid

@@ -7,6 +7,8 @@ import pytest
 
 from bot.i18n import Translator
 from bot.issues.lifecycle import IssueStatus, Rating
+from bot.ledger.export import COLUMNS
+from bot.ledger.stats import Tier
 from handlers.keyboards import CARD_BUTTONS
 from storage.models import ActorRole, Disposition, EventKind
 
@@ -43,6 +45,8 @@ def test_dynamic_keys_exist() -> None:
     dynamic += [f"rating-{r.value}" for r in Rating]
     dynamic += [f"disposition-{d.value}" for d in Disposition]
     dynamic += [key for _action, key in CARD_BUTTONS.values()]
+    dynamic += [f"ledger-col-{key}" for key, _width in COLUMNS]
+    dynamic += [f"ledger-rating-{r.value}" for r in Rating] + [f"tier-{tier.value}" for tier in Tier]
     assert [key for key in dynamic if not translator.has(key)] == []
 
 
