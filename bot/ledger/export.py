@@ -1,16 +1,17 @@
 """The 台账 as an Excel workbook: the columns officials expect, long text wrapped, the header
-frozen, dates as real Excel dates (local time). Write-only mode keeps 100,000 rows fast."""
+frozen, dates as real Excel dates (local wall-clock time, Excel has no zones).
+
+Written with XlsxWriter in constant-memory mode: row by row straight to disk, about three times
+faster than openpyxl's write-only mode for the 100,000-row export (bench/bench_ledger.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+import xlsxwriter
 
 from bot.i18n import Translate
 from bot.issues.lifecycle import IssueStatus
@@ -23,53 +24,52 @@ COLUMNS = [
     ("rating", 10),
 ]
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
-
-
-def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:
-    # Excel has no time zones: write the local wall-clock time officials read.
-    return moment.astimezone(tz).replace(tzinfo=None) if moment else None
+EXCEL_EPOCH = datetime(1899, 12, 30)
+DAY = timedelta(days=1)
 
 
 def write_ledger(rows: Iterable[LedgerRow], path: Path, *, t: Translate, tz: tzinfo, now: datetime) -> int:
-    workbook = Workbook(write_only=True)
-    sheet: WriteOnlyWorksheet = workbook.create_sheet(t("ledger-sheet-title"))
-    letters = "ABCDEFGHIJKLM"
-    for letter, (_, width) in zip(letters, COLUMNS, strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    header = []
-    for key, _ in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=t(f"ledger-col-{key}"))
-        cell.font, cell.fill, cell.alignment = header_font, header_fill, WRAP
-        header.append(cell)
-    sheet.append(header)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    try:
+        return _write(workbook, rows, t=t, tz=tz, now=now)
+    finally:
+        workbook.close()
 
-    def dated(moment: datetime | None) -> WriteOnlyCell | None:
-        if moment is None:
-            return None
-        cell = WriteOnlyCell(sheet, value=_local(moment, tz))
-        cell.number_format, cell.alignment = DATE_FORMAT, TOP
-        return cell
 
-    labels = {
-        "status": {s: t(f"status-{s.value.replace('_', '-')}") for s in IssueStatus},
-        "yes": t("ledger-overdue-yes"),
-        "no": t("ledger-overdue-no"),
-    }
+def _write(workbook: xlsxwriter.Workbook, rows: Iterable[LedgerRow], *, t: Translate, tz: tzinfo, now: datetime) -> int:
+    sheet = workbook.add_worksheet(t("ledger-sheet-title"))
+    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top", "border": 1})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    top = workbook.add_format({"valign": "top"})
+    dated = workbook.add_format({"num_format": DATE_FORMAT, "valign": "top"})
+    for index, (_, width) in enumerate(COLUMNS):
+        sheet.set_column(index, index, width, wrap if index == 4 else top)
+    sheet.freeze_panes(1, 0)
+    sheet.write_row(0, 0, [t(f"ledger-col-{key}") for key, _ in COLUMNS], header)
+
+    status = {s: t(f"status-{s.value.replace('_', '-')}") for s in IssueStatus}
+    yes, no = t("ledger-overdue-yes"), t("ledger-overdue-no")
+    disposition = {d: t(f"disposition-{d}") for d in ("explain", "handle", "assign")}
+    rating = {r: t(f"ledger-rating-{r}") for r in ("satisfied", "basic", "unsatisfied")}
+
+    def serial(moment: datetime | None) -> float | None:
+        # Excel's date serial of the local time; numbers with a date format are real dates.
+        return None if moment is None else (moment.astimezone(tz).replace(tzinfo=None) - EXCEL_EPOCH) / DAY
+
     count = 0
-    for row in rows:
-        description = WriteOnlyCell(sheet, value=row.description)
-        description.alignment = WRAP
-        sheet.append([
-            row.ref, dated(row.created_at), row.grid, row.category, description,
-            t(f"disposition-{row.disposition.value}") if row.disposition else "",
-            row.unit, row.responsible, dated(row.deadline), labels["status"][row.status], dated(row.resolved_at),
-            labels["yes"] if row.overdue(now) else labels["no"],
-            t(f"ledger-rating-{row.rating.value}") if row.rating else "",
-        ])
-        count += 1
-    workbook.save(path)
+    for count, row in enumerate(rows, start=1):
+        sheet.write_string(count, 0, row.ref)
+        for column, moment in ((1, row.created_at), (8, row.deadline), (10, row.resolved_at)):
+            value = serial(moment)
+            if value is not None:
+                sheet.write_number(count, column, value, dated)
+        sheet.write_string(count, 2, row.grid)
+        sheet.write_string(count, 3, row.category)
+        sheet.write_string(count, 4, row.description, wrap)
+        sheet.write_string(count, 5, disposition[row.disposition.value] if row.disposition else "")
+        sheet.write_string(count, 6, row.unit)
+        sheet.write_string(count, 7, row.responsible)
+        sheet.write_string(count, 9, status[row.status])
+        sheet.write_string(count, 11, yes if row.overdue(now) else no)
+        sheet.write_string(count, 12, rating[row.rating.value] if row.rating else "")
     return count
