@@ -10,7 +10,8 @@ year in every state, then times:
     a township, and a village — each the median of 20 runs after one warm-up;
   * `gridline export ledger` (all issues to an .xlsx file).
 
-Targets (issue 3): a ledger page under 200 ms, the export under 20 s.
+Targets (issue 3): a ledger page under 200 ms, the export under 20 s. The export also prints its
+CPU time: on a shared machine the wall time mostly measures the other processes.
 """
 
 from __future__ import annotations
@@ -135,9 +136,9 @@ async def main() -> int:
         try:
             pages = await time_pages(db, grid_ids)
             out = Path(folder) / "ledger.xlsx"
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             count = await Ledger(db=db, clock=FixedClock(), tz=TZ, translator=Translator()).export(out)
-            export_s = time.perf_counter() - start
+            export_s, export_cpu = time.perf_counter() - start, time.process_time() - cpu
         finally:
             await db.dispose()
         print("ledger page, median of 20:")
@@ -146,8 +147,10 @@ async def main() -> int:
             ok &= ms < PAGE_TARGET_MS
             print(f"  {label:<28} {ms:8.1f} ms   (target < {PAGE_TARGET_MS} ms)")
         ok &= export_s < EXPORT_TARGET_S
-        print(f"export of {count:,} issues: {export_s:.1f} s, {out.stat().st_size / 1e6:.1f} MB   "
-              f"(target < {EXPORT_TARGET_S} s)")
+        print(f"export of {count:,} issues: {export_s:.1f} s wall, {export_cpu:.1f} s CPU, "
+              f"{out.stat().st_size / 1e6:.1f} MB   (target < {EXPORT_TARGET_S} s)")
+        if export_cpu < export_s * 0.8:
+            print(f"  (the machine was busy: this process got {export_cpu / export_s:.0%} of a core)")
         print("all targets met" if ok else "TARGET MISSED")
         return 0 if ok else 1
 

@@ -28,48 +28,63 @@ EXCEL_EPOCH = datetime(1899, 12, 30)
 DAY = timedelta(days=1)
 
 
+class LedgerWriter:
+    """The workbook, written in chunks as rows stream from the database (constant memory)."""
+
+    def __init__(self, path: Path, *, t: Translate, tz: tzinfo, now: datetime) -> None:
+        self.tz, self.now = tz, now
+        self.workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        self.sheet = self.workbook.add_worksheet(t("ledger-sheet-title"))
+        header = self.workbook.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top", "border": 1})
+        self.wrap = self.workbook.add_format({"text_wrap": True, "valign": "top"})
+        top = self.workbook.add_format({"valign": "top"})
+        self.dated = self.workbook.add_format({"num_format": DATE_FORMAT, "valign": "top"})
+        for index, (_, width) in enumerate(COLUMNS):
+            self.sheet.set_column(index, index, width, self.wrap if index == 4 else top)
+        self.sheet.freeze_panes(1, 0)
+        self.sheet.write_row(0, 0, [t(f"ledger-col-{key}") for key, _ in COLUMNS], header)
+        self.status = {s: t(f"status-{s.value.replace('_', '-')}") for s in IssueStatus}
+        self.overdue = {True: t("ledger-overdue-yes"), False: t("ledger-overdue-no")}
+        self.disposition = {d: t(f"disposition-{d}") for d in ("explain", "handle", "assign")}
+        self.rating = {r: t(f"ledger-rating-{r}") for r in ("satisfied", "basic", "unsatisfied")}
+        self.count = 0
+
+    def serial(self, moment: datetime) -> float:
+        # Excel's date serial of the local time; a number with a date format is a real date.
+        return (moment.astimezone(self.tz).replace(tzinfo=None) - EXCEL_EPOCH) / DAY
+
+    def add(self, rows: Iterable[LedgerRow]) -> None:
+        dated, number, string = self.dated, self.sheet.write_number, self.sheet.write_string
+        for row in rows:
+            self.count += 1
+            line = self.count
+            string(line, 0, row.ref)
+            number(line, 1, self.serial(row.created_at), dated)
+            string(line, 2, row.grid)
+            string(line, 3, row.category)
+            string(line, 4, row.description, self.wrap)
+            if row.disposition:
+                string(line, 5, self.disposition[row.disposition.value])
+            if row.unit:
+                string(line, 6, row.unit)
+            if row.responsible:
+                string(line, 7, row.responsible)
+            if row.deadline:
+                number(line, 8, self.serial(row.deadline), dated)
+            string(line, 9, self.status[row.status])
+            if row.resolved_at:
+                number(line, 10, self.serial(row.resolved_at), dated)
+            string(line, 11, self.overdue[row.overdue(self.now)])
+            if row.rating:
+                string(line, 12, self.rating[row.rating.value])
+
+    def close(self) -> int:
+        self.workbook.close()
+        return self.count
+
+
 def write_ledger(rows: Iterable[LedgerRow], path: Path, *, t: Translate, tz: tzinfo, now: datetime) -> int:
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    try:
-        return _write(workbook, rows, t=t, tz=tz, now=now)
-    finally:
-        workbook.close()
-
-
-def _write(workbook: xlsxwriter.Workbook, rows: Iterable[LedgerRow], *, t: Translate, tz: tzinfo, now: datetime) -> int:
-    sheet = workbook.add_worksheet(t("ledger-sheet-title"))
-    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top", "border": 1})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    top = workbook.add_format({"valign": "top"})
-    dated = workbook.add_format({"num_format": DATE_FORMAT, "valign": "top"})
-    for index, (_, width) in enumerate(COLUMNS):
-        sheet.set_column(index, index, width, wrap if index == 4 else top)
-    sheet.freeze_panes(1, 0)
-    sheet.write_row(0, 0, [t(f"ledger-col-{key}") for key, _ in COLUMNS], header)
-
-    status = {s: t(f"status-{s.value.replace('_', '-')}") for s in IssueStatus}
-    yes, no = t("ledger-overdue-yes"), t("ledger-overdue-no")
-    disposition = {d: t(f"disposition-{d}") for d in ("explain", "handle", "assign")}
-    rating = {r: t(f"ledger-rating-{r}") for r in ("satisfied", "basic", "unsatisfied")}
-
-    def serial(moment: datetime | None) -> float | None:
-        # Excel's date serial of the local time; numbers with a date format are real dates.
-        return None if moment is None else (moment.astimezone(tz).replace(tzinfo=None) - EXCEL_EPOCH) / DAY
-
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        sheet.write_string(count, 0, row.ref)
-        for column, moment in ((1, row.created_at), (8, row.deadline), (10, row.resolved_at)):
-            value = serial(moment)
-            if value is not None:
-                sheet.write_number(count, column, value, dated)
-        sheet.write_string(count, 2, row.grid)
-        sheet.write_string(count, 3, row.category)
-        sheet.write_string(count, 4, row.description, wrap)
-        sheet.write_string(count, 5, disposition[row.disposition.value] if row.disposition else "")
-        sheet.write_string(count, 6, row.unit)
-        sheet.write_string(count, 7, row.responsible)
-        sheet.write_string(count, 9, status[row.status])
-        sheet.write_string(count, 11, yes if row.overdue(now) else no)
-        sheet.write_string(count, 12, rating[row.rating.value] if row.rating else "")
-    return count
+    writer = LedgerWriter(path, t=t, tz=tz, now=now)
+    writer.add(rows)
+    return writer.close()

@@ -18,6 +18,9 @@ from storage.database import Database
 from storage.models import GroupChat
 
 
+EXPORT_CHUNK = 5000
+
+
 class UnknownGrid(LookupError):
     pass
 
@@ -79,13 +82,25 @@ class Ledger:
                 if grid is None:
                     raise UnknownGrid(grid_code)
                 grid_ids = await triage.subtree_ids(s, grid.id)
-            start = self._midnight(date_from) if date_from else None
-            end = self._midnight(date_to + timedelta(days=1)) if date_to else None
-            rows = [row async for row in ledger.export_rows(s, grid_ids=grid_ids, created_from=start, created_to=end)]
-        from bot.ledger import export  # openpyxl only when exporting
+        start = self._midnight(date_from) if date_from else None
+        end = self._midnight(date_to + timedelta(days=1)) if date_to else None
+        from bot.ledger.export import LedgerWriter  # xlsxwriter only when exporting
 
-        t = self.translator.bind(None)
-        return await asyncio.to_thread(export.write_ledger, rows, path, t=t, tz=self.tz, now=self.clock.now())
+        writer = await asyncio.to_thread(LedgerWriter, path, t=self.translator.bind(None), tz=self.tz,
+                                         now=self.clock.now())
+        after: int | None = None
+        try:
+            while True:
+                async with self.db.session() as s:
+                    chunk = await ledger.export_chunk(s, grid_ids=grid_ids, created_from=start, created_to=end,
+                                                      after=after, limit=EXPORT_CHUNK)
+                if not chunk:
+                    break
+                await asyncio.to_thread(writer.add, chunk)  # the bot goes on answering meanwhile
+                after = chunk[-1].id
+        finally:
+            count = await asyncio.to_thread(writer.close)
+        return count
 
     # -- /stats ------------------------------------------------------------------------------
 
