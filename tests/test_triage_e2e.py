@@ -133,7 +133,7 @@ async def test_escalate_to_county_assign_department_and_send_back(running: Runni
     await alice.screen(["县住建委", "前答复"], since=mark)
     mark = fake.mark()
     await fake.send_text(dept.user, "已安排专业人员明天上门鉴定", chat=dept.chat, reply_to=dept_card)
-    await alice.screen("明天上门鉴定", since=mark)
+    await alice.screen(["「县住建委」回复", "明天上门鉴定"], since=mark)
     await dept.screen("已转达", since=mark)
 
     # The county sends it back down to the township with a note.

@@ -256,12 +256,17 @@ class IssueMessenger:
         )
 
     async def relay_to_citizen(
-        self, session: AsyncSession, *, issue: Issue, text: str | None, photo: str | None, now: datetime
+        self, session: AsyncSession, *, issue: Issue, text: str | None, photo: str | None, now: datetime,
+        department: str | None = None,
     ) -> None:
+        """A grid's (or, when `department` is given, an assigned department's) answer."""
         t = await self.citizen_t(session, issue.citizen_id)
         facts = await self.facts(session, issue)
-        body = t("relay-from-grid", ref=issue.ref, grid=html(facts.grid_name),
-                 text=html(text) if text else t("relay-photo-only"))
+        content = html(text) if text else t("relay-photo-only")
+        if department:
+            body = t("relay-from-department", ref=issue.ref, department=html(department), text=content)
+        else:
+            body = t("relay-from-grid", ref=issue.ref, grid=html(facts.grid_name), text=content)
         self._text_or_photo(session, chat_id=issue.citizen_id, issue=issue, body=body, photo=photo, now=now,
                             link_kind=LinkKind.CITIZEN_RELAY)
 

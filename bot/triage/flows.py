@@ -26,6 +26,7 @@ from storage.models import Category, Disposition, EventKind, Issue, LinkKind
 
 DEFAULT_DEADLINE_DAYS = 3
 DEADLINE_PRESETS = (1, 3, 5, 10)
+MAX_DEADLINE_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,10 @@ class TriageFlows:
             if deadline.day < now.astimezone(self.tz).date():
                 raise ValueError("a deadline cannot be in the past")
             return end_of_day(deadline.day, self.tz)
-        return deadline_after(now, deadline.working_days or DEFAULT_DEADLINE_DAYS, self.tz)
+        days = deadline.working_days or DEFAULT_DEADLINE_DAYS
+        if not 1 <= days <= MAX_DEADLINE_DAYS:
+            raise ValueError(f"a deadline of {days} working days is out of range")
+        return deadline_after(now, days, self.tz)
 
     async def remember_prompt(self, *, chat_id: int, message_id: int, issue_id: int, user_id: int, kind: LinkKind) -> None:
         async with self.db.transaction() as s:

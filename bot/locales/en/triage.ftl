@@ -76,3 +76,8 @@ digest =
     Overdue: { $overdue }
     Resolved yesterday: { $resolved }
     Send /ledger for the ledger.
+relay-from-department =
+    💬 <b>"{ $department }" replies</b> ({ $ref }):
+    { $text }
+
+    Reply to this message to continue the conversation.

@@ -76,3 +76,8 @@ digest =
     已超期：{ $overdue } 件
     昨日办结：{ $resolved } 件
     发送 /ledger 查看台账。
+relay-from-department =
+    💬 <b>「{ $department }」回复</b>（{ $ref }）：
+    { $text }
+
+    直接回复本消息可以继续沟通。
