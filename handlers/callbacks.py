@@ -87,6 +87,8 @@ class TriageStep(StrEnum):
     ASSIGN = "as"  # 交办督办: choose a department
     DEPARTMENT = "asd"  # value: department id; choose a deadline
     ASSIGN_DEADLINE = "asdd"  # value: "<department id>_<deadline token>"
+    HANDLE_DATES = "hdc"  # 指定日期: the calendar of working days, for 立即办理
+    ASSIGN_DATES = "asc"  # the same for 交办督办; value: department id
     CANCEL = "x"
 
 

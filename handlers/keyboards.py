@@ -207,12 +207,14 @@ def triage_menu(t: Translate, issue_id: int) -> InlineKeyboardMarkup:
 
 
 def deadline_choices(t: Translate, issue_id: int, options: Sequence[tuple[str, str]], step: TriageStep,
-                     prefix: str = "") -> InlineKeyboardMarkup:
-    """options: (deadline token, label)."""
+                     prefix: str = "", dates: tuple[TriageStep, str] | None = None, columns: int = 2) -> InlineKeyboardMarkup:
+    """options: (deadline token, label); `dates`: the step and value of a 📅 指定日期 button."""
     builder = InlineKeyboardBuilder()
     for token, label in options:
         builder.add(_triage(label, step, issue_id, f"{prefix}{token}"))
-    builder.adjust(2)
+    builder.adjust(columns)
+    if dates is not None:
+        builder.row(_triage(t("btn-pick-date"), dates[0], issue_id, dates[1]))
     builder.row(_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id))
     return builder.as_markup()
 

@@ -45,6 +45,18 @@ def parse_deadline(token: str) -> Deadline:
     return Deadline(working_days=int(token))
 
 
+CALENDAR_DAYS = 20  # working days offered by 📅 指定日期
+
+
+def _date_options(t: Translate, today: date) -> list[tuple[str, str]]:
+    """The next working days as dates (weekends, holidays and 调休 already taken into account)."""
+    out = []
+    for n in range(1, CALENDAR_DAYS + 1):
+        day = add_working_days(today, n)
+        out.append((f"D{day:%Y%m%d}", t("deadline-date", date=f"{day:%m-%d}", weekday=t(f"weekday-{day.isoweekday()}"))))
+    return out
+
+
 def _deadline_options(t: Translate, today: date, default_days: int) -> list[tuple[str, str]]:
     days = sorted({*DEADLINE_PRESETS, default_days})
     options = []
@@ -82,7 +94,16 @@ async def triage_step(callback: CallbackQuery, callback_data: TriageCb, t: Trans
         case TriageStep.HANDLE:
             await callback.answer()
             await message.edit_text(t("triage-choose-deadline", ref=options.ref), reply_markup=keyboards.deadline_choices(
-                t, issue_id, _deadline_options(t, today, options.default_days), TriageStep.HANDLE_DEADLINE))
+                t, issue_id, _deadline_options(t, today, options.default_days), TriageStep.HANDLE_DEADLINE,
+                dates=(TriageStep.HANDLE_DATES, "")))
+        case TriageStep.HANDLE_DATES:
+            await callback.answer()
+            await message.edit_text(t("triage-choose-date", ref=options.ref), reply_markup=keyboards.deadline_choices(
+                t, issue_id, _date_options(t, today), TriageStep.HANDLE_DEADLINE, columns=4))
+        case TriageStep.ASSIGN_DATES:
+            await callback.answer()
+            await message.edit_text(t("triage-choose-date", ref=options.ref), reply_markup=keyboards.deadline_choices(
+                t, issue_id, _date_options(t, today), TriageStep.ASSIGN_DEADLINE, prefix=f"{int(value)}_", columns=4))
         case TriageStep.HANDLE_DEADLINE:
             parse_deadline(value)
             people = [(worker.id or 0, t("triage-myself", name=worker.name or ""))]
@@ -107,7 +128,7 @@ async def triage_step(callback: CallbackQuery, callback_data: TriageCb, t: Trans
             await callback.answer()
             await message.edit_text(t("triage-choose-deadline", ref=options.ref), reply_markup=keyboards.deadline_choices(
                 t, issue_id, _deadline_options(t, today, options.default_days), TriageStep.ASSIGN_DEADLINE,
-                prefix=f"{int(value)}_"))
+                prefix=f"{int(value)}_", dates=(TriageStep.ASSIGN_DATES, str(int(value)))))
         case TriageStep.ASSIGN_DEADLINE:
             department, _, token = value.partition("_")
             summary = await triage.assign(issue_id=issue_id, worker=worker, chat_id=chat_id,

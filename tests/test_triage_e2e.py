@@ -126,8 +126,10 @@ async def test_escalate_to_county_assign_department_and_send_back(running: Runni
     menu = await county.press(top, "研判", expect="处置方式")
     departments = await county.press(menu, "交办督办", expect="职能部门")
     deadlines = await county.press(departments, "县住建委", expect="办理时限")
+    calendar = await county.press(deadlines, "指定日期", expect="只列出工作日")
+    picked = labels(calendar)[5]  # the sixth working day from today
     mark = fake.mark()
-    await fake.press(county.user, deadlines, _card_data(deadlines, "10 个工作日"))
+    await fake.press(county.user, calendar, _card_data(calendar, picked))
     dept_card = await card_in_group(fake, since=mark, headline="交办督办", chat_id=DEPT_GROUP)
     assert labels(dept_card) == ["✅ 办结", "📄 详情"]
     await alice.screen(["县住建委", "前答复"], since=mark)
@@ -145,6 +147,7 @@ async def test_escalate_to_county_assign_department_and_send_back(running: Runni
     await alice.screen(["转回", "葛城街道"], since=mark)
     issue = await _issue(running.settings, ref)
     assert issue.status == "received" and issue.disposition is None and issue.deadline is not None
+    assert picked.split()[0] in " ".join(m.get("text", "") for m in fake.sent_messages(1001))
 
 
 def _card_data(message: dict, label: str) -> str:

@@ -81,3 +81,13 @@ relay-from-department =
     { $text }
 
     Reply to this message to continue the conversation.
+btn-pick-date = 📅 Pick a date
+triage-choose-date = 📅 { $ref }: choose the deadline's date (working days only).
+deadline-date = { $weekday } { $date }
+weekday-1 = Mon
+weekday-2 = Tue
+weekday-3 = Wed
+weekday-4 = Thu
+weekday-5 = Fri
+weekday-6 = Sat
+weekday-7 = Sun

@@ -81,3 +81,13 @@ relay-from-department =
     { $text }
 
     直接回复本消息可以继续沟通。
+btn-pick-date = 📅 指定日期
+triage-choose-date = 📅 { $ref }：请选择办理时限的日期（只列出工作日）。
+deadline-date = { $date } { $weekday }
+weekday-1 = 周一
+weekday-2 = 周二
+weekday-3 = 周三
+weekday-4 = 周四
+weekday-5 = 周五
+weekday-6 = 周六
+weekday-7 = 周日
