@@ -34,6 +34,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         triage.build_router(),  # 研判, 上报, 退回 under cards (group chats)
         ledger.build_router(),  # /ledger, /export, /stats
         group.build_router(),  # group chats only
+        triage.build_liaison_router(),  # department liaisons working a card in a private chat
         common.build_router(),  # commands that work in any state: /start, /help, /menu, /language
         citizen.build_router(),  # 我的诉求, ratings, replies to the grid
         report.build_router(),  # the report conversation

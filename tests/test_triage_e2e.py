@@ -15,6 +15,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.harness import Person, RunningBot, labels, make_settings
 from tests.test_core_loop import card_in_group, report
 from tests.triage_helpers import (
+    LIAISON_ID,
     COUNTY_GROUP,
     DEPT_GROUP,
     TOWNSHIP_GROUP,
@@ -154,3 +155,35 @@ def _card_data(message: dict, label: str) -> str:
     from tests.harness import button_data
 
     return button_data(message, label)
+
+
+async def test_liaison_answers_and_resolves_in_a_private_chat(running: RunningBot, fake: FakeTelegram) -> None:
+    await bind(fake, TOWNSHIP_GROUP, "GC")  # the village has no group: the township's holds its issues
+    alice = Person(fake, fake.user(1001, "Alice"))
+    township = Person(fake, fake.user(3001, "张镇"), TOWNSHIP_GROUP)
+    liaison = Person(fake, fake.user(LIAISON_ID, "城管小周"))
+    mark = fake.mark()
+    ref = ref_of(await report(alice, text="夜市摊位占道经营，车过不去"))
+    card = await card_in_group(fake, since=mark, chat_id=TOWNSHIP_GROUP)
+
+    menu = await township.press(card, "研判", expect="处置方式")
+    departments = await township.press(menu, "交办督办", expect="职能部门")
+    deadlines = await township.press(departments, "城管办", expect="办理时限")
+    mark = fake.mark()
+    await fake.press(township.user, deadlines, _card_data(deadlines, "3 个工作日"))
+    private_card = await liaison.screen(["交办督办", ref], since=mark)
+    assert labels(private_card) == ["✅ 办结", "📄 详情"]
+
+    mark = fake.mark()
+    await fake.send_text(liaison.user, "今晚联合执法清理", reply_to=private_card)
+    await alice.screen(["「葛城街道城管办」回复", "今晚联合执法清理"], since=mark)
+    await liaison.screen("已转达", since=mark)
+
+    mark = fake.mark()
+    await fake.press(liaison.user, private_card, _card_data(private_card, "办结"))
+    prompt = await liaison.screen("办结说明", since=mark)
+    mark = fake.mark()
+    await fake.send_text(liaison.user, "占道摊位已清理", reply_to=prompt)
+    await alice.screen(["已办结", "占道摊位已清理"], since=mark)
+    await township.screen(["已办结"], since=mark)
+

@@ -13,6 +13,7 @@ from tests.harness import ADMIN_ID, Person
 ROOT = Path(__file__).resolve().parents[1]
 VILLAGE_GROUP, TOWNSHIP_GROUP, COUNTY_GROUP, DEPT_GROUP = -100301, -100302, -100303, -100304
 WORKER_ID, LEADER_ID = 2002, 2001
+LIAISON_ID = 6001  # 葛城街道城管办's liaison, working from a private chat
 
 
 def org_file(tmp_path: Path) -> Path:
@@ -22,6 +23,9 @@ def org_file(tmp_path: Path) -> Path:
     for person in org["staff"]:
         if person["name"] in ids:
             person["telegram_id"] = ids[person["name"]]
+    for department in org["departments"]:
+        if department["code"] == "GC-CG":
+            department["liaisons"] = [LIAISON_ID]
     path = tmp_path / "org.yaml"
     path.write_text(yaml.safe_dump(org, allow_unicode=True), encoding="utf-8")
     return path

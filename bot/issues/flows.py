@@ -177,9 +177,9 @@ class IssueFlows:
             issue = await self._held_issue(s, issue_id, chat_id)
             service.apply(issue, Action.ANSWER, now=now)
             await service.record(s, issue=issue, kind=EventKind.ANSWERED, actor=worker, now=now, text=text, photo=photo)
-            dept = await triage.department_of_chat(s, chat_id)
+            dept = await triage.acting_department(s, issue, chat_id)
             await self.messenger.relay_to_citizen(s, issue=issue, text=text, photo=photo, now=now,
-                                                  department=dept.name if dept and dept.id == issue.department_id else None)
+                                                  department=dept.name if dept else None)
             ref = issue.ref
         self._on_queued()
         return ref

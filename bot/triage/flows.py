@@ -257,10 +257,6 @@ class TriageFlows:
         return f"{name} · {dept.name}" if dept else name
 
     async def _tell_liaisons(self, s: AsyncSession, issue: Issue, dept: DepartmentView, now: datetime) -> None:
-        """Liaison users get the card's text in their private chat (they act through the department's group)."""
-        t = self.messenger.group_t()
-        facts = await self.messenger.facts(s, issue)
-        text = self.messenger.card_text(t, issue, facts, headline="card-assigned")
+        """Each liaison gets the card in their private chat: they reply to it and resolve it there."""
         for liaison in dept.liaison_ids:
-            enqueue(s, chat_id=liaison, method="sendMessage", params={"text": text, "parse_mode": "HTML"}, now=now,
-                    issue_id=issue.id)
+            await self.messenger.post_card(s, issue=issue, chat_id=liaison, now=now, headline="card-assigned")

@@ -72,11 +72,19 @@ async def workers_of(s: AsyncSession, grid_id: int) -> list[WorkerView]:
     return [WorkerView(int(p.telegram_user_id), p.name) for p in (await s.exec(query)).all() if p.telegram_user_id]
 
 
+async def acting_department(s: AsyncSession, issue: Issue, chat_id: int) -> DepartmentView | None:
+    """The department the issue is assigned to, when this chat is its group or a liaison's private chat."""
+    if issue.disposition != Disposition.ASSIGN or issue.department_id is None:
+        return None
+    dept = await department(s, issue.department_id)
+    if dept is not None and (dept.chat_id == chat_id or chat_id in dept.liaison_ids):
+        return dept
+    return None
+
+
 async def chat_role(s: AsyncSession, issue: Issue, chat_id: int) -> ChatRole:
-    if issue.disposition == Disposition.ASSIGN and issue.department_id is not None:
-        dept = await department(s, issue.department_id)
-        if dept is not None and dept.chat_id == chat_id:
-            return ChatRole.DEPARTMENT
+    if await acting_department(s, issue, chat_id) is not None:
+        return ChatRole.DEPARTMENT
     group = await holder_group(s, issue)
     if group is not None and group.chat_id == chat_id:
         return ChatRole.HOLDER
