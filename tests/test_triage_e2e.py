@@ -3,12 +3,15 @@ village → township → county and back down."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from bot.config import Settings
+from bot.jobs.registry import catalogue
+from bot.jobs.scheduler import run_job
 from storage.database import Database
 from storage.models import Disposition, Issue
 from tests.fake_telegram import FakeTelegram
@@ -149,6 +152,13 @@ async def test_escalate_to_county_assign_department_and_send_back(running: Runni
     issue = await _issue(running.settings, ref)
     assert issue.status == "received" and issue.disposition is None and issue.deadline is not None
     assert picked.split()[0] in " ".join(m.get("text", "") for m in fake.sent_messages(1001))
+
+    # The 09:00 digest reaches the department's group too.
+    assert running.app is not None
+    mark = fake.mark()
+    summary = await run_job(catalogue()["daily-digest"], running.app.services, datetime.now(UTC))
+    assert "4 groups" in summary  # village, township, county, and the department
+    await dept.screen(["县住建委 · 每日督办", "交办在办：0 件"], since=mark)
 
 
 def _card_data(message: dict, label: str) -> str:

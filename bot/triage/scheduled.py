@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy import and_
 from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,6 +24,7 @@ from bot.triage.workdays import add_working_days, end_of_day, working_days_betwe
 from bot.jobs.registry import JobSpec
 from storage.models import (
     ActorRole,
+    Department,
     Disposition,
     GroupChat,
     Issue,
@@ -75,7 +77,7 @@ async def _recipients(s: AsyncSession, issue: Issue) -> list[int]:
     if issue.disposition == Disposition.ASSIGN:
         dept = await triage.department(s, issue.department_id)
         if dept is not None:
-            chats += [dept.chat_id] if dept.chat_id is not None else list(dept.liaison_ids)
+            chats += ([dept.chat_id] if dept.chat_id is not None else []) + list(dept.liaison_ids)
     if issue.assignee_id is not None:
         chats.append(issue.assignee_id)
     return list(dict.fromkeys(chats))
@@ -184,6 +186,29 @@ async def daily_digest(services: Services, now: datetime) -> str:
             grid = await triage.grid_name(s, group.grid_id)
             text = t("digest", grid=html(grid), date=today.isoformat(), **{k: str(v) for k, v in numbers.items()})
             enqueue(s, chat_id=group.chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"}, now=now)
+            sent += 1
+        for dept in (await s.exec(select(Department).where(col(Department.chat_id).is_not(None)))).all():
+            # A department's group: what is assigned to it (new = assigned yesterday is not tracked).
+            if dept.chat_id is None or not await _mark(s, kind=DIGEST, subject=f"chat:{dept.chat_id}",
+                                                       key=today.isoformat(), now=now):
+                continue
+            assigned = and_(col(Issue.department_id) == dept.id, col(Issue.disposition) == Disposition.ASSIGN)
+
+            async def count_assigned(*where: object) -> int:
+                return int((await s.exec(select(func.count()).select_from(Issue).where(assigned, *where))).one())
+
+            open_ = col(Issue.status).in_(OPEN)
+            numbers = {
+                "open": await count_assigned(open_),
+                "due_today": await count_assigned(open_, col(Issue.deadline) >= now,
+                                                  col(Issue.deadline) <= end_of_day(today, tz)),
+                "overdue": await count_assigned(open_, col(Issue.deadline) < now),
+                "resolved": await count_assigned(col(Issue.resolved_at) >= start_yesterday,
+                                                 col(Issue.resolved_at) < start_today),
+            }
+            text = t("digest-department", department=html(dept.name), date=today.isoformat(),
+                     **{k: str(v) for k, v in numbers.items()})
+            enqueue(s, chat_id=dept.chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"}, now=now)
             sent += 1
         await _send_without_waiting(s, services)
     return f"digests: {sent} groups"

@@ -91,3 +91,10 @@ weekday-4 = Thu
 weekday-5 = Fri
 weekday-6 = Sat
 weekday-7 = Sun
+digest-department =
+    📊 <b>{ $department } · daily supervision</b> ({ $date })
+    Assigned and open: { $open }
+    Due today: { $due_today }
+    Overdue: { $overdue }
+    Resolved yesterday: { $resolved }
+    Send /ledger for the ledger.

@@ -91,3 +91,10 @@ weekday-4 = 周四
 weekday-5 = 周五
 weekday-6 = 周六
 weekday-7 = 周日
+digest-department =
+    📊 <b>{ $department } · 每日督办</b>（{ $date }）
+    交办在办：{ $open } 件
+    今日到期：{ $due_today } 件
+    已超期：{ $overdue } 件
+    昨日办结：{ $resolved } 件
+    发送 /ledger 查看台账。
