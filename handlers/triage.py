@@ -79,11 +79,11 @@ async def triage_step(callback: CallbackQuery, callback_data: TriageCb, t: Trans
     message = callback.message
     assert isinstance(message, Message)
     chat_id, issue_id, value = message.chat.id, callback_data.issue_id, callback_data.value
+    options = await triage.options(issue_id=issue_id, chat_id=chat_id)  # refuses anyone outside the holder
     if callback_data.step == TriageStep.CANCEL:
         await callback.answer()
         await message.edit_text(t("triage-cancelled"))
         return
-    options = await triage.options(issue_id=issue_id, chat_id=chat_id)  # refuses anyone outside the holder
     today = clock.now().astimezone(settings.tz).date()
     worker = _worker(callback.from_user)
     match callback_data.step:

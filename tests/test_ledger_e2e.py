@@ -20,7 +20,7 @@ from storage.database import Database
 from storage.models import Category, Disposition, Grid, Issue
 from tests.fake_telegram import FakeTelegram
 from tests.harness import ADMIN_ID, Person, RunningBot, labels, make_settings
-from tests.triage_helpers import TOWNSHIP_GROUP, VILLAGE_GROUP, bind, org_file
+from tests.triage_helpers import TOWNSHIP_GROUP, VILLAGE_GROUP, WORKER_ID, bind, org_file
 
 HEADER = ["编号", "受理时间", "网格", "类别", "诉求内容", "研判结果", "责任单位", "责任人", "办理时限", "办理状态",
           "办结时间", "是否超期", "满意度"]
@@ -76,6 +76,9 @@ async def test_ledger_pages_overdue_first(running: RunningBot, fake: FakeTelegra
     admin = Person(fake, fake.user(ADMIN_ID, "管理员"))
     county = await admin.say("/ledger", expect="城口县 · 台账")
     assert "在办 11 件" in county["text"]
+    worker = Person(fake, fake.user(WORKER_ID, "王芳"))  # staff of 南大街社区
+    own = await worker.say("/ledger", expect="南大街社区 · 台账")
+    assert "在办 6 件" in own["text"]
 
 
 def _check_workbook(data: bytes, *, rows: int) -> None:
@@ -133,3 +136,10 @@ async def test_stats_chart_in_group(running: RunningBot, fake: FakeTelegram) -> 
     assert "挂图作业" in sent.result["caption"]
     png = fake.files[sent.result["photo"][-1]["file_id"]]
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+    mark = fake.mark()
+    await fake.send_text(fake.user(ADMIN_ID, "管理员"), "/stats 7")
+    county = await fake.wait_for("sendPhoto", chat_id=ADMIN_ID, since=mark, ok=True, timeout=20)
+    assert "城口县 挂图作业" in county.result["caption"]
+    citizen = Person(fake, fake.user(1001, "Alice"))
+    await citizen.say("/stats", expect="只有已绑定网格的工作群或管理员")
