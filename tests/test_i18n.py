@@ -48,6 +48,7 @@ def test_dynamic_keys_exist() -> None:
     dynamic += [f"ledger-col-{key}" for key, _width in COLUMNS]
     dynamic += [f"ledger-rating-{r.value}" for r in Rating] + [f"tier-{tier.value}" for tier in Tier]
     dynamic += [f"weekday-{n}" for n in range(1, 8)]
+    dynamic += [f"{key}-many" for key in ("remind-due-soon", "remind-overdue")]
     assert [key for key in dynamic if not translator.has(key)] == []
 
 

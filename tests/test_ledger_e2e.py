@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 from bot.cli import app as cli
 from bot.config import Settings
 from bot.issues.lifecycle import IssueStatus, Rating
+from bot.jobs.registry import catalogue
+from bot.jobs.scheduler import run_job
 from storage.database import Database
 from storage.models import Category, Disposition, Grid, Issue
 from tests.fake_telegram import FakeTelegram
@@ -143,3 +145,16 @@ async def test_stats_chart_in_group(running: RunningBot, fake: FakeTelegram) -> 
     assert "城口县 挂图作业" in county.result["caption"]
     citizen = Person(fake, fake.user(1001, "Alice"))
     await citizen.say("/stats", expect="只有已绑定网格的工作群或管理员")
+
+
+async def test_many_overdue_issues_make_one_message_per_group(running: RunningBot, fake: FakeTelegram) -> None:
+    await bind(fake, VILLAGE_GROUP, "GC01")
+    await bind(fake, TOWNSHIP_GROUP, "GC")  # also holds GC02's issues: that village has no group
+    await seed(running.settings, count=12)
+    assert running.app is not None
+    mark = fake.mark()
+    summary = await run_job(catalogue()["overdue"], running.app.services, datetime.now(UTC) + timedelta(days=3))
+    assert summary == "overdue alerts: 2 messages"
+    village = await Person(fake, fake.user(3001, "张镇"), VILLAGE_GROUP).screen("2 件诉求已超期", since=mark)
+    assert "GL-2611-0001" in village["text"] and "GL-2611-0003" in village["text"]
+    await Person(fake, fake.user(3001, "张镇"), TOWNSHIP_GROUP).screen(["2 件诉求已超期", "GL-2611-0004"], since=mark)

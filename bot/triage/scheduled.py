@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 DUE_SOON, OVERDUE, ESCALATED, DIGEST = "due_soon", "overdue", "escalated", "digest"
 WORKING_HOURS = {"hour": "8-20", "minute": 0}
 DIGEST_HOUR = 9
+ALERTS_PER_MESSAGE = 15  # issues listed in one gathered alert (Telegram allows 4096 characters)
 
 
 async def _mark(s: AsyncSession, *, kind: str, subject: str, key: str, now: datetime) -> bool:
@@ -83,19 +84,40 @@ async def _recipients(s: AsyncSession, issue: Issue) -> list[int]:
     return list(dict.fromkeys(chats))
 
 
-async def _alert(services: Services, s: AsyncSession, issue: Issue, key: str, now: datetime) -> int:
-    t = services.messenger.group_t()
-    facts = await services.messenger.facts(s, issue)
-    assert issue.deadline is not None
-    deadline = local_text(issue.deadline, services.settings.tz)
-    who = issue.assignee_name or facts.department or ""
-    text = t(key, ref=issue.ref, category=html(facts.category), grid=html(facts.grid_name), deadline=deadline,
-             who=html(who))
-    recipients = await _recipients(s, issue)
-    for chat_id in recipients:
-        enqueue(s, chat_id=chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"}, now=now,
-                issue_id=issue.id, target_kind=LinkKind.CARD)
-    return len(recipients)
+class Alerts:
+    """Alerts of one run gathered per recipient: one issue is a reply to its card; several are one
+    message listing them (capped), so a group with many overdue issues is not flooded."""
+
+    def __init__(self, services: Services, key: str) -> None:
+        self.services = services
+        self.key = key
+        self.by_chat: dict[int, list[tuple[Issue, str]]] = {}
+
+    async def add(self, s: AsyncSession, issue: Issue) -> None:
+        t = self.services.messenger.group_t()
+        facts = await self.services.messenger.facts(s, issue)
+        assert issue.deadline is not None
+        text = t(self.key, ref=issue.ref, category=html(facts.category), grid=html(facts.grid_name),
+                 deadline=local_text(issue.deadline, self.services.settings.tz),
+                 who=html(issue.assignee_name or facts.department or ""))
+        for chat_id in await _recipients(s, issue):
+            self.by_chat.setdefault(chat_id, []).append((issue, text))
+
+    def queue(self, s: AsyncSession, now: datetime) -> int:
+        t = self.services.messenger.group_t()
+        for chat_id, items in self.by_chat.items():
+            if len(items) == 1:
+                issue, text = items[0]
+                enqueue(s, chat_id=chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"},
+                        now=now, issue_id=issue.id, target_kind=LinkKind.CARD)
+                continue
+            lines = [t(f"{self.key}-many", count=str(len(items)))]
+            lines += [f"{n}. {text}" for n, (_, text) in enumerate(items[:ALERTS_PER_MESSAGE], start=1)]
+            if len(items) > ALERTS_PER_MESSAGE:
+                lines.append(t("remind-more", count=str(len(items) - ALERTS_PER_MESSAGE)))
+            enqueue(s, chat_id=chat_id, method="sendMessage", params={"text": "\n".join(lines), "parse_mode": "HTML"},
+                    now=now)
+        return len(self.by_chat)
 
 
 async def remind_due_soon(services: Services, now: datetime) -> str:
@@ -103,14 +125,15 @@ async def remind_due_soon(services: Services, now: datetime) -> str:
     tz = services.settings.tz
     today = now.astimezone(tz).date()
     horizon = end_of_day(add_working_days(today, services.settings.due_soon_working_days), tz)
-    sent = 0
+    alerts = Alerts(services, "remind-due-soon")
     async with services.db.transaction() as s:
         for issue in await _open_with_deadline(s, until=horizon):
             assert issue.deadline is not None
             if issue.deadline <= now:
                 continue  # overdue: the overdue alert speaks
             if await _mark(s, kind=DUE_SOON, subject=f"issue:{issue.id}", key=issue.deadline.isoformat(), now=now):
-                sent += await _alert(services, s, issue, "remind-due-soon", now)
+                await alerts.add(s, issue)
+        sent = alerts.queue(s, now)
         await _send_without_waiting(s, services)
     return f"due-soon reminders: {sent} messages"
 
@@ -118,11 +141,12 @@ async def remind_due_soon(services: Services, now: datetime) -> str:
 async def alert_overdue(services: Services, now: datetime) -> str:
     """An alert once a day (local date) for as long as an issue is overdue."""
     day = now.astimezone(services.settings.tz).date().isoformat()
-    sent = 0
+    alerts = Alerts(services, "remind-overdue")
     async with services.db.transaction() as s:
         for issue in await _open_with_deadline(s, until=now):
             if await _mark(s, kind=OVERDUE, subject=f"issue:{issue.id}", key=day, now=now):
-                sent += await _alert(services, s, issue, "remind-overdue", now)
+                await alerts.add(s, issue)
+        sent = alerts.queue(s, now)
         await _send_without_waiting(s, services)
     return f"overdue alerts: {sent} messages"
 

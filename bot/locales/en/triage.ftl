@@ -98,3 +98,6 @@ digest-department =
     Overdue: { $overdue }
     Resolved yesterday: { $resolved }
     Send /ledger for the ledger.
+remind-due-soon-many = ⏳ <b>{ $count } requests are due soon</b>; please finish them in time:
+remind-overdue-many = 🚨 <b>{ $count } requests are overdue</b>; please resolve them or explain:
+remind-more = …and { $count } more; send /ledger for the ledger.

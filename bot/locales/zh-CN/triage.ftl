@@ -98,3 +98,6 @@ digest-department =
     已超期：{ $overdue } 件
     昨日办结：{ $resolved } 件
     发送 /ledger 查看台账。
+remind-due-soon-many = ⏳ <b>{ $count } 件诉求即将到期</b>，请抓紧办理：
+remind-overdue-many = 🚨 <b>{ $count } 件诉求已超期</b>，请尽快办结或说明情况：
+remind-more = ……另有 { $count } 件，发送 /ledger 查看台账。
