@@ -175,6 +175,7 @@ async def test_liaison_answers_and_resolves_in_a_private_chat(running: RunningBo
     mark = fake.mark()
     ref = ref_of(await report(alice, text="夜市摊位占道经营，车过不去"))
     card = await card_in_group(fake, since=mark, chat_id=TOWNSHIP_GROUP)
+    assert "⬇️ 退回" not in labels(card)  # no village group to send it back to
 
     menu = await township.press(card, "研判", expect="处置方式")
     departments = await township.press(menu, "交办督办", expect="职能部门")

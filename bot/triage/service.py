@@ -9,7 +9,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.issues import service as issues
 from bot.organisation.service import grid_path
-from bot.triage.routing import CardButton, ChatRole, Level, card_buttons, may_escalate, may_send_back
+from bot.triage.routing import (
+    CardButton,
+    ChatRole,
+    Level,
+    card_buttons,
+    may_escalate,
+    may_send_back,
+    send_back_target,
+)
 from storage.models import Department, Disposition, GroupChat, Grid, Issue, Staff
 
 
@@ -106,7 +114,11 @@ async def buttons_for(s: AsyncSession, issue: Issue, chat_id: int) -> list[CardB
     path = await issue_path(s, issue)
     acting = await acting_grid_id(s, issue)
     escalate = acting is not None and may_escalate(path, acting)
-    send_back = acting is not None and may_send_back(path, acting) and acting != issue.grid_id
+    send_back = False
+    if acting is not None and may_send_back(path, acting):
+        # Only when a lower group exists: without one the issue would come straight back here.
+        lower = await issues.holding_group(s, grid_id=send_back_target(path, acting).grid_id)
+        send_back = lower is not None and lower.grid_id != acting
     return card_buttons(issue.status, role, escalate=escalate, send_back=send_back)
 
 
