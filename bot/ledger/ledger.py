@@ -89,16 +89,22 @@ class Ledger:
         writer = await asyncio.to_thread(LedgerWriter, path, t=self.translator.bind(None), tz=self.tz,
                                          now=self.clock.now())
         after: int | None = None
+        writing: asyncio.Future[None] | None = None
         try:
             while True:
                 async with self.db.session() as s:
                     chunk = await ledger.export_chunk(s, grid_ids=grid_ids, created_from=start, created_to=end,
                                                       after=after, limit=EXPORT_CHUNK)
+                if writing is not None:
+                    await writing
                 if not chunk:
                     break
-                await asyncio.to_thread(writer.add, chunk)  # the bot goes on answering meanwhile
+                # The next chunk is read while a thread writes this one; the bot goes on answering.
+                writing = asyncio.ensure_future(asyncio.to_thread(writer.add, chunk))
                 after = chunk[-1].id
         finally:
+            if writing is not None and not writing.done():
+                await asyncio.gather(writing, return_exceptions=True)
             count = await asyncio.to_thread(writer.close)
         return count
 
