@@ -147,8 +147,16 @@ async def test_escalate_to_county_assign_department_and_send_back(running: Runni
     prompt = await county.press(top_now, "退回", expect="退回的说明")
     mark = fake.mark()
     await fake.send_text(county.user, "鉴定后由街道组织维修", chat=county.chat, reply_to=prompt)
-    await card_in_group(fake, since=mark, headline="上级退回", chat_id=TOWNSHIP_GROUP)
+    back = await card_in_group(fake, since=mark, headline="上级退回", chat_id=TOWNSHIP_GROUP)
     await alice.screen(["转回", "葛城街道"], since=mark)
+
+    # And the township sends it on down to the village, where it began.
+    prompt = await township.press(back, "退回", expect="退回的说明")
+    mark = fake.mark()
+    await fake.send_text(township.user, "请社区配合维修", chat=township.chat, reply_to=prompt)
+    home = await card_in_group(fake, since=mark, headline="上级退回", chat_id=VILLAGE_GROUP)
+    assert "退回" not in " ".join(labels(home)) and "上报" in " ".join(labels(home))
+    await alice.screen(["转回", "南大街社区"], since=mark)
     issue = await _issue(running.settings, ref)
     assert issue.status == "received" and issue.disposition is None and issue.deadline is not None
     assert picked.split()[0] in " ".join(m.get("text", "") for m in fake.sent_messages(1001))
