@@ -224,6 +224,47 @@ def jobs_run(
     typer.echo(asyncio.run(go()))
 
 
+export_app = typer.Typer(help="Export data for officials.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("ledger")
+def export_ledger(
+    out: Path = typer.Option(..., "--out", help="Excel file to write (.xlsx)."),
+    date_from: str | None = typer.Option(None, "--from", help="First day received (YYYY-MM-DD, local)."),
+    date_to: str | None = typer.Option(None, "--to", help="Last day received (YYYY-MM-DD, local), inclusive."),
+    grid: str | None = typer.Option(None, "--grid", help="Only this grid and the grids below it (its code)."),
+) -> None:
+    """Write the 台账 (ledger) as an Excel workbook."""
+    from datetime import date
+
+    from bot.app import prepare_database
+    from bot.ledger.ledger import UnknownGrid
+
+    try:
+        first = date.fromisoformat(date_from) if date_from else None
+        last = date.fromisoformat(date_to) if date_to else None
+    except ValueError as error:
+        typer.secho(f"Not a date (YYYY-MM-DD): {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    settings = _settings()
+
+    async def go() -> int:
+        services = _services(settings)
+        try:
+            await prepare_database(services)
+            return await services.ledger.export(out, grid_code=grid, date_from=first, date_to=last)
+        finally:
+            await services.db.dispose()
+
+    try:
+        count = asyncio.run(go())
+    except UnknownGrid:
+        typer.secho(f"No grid with code {grid!r}.", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"Wrote {count} issues to {out}")
+
+
 def _services(settings: Settings) -> Services:
     from bot.services import Services
 

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     deputy_day_time: time = time(8, 30)  # the duty-day reminder, local time
     deputy_eve_time: time = time(18, 0)  # the eve reminder, the day before
     deputy_points: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_POINTS))
+    # Supervision (督办), in working days: remind this long before a deadline; escalate an issue
+    # automatically (超期上报) once it has been overdue for longer than the grace period.
+    due_soon_working_days: int = Field(default=1, ge=0, le=10)
+    escalation_grace_working_days: int = Field(default=2, ge=0, le=30)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

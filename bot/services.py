@@ -17,7 +17,9 @@ from bot.invitations.service import Invitations
 from bot.issues.flows import IssueFlows
 from bot.issues.messaging import IssueMessenger
 from bot.organisation.groups import Groups
+from bot.ledger.ledger import Ledger
 from bot.organisation.service import Directory
+from bot.triage.flows import TriageFlows
 from storage.database import Database
 
 
@@ -34,6 +36,8 @@ class Services:
     groups: Groups
     invitations: Invitations
     deputies: DeputyFlows
+    triage: TriageFlows
+    ledger: Ledger
     # Wakes the outbox sender after something was queued (a no-op where no bot runs, as in the CLI).
     notify_queued: Callable[[], None]
 
@@ -69,5 +73,7 @@ class Services:
             groups=Groups(db),
             invitations=Invitations(db, clock),
             deputies=deputies,
+            triage=TriageFlows(flows),
+            ledger=Ledger(db=db, clock=clock, tz=settings.tz, translator=translator),
             notify_queued=on_queued,
         )

@@ -54,6 +54,9 @@ class CardAction(StrEnum):
     CLAIM = "claim"
     RESOLVE = "resolve"
     DETAIL = "detail"
+    TRIAGE = "triage"  # 研判
+    ESCALATE = "escalate"  # 上报
+    SEND_BACK = "send_back"  # 退回
 
 
 class CardCb(CallbackData, prefix="c1"):
@@ -92,3 +95,28 @@ class DeputyCb(CallbackData, prefix="dp1"):
     action: DeputyAction
     id: int = 0
     value: str = ""
+class TriageStep(StrEnum):
+    EXPLAIN = "ex"  # 宣传解释: ask for the explanation
+    HANDLE = "hd"  # 立即办理: choose a deadline
+    HANDLE_DEADLINE = "hdd"  # value: deadline token; choose the responsible person
+    PERSON = "hp"  # value: "<deadline token>_<telegram id>"
+    ASSIGN = "as"  # 交办督办: choose a department
+    DEPARTMENT = "asd"  # value: department id; choose a deadline
+    ASSIGN_DEADLINE = "asdd"  # value: "<department id>_<deadline token>"
+    HANDLE_DATES = "hdc"  # 指定日期: the calendar of working days, for 立即办理
+    ASSIGN_DATES = "asc"  # the same for 交办督办; value: department id
+    CANCEL = "x"
+
+
+class TriageCb(CallbackData, prefix="tg1"):
+    """The 研判 menu under a card. A deadline token is "3" (working days) or "D20261130" (a date)."""
+
+    step: TriageStep
+    issue_id: int
+    value: str = ""
+
+
+class LedgerCb(CallbackData, prefix="lg1"):
+    """A page of /ledger; the scope is worked out again from the chat and the presser."""
+
+    page: int

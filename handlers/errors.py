@@ -13,6 +13,7 @@ from bot.i18n import Translate, Translator
 from bot.issues.flows import NotAllowed
 from bot.issues.lifecycle import IllegalTransition
 from bot.issues.service import IssueNotFound
+from bot.triage.workdays import HolidayCalendarUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,11 @@ async def not_found(event: ErrorEvent, **data: object) -> None:
     await _tell(event, _t(event, data)("error-issue-not-found"))
 
 
+async def no_holiday_calendar(event: ErrorEvent, **data: object) -> None:
+    log.error("holiday calendar: %s", event.exception)
+    await _tell(event, _t(event, data)("error-holiday-calendar"))
+
+
 async def unexpected(event: ErrorEvent, **data: object) -> None:
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     await _tell(event, _t(event, data)("error-unexpected"))
@@ -70,5 +76,6 @@ def build_router() -> Router:
     router.errors.register(not_allowed, ExceptionTypeFilter(NotAllowed))
     router.errors.register(illegal_transition, ExceptionTypeFilter(IllegalTransition))
     router.errors.register(not_found, ExceptionTypeFilter(IssueNotFound))
+    router.errors.register(no_holiday_calendar, ExceptionTypeFilter(HolidayCalendarUnavailable))
     router.errors.register(unexpected)
     return router

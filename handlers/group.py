@@ -18,6 +18,8 @@ from bot.issues.flows import IssueFlows
 from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.organisation.groups import BindOutcome, Groups
+from bot.triage.flows import TriageFlows
+from handlers import triage as triage_handlers
 from handlers.callbacks import CardAction, CardCb
 from storage.models import ActorRole, LinkKind
 
@@ -98,7 +100,7 @@ async def detail(callback: CallbackQuery, callback_data: CardCb, flows: IssueFlo
 # -- replies to the bot's messages -----------------------------------------------------------------
 
 
-async def reply_to_bot(message: Message, bot: Bot, t: Translate, flows: IssueFlows) -> None:
+async def reply_to_bot(message: Message, bot: Bot, t: Translate, flows: IssueFlows, triage: TriageFlows) -> None:
     reply_to = message.reply_to_message
     assert reply_to is not None and message.from_user is not None
     if reply_to.from_user is None or reply_to.from_user.id != bot.id:
@@ -111,6 +113,8 @@ async def reply_to_bot(message: Message, bot: Bot, t: Translate, flows: IssueFlo
     text = clean_text(message.text or message.caption, limit=MAX_DESCRIPTION)
     if link.kind == LinkKind.RESOLVE_PROMPT:
         await _resolution(message, t, flows, link.issue_id, link.user_id, text, photo)
+    elif link.kind in triage_handlers.PROMPT_KINDS:
+        await triage_handlers.prompt_reply(message, t, triage, link, text)
     elif link.kind in ANSWER_TARGETS:
         if text is None and photo is None:
             await message.reply(t("group-answer-invalid", max_chars=str(MAX_DESCRIPTION)))

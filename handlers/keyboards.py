@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.i18n import Translate
-from bot.issues.lifecycle import Action, IssueStatus, Rating, allowed_actions
+from bot.issues.lifecycle import Rating
+from bot.triage.routing import CardButton
 from bot.organisation.service import CategoryView, GridView
 from handlers.callbacks import (
     CardAction,
     CardCb,
     EditField,
+    LedgerCb,
     MenuAction,
     MenuCb,
     MyIssuesCb,
@@ -20,6 +22,8 @@ from handlers.callbacks import (
     RatingCommentCb,
     ReportCb,
     ReportStep,
+    TriageCb,
+    TriageStep,
 )
 
 
@@ -129,18 +133,21 @@ def edit_fields(t: Translate) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[*_in_rows(choices), _nav_row(t)])
 
 
-CARD_BUTTONS = [
-    (CardAction.CLAIM, Action.CLAIM, "btn-claim"),
-    (CardAction.RESOLVE, Action.RESOLVE, "btn-resolve"),
-]
+CARD_BUTTONS = {
+    CardButton.CLAIM: (CardAction.CLAIM, "btn-claim"),
+    CardButton.TRIAGE: (CardAction.TRIAGE, "btn-triage"),
+    CardButton.RESOLVE: (CardAction.RESOLVE, "btn-resolve"),
+    CardButton.ESCALATE: (CardAction.ESCALATE, "btn-escalate"),
+    CardButton.SEND_BACK: (CardAction.SEND_BACK, "btn-send-back"),
+    CardButton.DETAIL: (CardAction.DETAIL, "btn-detail"),
+}
 
 
-def issue_card(t: Translate, issue_id: int, status: IssueStatus) -> InlineKeyboardMarkup:
-    """Only the buttons the issue's status allows; 详情 always."""
-    allowed = allowed_actions(status)
-    row = [_button(t(key), CardCb(action=a, issue_id=issue_id)) for a, action, key in CARD_BUTTONS if action in allowed]
-    row.append(_button(t("btn-detail"), CardCb(action=CardAction.DETAIL, issue_id=issue_id)))
-    return InlineKeyboardMarkup(inline_keyboard=[row])
+def issue_card(t: Translate, issue_id: int, shown: Sequence[CardButton]) -> InlineKeyboardMarkup:
+    """The buttons routing allows in this chat (bot.triage.routing.card_buttons), three a row."""
+    buttons = [_button(t(key), CardCb(action=action, issue_id=issue_id))
+               for action, key in (CARD_BUTTONS[button] for button in shown)]
+    return InlineKeyboardMarkup(inline_keyboard=_in_rows(buttons, width=3))
 
 
 def rating(t: Translate, issue_id: int) -> InlineKeyboardMarkup:
@@ -175,3 +182,49 @@ def my_issues(t: Translate, items: Sequence[tuple[int, str]], *, page: int, has_
 
 def issue_detail(t: Translate, *, page: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_button(t("btn-back-to-list"), MyIssuesCb(page=page))]])
+
+
+def _triage(text: str, step: TriageStep, issue_id: int, value: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=TriageCb(step=step, issue_id=issue_id, value=value).pack())
+
+
+def triage_menu(t: Translate, issue_id: int) -> InlineKeyboardMarkup:
+    """The three dispositions of 研判."""
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [_triage(t("btn-disposition-explain"), TriageStep.EXPLAIN, issue_id)],
+        [_triage(t("btn-disposition-handle"), TriageStep.HANDLE, issue_id)],
+        [_triage(t("btn-disposition-assign"), TriageStep.ASSIGN, issue_id)],
+        [_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id)],
+    ])
+
+
+def deadline_choices(t: Translate, issue_id: int, options: Sequence[tuple[str, str]], step: TriageStep,
+                     prefix: str = "", dates: tuple[TriageStep, str] | None = None, columns: int = 2) -> InlineKeyboardMarkup:
+    """options: (deadline token, label); `dates`: the step and value of a 📅 指定日期 button."""
+    rows = _in_rows([_triage(label, step, issue_id, f"{prefix}{token}") for token, label in options], width=columns)
+    if dates is not None:
+        rows.append([_triage(t("btn-pick-date"), dates[0], issue_id, dates[1])])
+    rows.append([_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def person_choices(t: Translate, issue_id: int, token: str, people: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """people: (telegram id, label); the first is the person choosing."""
+    rows = _in_rows([_triage(label, TriageStep.PERSON, issue_id, f"{token}_{user_id}") for user_id, label in people])
+    rows.append([_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def department_choices(t: Translate, issue_id: int, departments: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    rows = [[_triage(name, TriageStep.DEPARTMENT, issue_id, str(department_id))] for department_id, name in departments]
+    rows.append([_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def ledger_paging(t: Translate, *, page: int, has_more: bool) -> InlineKeyboardMarkup | None:
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton(text=t("btn-prev-page"), callback_data=LedgerCb(page=page - 1).pack()))
+    if has_more:
+        row.append(InlineKeyboardButton(text=t("btn-next-page"), callback_data=LedgerCb(page=page + 1).pack()))
+    return InlineKeyboardMarkup(inline_keyboard=[row]) if row else None

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from aiogram import Dispatcher
 
-from handlers import citizen, common, deputy, errors, fallback, group, invite, report
+from handlers import citizen, common, deputy, errors, fallback, group, invite, ledger, report, triage
 from handlers.middlewares import LocaleMiddleware
 from storage.fsm import FsmFlushMiddleware, SqlStorage
 
@@ -26,6 +26,8 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         groups=services.groups,
         invitations=services.invitations,
         deputies=services.deputies,
+        triage=services.triage,
+        ledger=services.ledger,
     )
     dispatcher.update.outer_middleware(LocaleMiddleware(services.translator, services.citizens))
     if isinstance(dispatcher.storage, SqlStorage):
@@ -35,9 +37,12 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
     # fresh bot after a restart.
     dispatcher.include_routers(
         errors.build_router(),
+        triage.build_router(),  # 研判, 上报, 退回 under cards (group chats)
+        ledger.build_router(),  # /ledger, /export, /stats
         group.build_router(),  # group chats only
         invite.build_router(),  # /start i_<token>: invitation links
         deputy.build_router(),  # /start d_<code>, 找代表, deputies' replies, buttons, visits, /settings, /theme
+        triage.build_liaison_router(),  # department liaisons working a card in a private chat
         common.build_router(),  # commands that work in any state: /start, /help, /menu, /language
         citizen.build_router(),  # 我的诉求, ratings, replies to the grid
         report.build_router(),  # the report conversation

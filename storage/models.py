@@ -67,6 +67,8 @@ class Category(SQLModel, table=True):
     name: str = Field(max_length=50)
     description: str = ""
     position: int = 0
+    # 办理时限 offered first when an issue of this category is triaged (working days).
+    default_deadline_days: int | None = None
 
 
 class StaffRole(StrEnum):
@@ -106,7 +108,30 @@ class GroupChat(SQLModel, table=True):
     bound_at: datetime = utc_column(nullable=False)
 
 
+class Disposition(StrEnum):
+    """研判结果: the three dispositions of the 三单工作法."""
+
+    EXPLAIN = "explain"  # 宣传解释
+    HANDLE = "handle"  # 立即办理 / 协助自办
+    ASSIGN = "assign"  # 交办督办
+
+
+class Department(SQLModel, table=True):
+    """A 职能部门 of a township or the county, working from its own group or through liaisons."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=32)
+    name: str = Field(max_length=100)
+    grid_id: int = Field(foreign_key="grid.id", index=True)  # the level it belongs to
+    chat_id: int | None = telegram_id(index=True)
+    liaison_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    position: int = 0
+
+
 class Issue(SQLModel, table=True):
+    # The ledger: open issues of a set of holding grids, by deadline.
+    __table_args__ = (Index("ix_issue_ledger", "holder_grid_id", "status", "deadline"),)
+
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(unique=True, index=True, max_length=20)
     citizen_id: int = telegram_id(index=True, nullable=False)
@@ -123,6 +148,12 @@ class Issue(SQLModel, table=True):
     rating: Rating | None = None
     rating_comment: str | None = None
     reopen_count: int = 0
+    # 研判 and the three levels: the grid whose level holds the issue now (its own grid at first),
+    # the disposition, the department it is assigned to, and the deadline (办理时限).
+    holder_grid_id: int | None = Field(default=None, foreign_key="grid.id")
+    disposition: Disposition | None = None
+    department_id: int | None = Field(default=None, foreign_key="department.id")
+    deadline: datetime | None = utc_column()
     created_at: datetime = utc_column(nullable=False, index=True)
     updated_at: datetime = utc_column(nullable=False)
     resolved_at: datetime | None = utc_column()
@@ -153,6 +184,12 @@ class EventKind(StrEnum):
     RATED = "rated"
     REOPENED = "reopened"
     SUPERVISED = "supervised"  # 督办 by a deputy
+    EXPLAINED = "explained"  # 宣传解释
+    HANDLED = "handled"  # 立即办理: deadline and 责任人 set
+    ASSIGNED = "assigned"  # 交办督办 to a department
+    ESCALATED = "escalated"  # 上报
+    AUTO_ESCALATED = "auto_escalated"  # 超期上报
+    SENT_BACK = "sent_back"  # 退回
 
 
 class ActorRole(StrEnum):
@@ -160,6 +197,7 @@ class ActorRole(StrEnum):
     GRID = "grid"
     SYSTEM = "system"
     DEPUTY = "deputy"
+    DEPARTMENT = "department"
 
 
 class IssueEvent(SQLModel, table=True):
@@ -184,6 +222,9 @@ class LinkKind(StrEnum):
     CITIZEN_PUSH = "citizen_push"  # a progress push to the citizen
     DEPUTY_INBOX = "deputy_inbox"  # a citizen's message relayed to a deputy (see DeputyMessageLink)
     DEPUTY_ANSWER = "deputy_answer"  # a deputy's answer relayed to the citizen
+    EXPLAIN_PROMPT = "explain_prompt"  # "reply with the explanation" (宣传解释)
+    ESCALATE_PROMPT = "escalate_prompt"  # "reply with the reason" (上报)
+    SEND_BACK_PROMPT = "send_back_prompt"  # "reply with a note" (退回)
 
 
 class MessageLink(SQLModel, table=True):
@@ -408,3 +449,16 @@ class PointEntry(SQLModel, table=True):
     points: int
     at: datetime = utc_column(nullable=False, index=True)
     note: str = ""
+class SupervisionMark(SQLModel, table=True):
+    """A reminder, alert, escalation or digest already sent: jobs check here so no rerun repeats it.
+
+    subject: "issue:<id>" or "chat:<id>"; key: what makes it unique (a deadline, a local date).
+    """
+
+    __table_args__ = (UniqueConstraint("kind", "subject", "key", name="uq_supervision_mark"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    subject: str = Field(max_length=40)
+    key: str = Field(max_length=40)
+    at: datetime = utc_column(nullable=False)

@@ -90,7 +90,7 @@ async def full_loop(running: RunningBot, fake: FakeTelegram) -> None:
     card = await card_in_group(fake, since=start)
     assert ref in card["text"] and "环境卫生" in card["text"] and "138****5678" in card["text"]
     assert "13812345678" not in card["text"]
-    assert labels(card) == ["🙋 认领", "✅ 办结", "📄 详情"]
+    assert labels(card) == ["🙋 认领", "🧭 研判", "✅ 办结", "⬆️ 上报", "📄 详情"]
     album = await fake.wait_for("sendMediaGroup", chat_id=GROUP_ID, since=start)
     assert [m["photo"][-1]["file_id"] for m in album.result] == ["photo-1", "photo-2"]
     assert album.result[0]["reply_to_message"]["message_id"] == card["message_id"]

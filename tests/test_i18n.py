@@ -7,8 +7,11 @@ import pytest
 
 from bot.i18n import Translator
 from bot.issues.lifecycle import IssueStatus, Rating
+from bot.ledger.export import COLUMNS
+from bot.ledger.stats import Tier
 from handlers.commands import GROUP, PRIVATE
-from storage.models import ActorRole, EventKind
+from handlers.keyboards import CARD_BUTTONS
+from storage.models import ActorRole, Disposition, EventKind
 
 ROOT = Path(__file__).resolve().parents[1]
 translator = Translator()
@@ -42,6 +45,12 @@ def test_dynamic_keys_exist() -> None:
     dynamic += [f"actor-{r.value}" for r in ActorRole]
     dynamic += [f"rating-{r.value}" for r in Rating]
     dynamic += [f"command-{name}" for name in (*PRIVATE, *GROUP)]
+    dynamic += [f"disposition-{d.value}" for d in Disposition]
+    dynamic += [key for _action, key in CARD_BUTTONS.values()]
+    dynamic += [f"ledger-col-{key}" for key, _width in COLUMNS]
+    dynamic += [f"ledger-rating-{r.value}" for r in Rating] + [f"tier-{tier.value}" for tier in Tier]
+    dynamic += [f"weekday-{n}" for n in range(1, 8)]
+    dynamic += [f"{key}-many" for key in ("remind-due-soon", "remind-overdue")]
     assert [key for key in dynamic if not translator.has(key)] == []
 
 

@@ -18,8 +18,14 @@ from bot.issues.messaging import IssueMessenger, html
 from bot.issues.observers import IssueObserver, NoObserver, NoticeKind
 from bot.issues.reference import period_of
 from bot.issues.service import Actor
+from bot.triage import service as triage
+from bot.triage.routing import ChatRole
 from storage.database import Database
-from storage.models import ActorRole, EventKind, GroupChat, Issue, LinkKind, User
+from storage.models import ActorRole, EventKind, Issue, LinkKind, User
+
+HOLDER_ONLY = frozenset({ChatRole.HOLDER})
+WORK_ROLES = frozenset({ChatRole.HOLDER, ChatRole.DEPARTMENT})  # answer and resolve
+WATCH_ROLES = frozenset({ChatRole.HOLDER, ChatRole.DEPARTMENT, ChatRole.OBSERVER})  # 详情
 
 
 class NotAllowed(Exception):
@@ -140,7 +146,7 @@ class IssueFlows:
         issue.assignee_id = issue.assignee_name = None
         await service.record(s, issue=issue, kind=EventKind.REOPENED, actor=Actor(ActorRole.SYSTEM), now=now)
         await self.messenger.refresh_cards(s, issue=issue, now=now)
-        group = await service.holding_group(s, grid_id=issue.grid_id)
+        group = await triage.holder_group(s, issue)
         if group is not None:
             await self.messenger.post_card(s, issue=issue, chat_id=group.chat_id, now=now, headline="card-reopened")
         await self.messenger.push(s, issue=issue, key="push-reopened", now=now)
@@ -167,7 +173,7 @@ class IssueFlows:
     async def claim(self, *, issue_id: int, worker: Actor, chat_id: int) -> IssueSummary:
         async with self.db.transaction() as s:
             now = self.clock.now()
-            issue = await self._held_issue(s, issue_id, chat_id, for_update=True)
+            issue = await self._held_issue(s, issue_id, chat_id, for_update=True, roles=HOLDER_ONLY)
             service.apply(issue, Action.CLAIM, now=now)
             issue.assignee_id, issue.assignee_name = worker.id, worker.name
             await service.record(s, issue=issue, kind=EventKind.CLAIMED, actor=worker, now=now)
@@ -184,7 +190,9 @@ class IssueFlows:
             issue = await self._held_issue(s, issue_id, chat_id)
             service.apply(issue, Action.ANSWER, now=now)
             await service.record(s, issue=issue, kind=EventKind.ANSWERED, actor=worker, now=now, text=text, photo=photo)
-            await self.messenger.relay_to_citizen(s, issue=issue, text=text, photo=photo, now=now)
+            dept = await triage.acting_department(s, issue, chat_id)
+            await self.messenger.relay_to_citizen(s, issue=issue, text=text, photo=photo, now=now,
+                                                  department=dept.name if dept else None)
             await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.ANSWERED.value)
             ref = issue.ref
         self._on_queued()
@@ -226,7 +234,7 @@ class IssueFlows:
 
     async def group_timeline(self, *, issue_id: int, chat_id: int) -> str:
         async with self.db.session() as s:
-            issue = await self._held_issue(s, issue_id, chat_id)
+            issue = await self._held_issue(s, issue_id, chat_id, roles=WATCH_ROLES)
             return await self._timeline(s, issue, self.messenger.group_t())
 
     async def find_link(self, *, chat_id: int, message_id: int) -> LinkedIssue | None:
@@ -250,10 +258,13 @@ class IssueFlows:
             raise NotAllowed(f"issue {issue_id} is not citizen {citizen.id}'s")
         return issue
 
-    async def _held_issue(self, s: AsyncSession, issue_id: int, chat_id: int, *, for_update: bool = False) -> Issue:
-        """Only a bound group where the issue's card stands may work on it."""
+    async def _held_issue(
+        self, s: AsyncSession, issue_id: int, chat_id: int, *, for_update: bool = False,
+        roles: frozenset[ChatRole] = WORK_ROLES,
+    ) -> Issue:
+        """Only the group of the level holding the issue (or its assigned department) works on it."""
         issue = await service.get_issue(s, issue_id, for_update=for_update)
-        if await s.get(GroupChat, chat_id) is None or chat_id not in await service.card_chats(s, issue_id=issue_id):
+        if await triage.chat_role(s, issue, chat_id) not in roles:
             raise NotAllowed(f"issue {issue_id} is not held in chat {chat_id}")
         return issue
 

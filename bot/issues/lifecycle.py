@@ -4,6 +4,9 @@
         │                                ▲            │
         └────────────resolve─────────────┘            └──rate 不满意──▶ reopened ──claim──▶ in_progress
 
+研判 on any open issue: triage (立即办理 / 交办督办) → in_progress, explain (宣传解释) → resolved;
+escalate (上报) and send back (退回) move it to another level, received there again.
+
 Answers from the grid and replies from the citizen are recorded on the timeline without
 changing the status; they are refused once the issue is closed.
 """
@@ -29,6 +32,11 @@ class Action(StrEnum):
     RATE_SATISFIED = "rate_satisfied"
     RATE_BASIC = "rate_basic"
     RATE_UNSATISFIED = "rate_unsatisfied"
+    # 研判 and the three levels (bot/triage):
+    TRIAGE = "triage"  # 立即办理 or 交办督办: a deadline and someone responsible
+    EXPLAIN = "explain"  # 宣传解释: answered with an explanation, the citizen may rate it
+    ESCALATE = "escalate"  # 上报 one level up, to be assessed there
+    SEND_BACK = "send_back"  # 退回 one level down, with a note
 
 
 class Rating(StrEnum):
@@ -67,6 +75,10 @@ TRANSITIONS: dict[tuple[IssueStatus, Action], IssueStatus] = {
     **{(s, A.RESOLVE): S.RESOLVED for s in OPEN},
     **{(s, A.ANSWER): s for s in (*OPEN, S.RESOLVED)},
     **{(s, A.CITIZEN_REPLY): s for s in (*OPEN, S.RESOLVED)},
+    **{(s, A.TRIAGE): S.IN_PROGRESS for s in OPEN},
+    **{(s, A.EXPLAIN): S.RESOLVED for s in OPEN},
+    **{(s, A.ESCALATE): S.RECEIVED for s in OPEN},
+    **{(s, A.SEND_BACK): S.RECEIVED for s in OPEN},
     (S.RESOLVED, A.RATE_SATISFIED): S.CLOSED,
     (S.RESOLVED, A.RATE_BASIC): S.CLOSED,
     (S.RESOLVED, A.RATE_UNSATISFIED): S.REOPENED,

@@ -18,6 +18,7 @@ from bot.issues.lifecycle import IssueStatus
 from bot.organisation.service import category_by_id, grid_path
 from bot.outbox.queue import enqueue
 from bot.privacy import mask_phone
+from bot.triage import service as triage
 from handlers import keyboards
 from storage.models import AttachmentKind, Issue, IssueEvent, LinkKind, User
 
@@ -41,6 +42,8 @@ class IssueFacts:
     category: str
     grid_path: str
     grid_name: str
+    holder_name: str = ""  # the level holding it now, when not its own grid
+    department: str = ""  # the 职能部门 it is assigned to
 
 
 class IssueMessenger:
@@ -54,11 +57,15 @@ class IssueMessenger:
     async def facts(self, session: AsyncSession, issue: Issue) -> IssueFacts:
         category = await category_by_id(session, issue.category_id)
         path = await grid_path(session, issue.grid_id)
+        holder = triage.holder_grid_id(issue)
+        dept = await triage.department(session, issue.department_id)
         return IssueFacts(
             ref=issue.ref,
             category=category.name if category else "",
             grid_path=" / ".join(g.name for g in path),
             grid_name=path[-1].name if path else "",
+            holder_name=await triage.grid_name(session, holder) if holder != issue.grid_id else "",
+            department=dept.name if dept else "",
         )
 
     async def citizen_t(self, session: AsyncSession, citizen_id: int) -> Translate:
@@ -89,10 +96,29 @@ class IssueMessenger:
             lines.append(t("card-status", status=status))
         if issue.supervised_by_deputy_id is not None:
             lines.append(t("card-supervised"))  # 督办: a deputy follows this issue
+        lines += self.triage_lines(t, issue, facts)
         if issue.status == IssueStatus.REOPENED and issue.rating_comment:
             lines.append(t("card-unsatisfied-comment", comment=html(issue.rating_comment)))
         lines += ["", html(issue.description)]
         return "\n".join(lines)
+
+    def triage_lines(self, t: Translate, issue: Issue, facts: IssueFacts) -> list[str]:
+        """研判结果, 责任单位, 办理时限 and the level that holds it now."""
+        lines = []
+        if issue.disposition:
+            lines.append(t("card-disposition", disposition=t(f"disposition-{issue.disposition.value}")))
+        if facts.department:
+            lines.append(t("card-department", department=html(facts.department)))
+        if issue.deadline:
+            lines.append(t("card-deadline", deadline=local_text(issue.deadline, self.tz)))
+        if facts.holder_name:
+            lines.append(t("card-held-by", level=html(facts.holder_name)))
+        return lines
+
+    async def card_markup(self, session: AsyncSession, t: Translate, issue: Issue, chat_id: int) -> dict:
+        """The card's buttons for this chat: the holder, the department or a lower level watching."""
+        assert issue.id is not None
+        return markup(keyboards.issue_card(t, issue.id, await triage.buttons_for(session, issue, chat_id)))
 
     def timeline_text(self, t: Translate, issue: Issue, facts: IssueFacts, events: list[IssueEvent]) -> str:
         lines = [
@@ -127,7 +153,7 @@ class IssueMessenger:
             params={
                 "text": self.card_text(t, issue, facts, headline=headline),
                 "parse_mode": "HTML",
-                "reply_markup": markup(keyboards.issue_card(t, issue.id, issue.status)),
+                "reply_markup": await self.card_markup(session, t, issue, chat_id),
             },
             now=now,
             issue_id=issue.id,
@@ -168,7 +194,7 @@ class IssueMessenger:
                 params={
                     "text": self.card_text(t, issue, facts, headline="card-headline"),
                     "parse_mode": "HTML",
-                    "reply_markup": markup(keyboards.issue_card(t, issue.id, issue.status)),
+                    "reply_markup": await self.card_markup(session, t, issue, chat_id),
                 },
                 now=now,
                 issue_id=issue.id,
@@ -232,12 +258,17 @@ class IssueMessenger:
         )
 
     async def relay_to_citizen(
-        self, session: AsyncSession, *, issue: Issue, text: str | None, photo: str | None, now: datetime
+        self, session: AsyncSession, *, issue: Issue, text: str | None, photo: str | None, now: datetime,
+        department: str | None = None,
     ) -> None:
+        """A grid's (or, when `department` is given, an assigned department's) answer."""
         t = await self.citizen_t(session, issue.citizen_id)
         facts = await self.facts(session, issue)
-        body = t("relay-from-grid", ref=issue.ref, grid=html(facts.grid_name),
-                 text=html(text) if text else t("relay-photo-only"))
+        content = html(text) if text else t("relay-photo-only")
+        if department:
+            body = t("relay-from-department", ref=issue.ref, department=html(department), text=content)
+        else:
+            body = t("relay-from-grid", ref=issue.ref, grid=html(facts.grid_name), text=content)
         self._text_or_photo(session, chat_id=issue.citizen_id, issue=issue, body=body, photo=photo, now=now,
                             link_kind=LinkKind.CITIZEN_RELAY)
 

@@ -62,6 +62,7 @@ async def create_issue(
         ref=ref,
         citizen_id=citizen_id,
         grid_id=draft.grid_id,
+        holder_grid_id=draft.grid_id,
         category_id=draft.category_id,
         description=draft.description,
         phone=draft.phone,

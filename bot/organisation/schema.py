@@ -57,6 +57,17 @@ class CategorySpec(_Strict):
     code: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=50)
     description: str = ""
+    deadline_days: int | None = Field(default=None, ge=1, le=60)  # default 办理时限, working days
+
+
+class DepartmentSpec(_Strict):
+    """A 职能部门 of a township/street or of the county."""
+
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=100)
+    grid: str  # the township or county grid it belongs to
+    chat_id: int | None = None  # its Telegram group (or bind one later with /binddept CODE)
+    liaisons: list[int] = Field(default_factory=list)  # Telegram ids of its liaison users
 
 
 class StaffSpec(_Strict):
@@ -95,6 +106,7 @@ class OrganisationFile(_Strict):
     staff: list[StaffSpec] = Field(default_factory=list)
     stations: list[StationSpec] = Field(default_factory=list)
     deputies: list[DeputySpec] = Field(default_factory=list)
+    departments: list[DepartmentSpec] = Field(default_factory=list)
 
     @field_validator("categories")
     @classmethod
@@ -123,6 +135,13 @@ class OrganisationFile(_Strict):
         for label, items in (("station", [s.code for s in self.stations]), ("deputy", [d.code for d in self.deputies])):
             if len(items) != len(set(items)):
                 raise ValueError(f"{label} codes must be unique")
+        levels = {grid.code: grid.level for root in self.grids for grid, _ in root.walk()}
+        for department in self.departments:
+            if levels.get(department.grid) not in (GridLevel.TOWNSHIP, GridLevel.COUNTY):
+                raise ValueError(f"department {department.code}: grid {department.grid} is not a township or county grid")
+        department_codes = [d.code for d in self.departments]
+        if len(department_codes) != len(set(department_codes)):
+            raise ValueError("department codes must be unique")
         return self
 
     @classmethod

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.organisation.schema import OrganisationFile
 from storage.database import Database
-from storage.models import Category, Grid, GridLevel, Staff
+from storage.models import Category, Department, Grid, GridLevel, Staff
 
 T = TypeVar("T")
 
@@ -71,7 +71,18 @@ async def import_organisation(session: AsyncSession, org: OrganisationFile) -> I
     for index, spec in enumerate(org.categories):
         category = categories.get(spec.code) or Category(code=spec.code, name=spec.name)
         category.name, category.description, category.position = spec.name, spec.description, index
+        category.default_deadline_days = spec.deadline_days
         session.add(category)
+
+    departments = {d.code: d for d in (await session.exec(select(Department))).all()}
+    for index, dept in enumerate(org.departments):
+        grid_id = by_code[dept.grid].id
+        assert grid_id is not None
+        row = departments.get(dept.code) or Department(code=dept.code, name=dept.name, grid_id=grid_id)
+        row.name, row.grid_id, row.position, row.liaison_ids = dept.name, grid_id, index, list(dept.liaisons)
+        if dept.chat_id is not None:  # keep a group bound with /binddept
+            row.chat_id = dept.chat_id
+        session.add(row)
 
     staff_rows = {(s.name, s.grid_id): s for s in (await session.exec(select(Staff))).all()}
     for spec in org.staff:

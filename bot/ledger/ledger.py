@@ -1,0 +1,137 @@
+"""What handlers and the CLI call for the 台账: pages, the Excel file, the chart. Reads only."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+
+from bot.clock import Clock, local_text
+from bot.i18n import Translate, Translator
+from bot.issues.messaging import html
+from bot.ledger import service as ledger
+from bot.ledger import stats as stats_
+from bot.organisation.service import grid_by_code
+from bot.triage import service as triage
+from storage.database import Database
+from storage.models import GroupChat
+
+
+EXPORT_CHUNK = 5000
+
+
+class UnknownGrid(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Chart:
+    png: bytes
+    title: str
+    units: list[stats_.UnitStats]
+
+
+class Ledger:
+    def __init__(self, *, db: Database, clock: Clock, tz: tzinfo, translator: Translator) -> None:
+        self.db = db
+        self.clock = clock
+        self.tz = tz
+        self.translator = translator
+
+    # -- /ledger -----------------------------------------------------------------------------
+
+    async def group_page(self, *, chat_id: int, page: int) -> ledger.LedgerPage | None:
+        async with self.db.session() as s:
+            scope = await ledger.scope_of_group(s, chat_id)
+            return await ledger.ledger_page(s, scope, now=self.clock.now(), page=page) if scope else None
+
+    async def person_pages(self, *, user_id: int, admin: bool, page: int) -> list[ledger.LedgerPage]:
+        async with self.db.session() as s:
+            now = self.clock.now()
+            return [await ledger.ledger_page(s, scope, now=now, page=page)
+                    for scope in await ledger.scopes_of_person(s, user_id, admin=admin)]
+
+    def render(self, t: Translate, page: ledger.LedgerPage) -> str:
+        now = self.clock.now()
+        lines = [t("ledger-title", scope=html(page.scope.title), total=str(page.total), overdue=str(page.overdue))]
+        if not page.rows:
+            lines.append(t("ledger-empty"))
+        for row in page.rows:
+            key = "ledger-row-overdue" if row.overdue(now) else "ledger-row"
+            lines.append(t(
+                key, ref=row.ref, status=t(f"status-{row.status.value.replace('_', '-')}"),
+                deadline=local_text(row.deadline, self.tz) if row.deadline else t("ledger-no-deadline"),
+                unit=html(row.unit), grid=html(row.grid), category=html(row.category),
+                description=html(row.description[:40] + ("…" if len(row.description) > 40 else "")),
+            ))
+        if page.total > page.page_size:
+            pages = (page.total + page.page_size - 1) // page.page_size
+            lines.append(t("ledger-page", page=str(page.page + 1), pages=str(pages)))
+        return "\n".join(lines)
+
+    # -- export ------------------------------------------------------------------------------
+
+    async def export(self, path: Path, *, grid_code: str | None = None, date_from: date | None = None,
+                     date_to: date | None = None) -> int:
+        """Write the workbook; dates are local and inclusive. Returns the number of issues."""
+        async with self.db.session() as s:
+            grid_ids = None
+            if grid_code:
+                grid = await grid_by_code(s, grid_code)
+                if grid is None:
+                    raise UnknownGrid(grid_code)
+                grid_ids = await triage.subtree_ids(s, grid.id)
+        start = self._midnight(date_from) if date_from else None
+        end = self._midnight(date_to + timedelta(days=1)) if date_to else None
+        from bot.ledger.export import LedgerWriter  # xlsxwriter only when exporting
+
+        writer = await asyncio.to_thread(LedgerWriter, path, t=self.translator.bind(None), tz=self.tz,
+                                         now=self.clock.now())
+        after: int | None = None
+        writing: asyncio.Future[None] | None = None
+        try:
+            while True:
+                async with self.db.session() as s:
+                    chunk = await ledger.export_chunk(s, grid_ids=grid_ids, created_from=start, created_to=end,
+                                                      after=after, limit=EXPORT_CHUNK)
+                if writing is not None:
+                    await writing
+                if not chunk:
+                    break
+                # The next chunk is read while a thread writes this one; the bot goes on answering.
+                writing = asyncio.ensure_future(asyncio.to_thread(writer.add, chunk))
+                after = chunk[-1].id
+        finally:
+            if writing is not None and not writing.done():
+                await asyncio.gather(writing, return_exceptions=True)
+            count = await asyncio.to_thread(writer.close)
+        return count
+
+    # -- /stats ------------------------------------------------------------------------------
+
+    async def chart(self, *, chat_id: int | None, days: int = 30) -> Chart | None:
+        """The chart of a group's units, or of the whole county (chat_id None: an administrator)."""
+        now = self.clock.now()
+        start = self._midnight(now.astimezone(self.tz).date() - timedelta(days=days - 1))
+        async with self.db.session() as s:
+            if chat_id is None:
+                roots = await ledger.scopes_of_person(s, 0, admin=True)
+                grid_id = roots[0].grid_ids[0] if roots else None
+            else:
+                group = await s.get(GroupChat, chat_id)
+                grid_id = group.grid_id if group else None
+            if grid_id is None:
+                return None
+            name = await triage.grid_name(s, grid_id)
+            units = [await stats_.unit_stats(s, unit, start=start, end=now + timedelta(seconds=1), now=now)
+                     for unit in await stats_.units_below(s, grid_id)]
+        t = self.translator.bind(None)
+        title = t("stats-title", scope=name, start=start.date().isoformat(), end=now.astimezone(self.tz).date().isoformat())
+        from bot.ledger import chart  # matplotlib only when drawing
+
+        png, _figure = await asyncio.to_thread(chart.draw, t, units, title=title)
+        return Chart(png, title, units)
+
+    def _midnight(self, day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time(), tzinfo=self.tz)

@@ -1,0 +1,1 @@
+"""研判 and supervision: dispositions, deadlines in working days, routing between the three levels."""

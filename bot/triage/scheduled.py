@@ -1,0 +1,255 @@
+"""Supervision (督办) jobs: due-soon reminders, overdue alerts, 超期上报 and the 09:00 digest.
+
+Each derives what is due from the issues and `now`, and writes a SupervisionMark in the same
+transaction as the messages it queues: a rerun, a restart or a catch-up run never repeats one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_
+from sqlmodel import col, func, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import local_text
+from bot.issues.lifecycle import OPEN
+from bot.issues.messaging import html
+from bot.issues.observers import NoticeKind
+from bot.issues.service import Actor
+from bot.outbox.queue import enqueue
+from bot.triage import service as triage
+from bot.triage.routing import NoLevel, escalation_target
+from bot.triage.workdays import add_working_days, end_of_day, working_days_between
+from bot.jobs.registry import JobSpec
+from storage.models import (
+    ActorRole,
+    Department,
+    Disposition,
+    GroupChat,
+    Issue,
+    LinkKind,
+    OutboxMessage,
+    OutboxStatus,
+    SupervisionMark,
+)
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+DUE_SOON, OVERDUE, ESCALATED, DIGEST = "due_soon", "overdue", "escalated", "digest"
+PASSED_DEADLINE = "passed_deadline"  # once per deadline: who follows the issue (deputies) hears it
+WORKING_HOURS = {"hour": "8-20", "minute": 0}
+DIGEST_HOUR = 9
+ALERTS_PER_MESSAGE = 15  # issues listed in one gathered alert (Telegram allows 4096 characters)
+
+
+async def _mark(s: AsyncSession, *, kind: str, subject: str, key: str, now: datetime) -> bool:
+    """Record that this was sent; False when it already was (then send nothing)."""
+    found = await s.exec(select(SupervisionMark.id).where(
+        SupervisionMark.kind == kind, SupervisionMark.subject == subject, SupervisionMark.key == key))
+    if found.first() is not None:
+        return False
+    s.add(SupervisionMark(kind=kind, subject=subject, key=key, at=now))
+    return True
+
+
+async def _send_without_waiting(s: AsyncSession, services: Services) -> None:
+    """A run for a later `now` (jobs run --now) stamps its messages with that time; the sender
+    only takes rows that are due, so bring never-tried rows from the future forward to the clock."""
+    real_now = services.clock.now()
+    await s.exec(update(OutboxMessage)  # type: ignore[call-overload]
+                 .where(col(OutboxMessage.status) == OutboxStatus.PENDING, col(OutboxMessage.attempts) == 0,
+                        col(OutboxMessage.next_attempt_at) > real_now)
+                 .values(next_attempt_at=real_now))
+
+
+async def _open_with_deadline(s: AsyncSession, *, until: datetime) -> list[Issue]:
+    query = (select(Issue).where(col(Issue.status).in_(OPEN), col(Issue.deadline).is_not(None), col(Issue.deadline) <= until)
+             .order_by(col(Issue.deadline), col(Issue.id)))
+    return list((await s.exec(query)).all())
+
+
+async def _recipients(s: AsyncSession, issue: Issue) -> list[int]:
+    """The holding group, the assigned department's group, and the responsible person."""
+    chats: list[int] = []
+    group = await triage.holder_group(s, issue)
+    if group is not None:
+        chats.append(group.chat_id)
+    if issue.disposition == Disposition.ASSIGN:
+        dept = await triage.department(s, issue.department_id)
+        if dept is not None:
+            chats += ([dept.chat_id] if dept.chat_id is not None else []) + list(dept.liaison_ids)
+    if issue.assignee_id is not None:
+        chats.append(issue.assignee_id)
+    return list(dict.fromkeys(chats))
+
+
+class Alerts:
+    """Alerts of one run gathered per recipient: one issue is a reply to its card; several are one
+    message listing them (capped), so a group with many overdue issues is not flooded."""
+
+    def __init__(self, services: Services, key: str) -> None:
+        self.services = services
+        self.key = key
+        self.by_chat: dict[int, list[tuple[Issue, str]]] = {}
+
+    async def add(self, s: AsyncSession, issue: Issue) -> None:
+        t = self.services.messenger.group_t()
+        facts = await self.services.messenger.facts(s, issue)
+        assert issue.deadline is not None
+        text = t(self.key, ref=issue.ref, category=html(facts.category), grid=html(facts.grid_name),
+                 deadline=local_text(issue.deadline, self.services.settings.tz),
+                 who=html(issue.assignee_name or facts.department or ""))
+        for chat_id in await _recipients(s, issue):
+            self.by_chat.setdefault(chat_id, []).append((issue, text))
+
+    def queue(self, s: AsyncSession, now: datetime) -> int:
+        t = self.services.messenger.group_t()
+        for chat_id, items in self.by_chat.items():
+            if len(items) == 1:
+                issue, text = items[0]
+                enqueue(s, chat_id=chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"},
+                        now=now, issue_id=issue.id, target_kind=LinkKind.CARD)
+                continue
+            lines = [t(f"{self.key}-many", count=str(len(items)))]
+            lines += [f"{n}. {text}" for n, (_, text) in enumerate(items[:ALERTS_PER_MESSAGE], start=1)]
+            if len(items) > ALERTS_PER_MESSAGE:
+                lines.append(t("remind-more", count=str(len(items) - ALERTS_PER_MESSAGE)))
+            enqueue(s, chat_id=chat_id, method="sendMessage", params={"text": "\n".join(lines), "parse_mode": "HTML"},
+                    now=now)
+        return len(self.by_chat)
+
+
+async def remind_due_soon(services: Services, now: datetime) -> str:
+    """A reminder N working days (default 1) before the deadline, once per deadline."""
+    tz = services.settings.tz
+    today = now.astimezone(tz).date()
+    horizon = end_of_day(add_working_days(today, services.settings.due_soon_working_days), tz)
+    alerts = Alerts(services, "remind-due-soon")
+    async with services.db.transaction() as s:
+        for issue in await _open_with_deadline(s, until=horizon):
+            assert issue.deadline is not None
+            if issue.deadline <= now:
+                continue  # overdue: the overdue alert speaks
+            if await _mark(s, kind=DUE_SOON, subject=f"issue:{issue.id}", key=issue.deadline.isoformat(), now=now):
+                await alerts.add(s, issue)
+        sent = alerts.queue(s, now)
+        await _send_without_waiting(s, services)
+    return f"due-soon reminders: {sent} messages"
+
+
+async def alert_overdue(services: Services, now: datetime) -> str:
+    """An alert once a day (local date) for as long as an issue is overdue."""
+    day = now.astimezone(services.settings.tz).date().isoformat()
+    alerts = Alerts(services, "remind-overdue")
+    async with services.db.transaction() as s:
+        for issue in await _open_with_deadline(s, until=now):
+            assert issue.deadline is not None
+            if await _mark(s, kind=OVERDUE, subject=f"issue:{issue.id}", key=day, now=now):
+                await alerts.add(s, issue)
+            if await _mark(s, kind=PASSED_DEADLINE, subject=f"issue:{issue.id}", key=issue.deadline.isoformat(), now=now):
+                await services.flows.observer.issue_changed(s, issue=issue, kind=NoticeKind.OVERDUE, now=now)
+        sent = alerts.queue(s, now)
+        await _send_without_waiting(s, services)
+    return f"overdue alerts: {sent} messages"
+
+
+async def escalate_overdue(services: Services, now: datetime) -> str:
+    """超期上报: overdue for longer than the grace period (working days) → one level up."""
+    tz = services.settings.tz
+    today = now.astimezone(tz).date()
+    grace = services.settings.escalation_grace_working_days
+    t = services.messenger.group_t()
+    escalated = 0
+    async with services.db.transaction() as s:
+        for issue in await _open_with_deadline(s, until=now):
+            assert issue.deadline is not None
+            if working_days_between(issue.deadline.astimezone(tz).date(), today) <= grace:
+                continue
+            acting = await triage.acting_grid_id(s, issue)
+            try:
+                escalation_target(await triage.issue_path(s, issue), acting or triage.holder_grid_id(issue))
+            except NoLevel:
+                continue  # the county holds it: the overdue alerts go on daily
+            key = f"{issue.deadline.isoformat()}@{triage.holder_grid_id(issue)}"
+            if not await _mark(s, kind=ESCALATED, subject=f"issue:{issue.id}", key=key, now=now):
+                continue
+            reason = t("auto-escalation-reason", deadline=local_text(issue.deadline, tz), days=str(grace))
+            await services.triage.escalate_in(s, issue=issue, actor=Actor(ActorRole.SYSTEM), reason=reason, now=now,
+                                              automatic=True)
+            escalated += 1
+        await _send_without_waiting(s, services)
+    return f"escalated {escalated} overdue issues"
+
+
+async def daily_digest(services: Services, now: datetime) -> str:
+    """09:00 to each group: new, due today, overdue, resolved yesterday — for its level and below.
+
+    The digest due is that of the last 09:00 passed, so a catch-up run at 07:00 sends nothing early.
+    """
+    tz = services.settings.tz
+    local = now.astimezone(tz)
+    today = local.date() if local.hour >= DIGEST_HOUR else local.date() - timedelta(days=1)
+    start_today = datetime.combine(today, datetime.min.time(), tzinfo=tz)
+    start_yesterday = start_today - timedelta(days=1)
+    t = services.messenger.group_t()
+    sent = 0
+    async with services.db.transaction() as s:
+        for group in (await s.exec(select(GroupChat).order_by(col(GroupChat.chat_id)))).all():
+            if not await _mark(s, kind=DIGEST, subject=f"chat:{group.chat_id}", key=today.isoformat(), now=now):
+                continue
+            scope = col(Issue.holder_grid_id).in_(await triage.subtree_ids(s, group.grid_id))
+
+            async def count(*where: object) -> int:
+                return int((await s.exec(select(func.count()).select_from(Issue).where(scope, *where))).one())
+
+            open_ = col(Issue.status).in_(OPEN)
+            numbers = {
+                "new": await count(col(Issue.created_at) >= start_yesterday, col(Issue.created_at) < start_today),
+                "due_today": await count(open_, col(Issue.deadline) >= now, col(Issue.deadline) <= end_of_day(today, tz)),
+                "overdue": await count(open_, col(Issue.deadline) < now),
+                "resolved": await count(col(Issue.resolved_at) >= start_yesterday, col(Issue.resolved_at) < start_today),
+            }
+            grid = await triage.grid_name(s, group.grid_id)
+            text = t("digest", grid=html(grid), date=today.isoformat(), **{k: str(v) for k, v in numbers.items()})
+            enqueue(s, chat_id=group.chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"}, now=now)
+            sent += 1
+        for dept in (await s.exec(select(Department).where(col(Department.chat_id).is_not(None)))).all():
+            # A department's group: what is assigned to it (new = assigned yesterday is not tracked).
+            if dept.chat_id is None or not await _mark(s, kind=DIGEST, subject=f"chat:{dept.chat_id}",
+                                                       key=today.isoformat(), now=now):
+                continue
+            assigned = and_(col(Issue.department_id) == dept.id, col(Issue.disposition) == Disposition.ASSIGN)
+
+            async def count_assigned(*where: object) -> int:
+                return int((await s.exec(select(func.count()).select_from(Issue).where(assigned, *where))).one())
+
+            open_ = col(Issue.status).in_(OPEN)
+            numbers = {
+                "open": await count_assigned(open_),
+                "due_today": await count_assigned(open_, col(Issue.deadline) >= now,
+                                                  col(Issue.deadline) <= end_of_day(today, tz)),
+                "overdue": await count_assigned(open_, col(Issue.deadline) < now),
+                "resolved": await count_assigned(col(Issue.resolved_at) >= start_yesterday,
+                                                 col(Issue.resolved_at) < start_today),
+            }
+            text = t("digest-department", department=html(dept.name), date=today.isoformat(),
+                     **{k: str(v) for k, v in numbers.items()})
+            enqueue(s, chat_id=dept.chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"}, now=now)
+            sent += 1
+        await _send_without_waiting(s, services)
+    return f"digests: {sent} groups"
+
+
+JOBS = [
+    JobSpec("due-soon", "Remind the responsible person and group a working day before a deadline",
+            remind_due_soon, schedule=WORKING_HOURS),
+    JobSpec("overdue", "Alert once a day about every overdue issue", alert_overdue, schedule={"hour": "9-20", "minute": 5}),
+    JobSpec("auto-escalate", "超期上报: escalate issues overdue beyond the grace period", escalate_overdue,
+            schedule={"hour": "9-20", "minute": 10}),
+    JobSpec("daily-digest", "09:00 digest to every group: new, due today, overdue, resolved yesterday",
+            daily_digest, schedule={"hour": DIGEST_HOUR, "minute": 0}),
+]
+

@@ -1,0 +1,230 @@
+"""研判, 上报 and 退回 under an issue card in a group.
+
+The menu is a message replying to the card and edited in place at each step; every press is
+checked again on the server (TriageFlows raises NotAllowed outside the holding group). Free text
+(explanation, reason, note) comes as a reply to a ForceReply prompt, as privacy mode requires.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, ForceReply, Message
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import Translate
+from bot.issues.flows import IssueFlows, LinkedIssue
+from bot.issues.lifecycle import Action
+from bot.issues.messaging import html
+from bot.issues.service import Actor
+from bot.triage.flows import DEADLINE_PRESETS, Deadline, TriageFlows
+from bot.triage.workdays import add_working_days
+from handlers import keyboards
+from handlers.callbacks import CardAction, CardCb, TriageCb, TriageStep
+from storage.models import ActorRole, LinkKind
+
+GROUP_CHATS = {"group", "supergroup"}
+PROMPT_KINDS = {LinkKind.EXPLAIN_PROMPT, LinkKind.ESCALATE_PROMPT, LinkKind.SEND_BACK_PROMPT}
+PROMPTS = {
+    # card action → (what the flow must allow, prompt kind, prompt text key)
+    CardAction.ESCALATE: (Action.ESCALATE, LinkKind.ESCALATE_PROMPT, "escalate-prompt"),
+    CardAction.SEND_BACK: (Action.SEND_BACK, LinkKind.SEND_BACK_PROMPT, "send-back-prompt"),
+}
+
+
+def _worker(user: object) -> Actor:
+    return Actor(ActorRole.GRID, getattr(user, "id"), getattr(user, "full_name"))
+
+
+def parse_deadline(token: str) -> Deadline:
+    if token.startswith("D"):
+        return Deadline(day=datetime.strptime(token[1:], "%Y%m%d").date())
+    return Deadline(working_days=int(token))
+
+
+CALENDAR_DAYS = 20  # working days offered by 📅 指定日期
+
+
+def _date_options(t: Translate, today: date) -> list[tuple[str, str]]:
+    """The next working days as dates (weekends, holidays and 调休 already taken into account)."""
+    out = []
+    for n in range(1, CALENDAR_DAYS + 1):
+        day = add_working_days(today, n)
+        out.append((f"D{day:%Y%m%d}", t("deadline-date", date=f"{day:%m-%d}", weekday=t(f"weekday-{day.isoweekday()}"))))
+    return out
+
+
+def _deadline_options(t: Translate, today: date, default_days: int) -> list[tuple[str, str]]:
+    days = sorted({*DEADLINE_PRESETS, default_days})
+    options = []
+    for n in days:
+        label = t("deadline-days", days=str(n), date=add_working_days(today, n).strftime("%m-%d"))
+        options.append((str(n), f"⭐ {label}" if n == default_days else label))
+    return options
+
+
+async def triage_pressed(callback: CallbackQuery, callback_data: CardCb, t: Translate, triage: TriageFlows) -> None:
+    message = callback.message
+    assert isinstance(message, Message)
+    options = await triage.options(issue_id=callback_data.issue_id, chat_id=message.chat.id)
+    await callback.answer()
+    await message.reply(t("triage-menu", ref=options.ref), reply_markup=keyboards.triage_menu(t, callback_data.issue_id))
+
+
+async def triage_step(callback: CallbackQuery, callback_data: TriageCb, t: Translate, triage: TriageFlows,
+                      clock: Clock, settings: Settings) -> None:
+    message = callback.message
+    assert isinstance(message, Message)
+    chat_id, issue_id, value = message.chat.id, callback_data.issue_id, callback_data.value
+    options = await triage.options(issue_id=issue_id, chat_id=chat_id)  # refuses anyone outside the holder
+    if callback_data.step == TriageStep.CANCEL:
+        await callback.answer()
+        await message.edit_text(t("triage-cancelled"))
+        return
+    today = clock.now().astimezone(settings.tz).date()
+    worker = _worker(callback.from_user)
+    match callback_data.step:
+        case TriageStep.EXPLAIN:
+            await callback.answer()
+            await _prompt(message, callback, t, triage, issue_id, LinkKind.EXPLAIN_PROMPT, "explain-prompt", options.ref)
+            await message.edit_text(t("triage-explain-asked", ref=options.ref))
+        case TriageStep.HANDLE:
+            await callback.answer()
+            await message.edit_text(t("triage-choose-deadline", ref=options.ref), reply_markup=keyboards.deadline_choices(
+                t, issue_id, _deadline_options(t, today, options.default_days), TriageStep.HANDLE_DEADLINE,
+                dates=(TriageStep.HANDLE_DATES, "")))
+        case TriageStep.HANDLE_DATES:
+            await callback.answer()
+            await message.edit_text(t("triage-choose-date", ref=options.ref), reply_markup=keyboards.deadline_choices(
+                t, issue_id, _date_options(t, today), TriageStep.HANDLE_DEADLINE, columns=4))
+        case TriageStep.ASSIGN_DATES:
+            await callback.answer()
+            await message.edit_text(t("triage-choose-date", ref=options.ref), reply_markup=keyboards.deadline_choices(
+                t, issue_id, _date_options(t, today), TriageStep.ASSIGN_DEADLINE, prefix=f"{int(value)}_", columns=4))
+        case TriageStep.HANDLE_DEADLINE:
+            parse_deadline(value)
+            people = [(worker.id or 0, t("triage-myself", name=worker.name or ""))]
+            people += [(w.telegram_id, w.name) for w in options.workers if w.telegram_id != worker.id]
+            await callback.answer()
+            await message.edit_text(t("triage-choose-person", ref=options.ref),
+                                    reply_markup=keyboards.person_choices(t, issue_id, value, people))
+        case TriageStep.PERSON:
+            token, _, person = value.partition("_")
+            summary = await triage.handle(issue_id=issue_id, worker=worker, chat_id=chat_id,
+                                          deadline=parse_deadline(token), responsible_id=int(person))
+            await callback.answer(t("triage-done", ref=summary.ref))
+            await message.edit_text(t("triage-handled", ref=summary.ref))
+        case TriageStep.ASSIGN:
+            if not options.departments:
+                await callback.answer(t("triage-no-departments"), show_alert=True)
+                return
+            await callback.answer()
+            await message.edit_text(t("triage-choose-department", ref=options.ref), reply_markup=keyboards.department_choices(
+                t, issue_id, [(d.id, d.name) for d in options.departments]))
+        case TriageStep.DEPARTMENT:
+            await callback.answer()
+            await message.edit_text(t("triage-choose-deadline", ref=options.ref), reply_markup=keyboards.deadline_choices(
+                t, issue_id, _deadline_options(t, today, options.default_days), TriageStep.ASSIGN_DEADLINE,
+                prefix=f"{int(value)}_", dates=(TriageStep.ASSIGN_DATES, str(int(value)))))
+        case TriageStep.ASSIGN_DEADLINE:
+            department, _, token = value.partition("_")
+            summary = await triage.assign(issue_id=issue_id, worker=worker, chat_id=chat_id,
+                                          department_id=int(department), deadline=parse_deadline(token))
+            await callback.answer(t("triage-done", ref=summary.ref))
+            await message.edit_text(t("triage-assigned", ref=summary.ref))
+
+
+async def move_pressed(callback: CallbackQuery, callback_data: CardCb, t: Translate, triage: TriageFlows) -> None:
+    """上报 / 退回: ask for the reason or note as a reply."""
+    message = callback.message
+    assert isinstance(message, Message)
+    action, kind, key = PROMPTS[callback_data.action]
+    options = await triage.options(issue_id=callback_data.issue_id, chat_id=message.chat.id, action=action)
+    await callback.answer()
+    await _prompt(message, callback, t, triage, callback_data.issue_id, kind, key, options.ref)
+
+
+async def _prompt(message: Message, callback: CallbackQuery, t: Translate, triage: TriageFlows, issue_id: int,
+                  kind: LinkKind, key: str, ref: str) -> None:
+    user = callback.from_user
+    prompt = await message.reply(
+        t(key, ref=ref, user_id=str(user.id), name=html(user.full_name)),
+        reply_markup=ForceReply(selective=True, input_field_placeholder=t("triage-placeholder")),
+    )
+    await triage.remember_prompt(chat_id=message.chat.id, message_id=prompt.message_id, issue_id=issue_id,
+                                 user_id=user.id, kind=kind)
+
+
+async def prompt_reply(message: Message, t: Translate, triage: TriageFlows, link: LinkedIssue, text: str | None) -> None:
+    """A reply to an explanation, escalation or send-back prompt (called from handlers.group)."""
+    assert message.from_user is not None
+    if link.user_id is not None and link.user_id != message.from_user.id:
+        await message.reply(t("triage-prompt-not-yours"))
+        return
+    if text is None:
+        await message.reply(t("triage-need-text"))
+        return
+    worker = _worker(message.from_user)
+    chat_id = message.chat.id
+    if link.kind == LinkKind.EXPLAIN_PROMPT:
+        summary = await triage.explain(issue_id=link.issue_id, worker=worker, chat_id=chat_id, text=text)
+        await message.reply(t("triage-explained", ref=summary.ref))
+    elif link.kind == LinkKind.ESCALATE_PROMPT:
+        summary = await triage.escalate(issue_id=link.issue_id, actor=worker, chat_id=chat_id, reason=text)
+        await message.reply(t("triage-escalated", ref=summary.ref))
+    else:
+        summary = await triage.send_back(issue_id=link.issue_id, actor=worker, chat_id=chat_id, note=text)
+        await message.reply(t("triage-sent-back", ref=summary.ref))
+
+
+async def bind_department(message: Message, command: CommandObject, t: Translate, settings: Settings,
+                          triage: TriageFlows) -> None:
+    """/binddept CODE: this group becomes the department's work group."""
+    assert message.from_user is not None
+    if not settings.is_admin(message.from_user.id):
+        await message.reply(t("bind-admins-only"))
+        return
+    code = (command.args or "").strip()
+    name = await triage.bind_department(chat_id=message.chat.id, code=code) if code else None
+    await message.reply(t("binddept-done", department=html(name)) if name else t("binddept-usage"))
+
+
+# -- a department's liaison, in a private chat --------------------------------------------------
+
+LIAISON_KINDS = {LinkKind.CARD, LinkKind.CARD_MEDIA, LinkKind.GROUP_RELAY, LinkKind.RESOLVE_PROMPT}
+
+
+async def liaison_reply_filter(message: Message, bot: Bot, flows: IssueFlows) -> bool:
+    """A private reply to an issue card (only liaisons get cards in private), not a citizen's reply."""
+    reply_to = message.reply_to_message
+    if reply_to is None or reply_to.from_user is None or reply_to.from_user.id != bot.id:
+        return False
+    link = await flows.find_link(chat_id=message.chat.id, message_id=reply_to.message_id)
+    return link is not None and link.kind in LIAISON_KINDS
+
+
+def build_liaison_router() -> Router:
+    """Liaison users work the card in their private chat as a department's group would."""
+    from handlers import group  # group imports this module for the prompts it routes here
+
+    router = Router(name=f"{__name__}.liaison")
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.filter(F.message.chat.type == "private")
+    router.callback_query.register(group.resolve_pressed, CardCb.filter(F.action == CardAction.RESOLVE))
+    router.callback_query.register(group.detail, CardCb.filter(F.action == CardAction.DETAIL))
+    router.message.register(group.reply_to_bot, liaison_reply_filter, ~F.text.startswith("/"))
+    return router
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type.in_(GROUP_CHATS))
+    router.callback_query.filter(F.message.chat.type.in_(GROUP_CHATS))
+    router.callback_query.register(triage_pressed, CardCb.filter(F.action == CardAction.TRIAGE))
+    router.callback_query.register(move_pressed, CardCb.filter(F.action.in_(set(PROMPTS))))
+    router.callback_query.register(triage_step, TriageCb.filter())
+    router.message.register(bind_department, Command("binddept"))
+    return router
