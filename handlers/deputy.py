@@ -18,6 +18,8 @@ Administrators: /theme <station> [YYYY-MM] <theme>.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
@@ -32,6 +34,7 @@ from bot.deputies.flows import AlreadyConverted, AlreadySupervised, DeputyFlows
 from bot.deputies.service import DeputyView
 from bot.i18n import Translate
 from bot.issues.draft import MAX_DESCRIPTION, clean_text
+from bot.issues.flows import IssueSummary
 from bot.issues.messaging import html
 from bot.issues.service import Actor
 from handlers import deputy_keyboards, keyboards
@@ -153,15 +156,20 @@ async def reply_to_bot(message: Message, bot: Bot, t: Translate, deputies: Deput
 # -- deputies: buttons -----------------------------------------------------------------------------
 
 
-async def convert(callback: CallbackQuery, callback_data: DeputyCb, t: Translate, deputies: DeputyFlows) -> None:
+async def _into_issue(callback: CallbackQuery, t: Translate, conversion: Awaitable[IssueSummary]) -> None:
+    """转为诉求 (of a citizen's message or of a matter from a visit): once, then the button goes."""
     try:
-        summary = await deputies.convert(contact_id=callback_data.id, user_id=callback.from_user.id)
+        summary = await conversion
     except AlreadyConverted:
         await callback.answer(t("dep-already-converted"), show_alert=True)
         return
     await callback.answer(t("dep-converted", ref=summary.ref), show_alert=True)
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(reply_markup=None)
+
+
+async def convert(callback: CallbackQuery, callback_data: DeputyCb, t: Translate, deputies: DeputyFlows) -> None:
+    await _into_issue(callback, t, deputies.convert(contact_id=callback_data.id, user_id=callback.from_user.id))
 
 
 async def supervise(callback: CallbackQuery, callback_data: DeputyCb, t: Translate, deputies: DeputyFlows) -> None:
@@ -201,14 +209,7 @@ async def set_mode(callback: CallbackQuery, callback_data: DeputyCb, t: Translat
 
 
 async def matter_to_issue(callback: CallbackQuery, callback_data: DeputyCb, t: Translate, deputies: DeputyFlows) -> None:
-    try:
-        summary = await deputies.matter_to_issue(matter_id=callback_data.id, user_id=callback.from_user.id)
-    except AlreadyConverted:
-        await callback.answer(t("dep-already-converted"), show_alert=True)
-        return
-    await callback.answer(t("dep-converted", ref=summary.ref), show_alert=True)
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(reply_markup=None)
+    await _into_issue(callback, t, deputies.matter_to_issue(matter_id=callback_data.id, user_id=callback.from_user.id))
 
 
 # -- 记录走访 --------------------------------------------------------------------------------------
