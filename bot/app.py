@@ -22,6 +22,7 @@ from bot.organisation.schema import OrganisationFile
 from bot.organisation.service import has_organisation, import_organisation
 from bot.outbox.flood import FloodLimiter, FloodLimits
 from bot.outbox.sender import OutboxSender
+from bot.outbox.unreachable import GroupGoneNotice
 from bot.services import Services
 from storage.database import Database
 from storage.fsm import SqlStorage
@@ -52,7 +53,9 @@ class Gridline:
         self.sender: OutboxSender
         self.services = Services.build(settings, clock=clock, on_queued=lambda: self.sender.wake(),
                                        settled=lambda chat_id: self.sender.settled(chat_id))
-        self.sender = OutboxSender(bot=self.bot, db=self.services.db, clock=clock)
+        self.sender = OutboxSender(bot=self.bot, db=self.services.db, clock=clock,
+                                   request_timeout=settings.send_timeout_seconds,
+                                   on_chat_gone=GroupGoneNotice(self.services.translator, settings.admin_ids))
         self.scheduler = build_scheduler(self.services)
         self.dispatcher = self._dispatcher()
 

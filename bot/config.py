@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     flood_global_per_second: float = 30
     flood_private_per_second: float = 1
     flood_group_per_minute: float = 20
+    # A Bot API request that takes longer counts as failed and is retried (it may arrive twice).
+    send_timeout_seconds: float = 30
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -3,6 +3,11 @@
 One worker task per chat with due messages, so a slow group (20 a minute) never holds up a
 citizen's private chat. A row is marked sent only after Telegram accepted it: a crash between
 the two sends that one message again on restart, and nothing is ever lost.
+
+Errors: 429 waits exactly `retry_after`; network errors, timeouts and 5xx back off exponentially
+(with jitter) and give up only after a day; 403 marks the chat unreachable (administrators are
+told when it is a group); 400 fails the one message with Telegram's reason. Texts over 4,096
+characters go out as several messages.
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from enum import Enum, auto
 from typing import Any
 
@@ -26,10 +32,12 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import TelegramMethod
 from aiogram.types import Message, MessageId
-from sqlmodel import col, func, select, update
+from sqlmodel import col, delete, func, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.issues import service
+from bot.outbox.split import TEXT_LIMIT, split_html, truncate_html
 from storage.database import Database
 from storage.models import OutboxMessage, OutboxStatus, UnreachableChat
 
@@ -41,6 +49,10 @@ METHODS: dict[str, type[TelegramMethod[Any]]] = {
     if isinstance(getattr(cls, "__api_method__", None), str)
 }
 NOT_MODIFIED = "message is not modified"
+# Called in the transaction that marks a chat unreachable, the first time it does.
+SCAN_GAP = 0.02
+BATCH = 20  # a worker reads its chat's next rows this many at a time
+ChatGoneHook = Callable[[AsyncSession, int, str, datetime], Awaitable[None]]
 
 
 class Outcome(Enum):
@@ -57,16 +69,21 @@ class OutboxSender:
         db: Database,
         clock: Clock,
         poll_interval: float = 1.0,
-        max_workers: int = 64,
-        max_attempts: int = 12,
+        max_workers: int = 256,
+        give_up_after: timedelta = timedelta(days=1),
         max_backoff: float = 300.0,
+        request_timeout: float = 30.0,
+        on_chat_gone: ChatGoneHook | None = None,
     ) -> None:
         self.bot = bot
         self.db = db
         self.clock = clock
         self.poll_interval = poll_interval
-        self.max_attempts = max_attempts
+        self.give_up_after = give_up_after
         self.max_backoff = max_backoff
+        self.request_timeout = request_timeout
+        self.on_chat_gone = on_chat_gone
+        self._unreachable: set[int] | None = None  # loaded on first use
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(max_workers)
         self._workers: dict[int, asyncio.Task[None]] = {}
@@ -86,6 +103,9 @@ class OutboxSender:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
             except TimeoutError:
                 pass
+            # Coalesce wake-ups (every finished worker sends one) so a busy outbox is not rescanned
+            # hundreds of times a second; a new message waits this long at most.
+            await asyncio.sleep(SCAN_GAP)
             self._wake.clear()
 
     async def stop(self, grace: float = 5.0) -> None:
@@ -147,27 +167,30 @@ class OutboxSender:
         try:
             async with self._slots:
                 while not self._stopping:
-                    row = await self._head(chat_id)
-                    if row is None or row.next_attempt_at > self.clock.now():
+                    batch = await self._next_rows(chat_id)
+                    if not batch:
                         return
-                    outcome = await self._deliver(row)
-                    if outcome is not Outcome.DONE:
-                        return
+                    for row in batch:
+                        if self._stopping or row.next_attempt_at > self.clock.now():
+                            return
+                        if await self._deliver(row) is not Outcome.DONE:
+                            return
         except Exception:
             log.exception("outbox: worker for chat %s failed", chat_id)
         finally:
             self._workers.pop(chat_id, None)
             self._wake.set()  # rescan: more may have been queued for this chat meanwhile
 
-    async def _head(self, chat_id: int) -> OutboxMessage | None:
+    async def _next_rows(self, chat_id: int) -> list[OutboxMessage]:
+        """The chat's oldest pending rows (only this worker changes them while it runs)."""
         query = (
             select(OutboxMessage)
             .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == OutboxStatus.PENDING)
             .order_by(col(OutboxMessage.id))
-            .limit(1)
+            .limit(BATCH)
         )
         async with self.db.session() as s:
-            return (await s.exec(query)).first()
+            return list((await s.exec(query)).all())
 
     # -- one message -----------------------------------------------------------------------------
 
@@ -175,22 +198,25 @@ class OutboxSender:
         """The Bot API call(s) for a row, with reply and edit targets filled in now."""
         params = {**row.params, "chat_id": row.chat_id}
         cls = METHODS[row.method]
-        if row.target_kind is None or row.issue_id is None:
-            return [cls.model_validate(params)]
-        async with self.db.session() as s:
-            targets = await service.links(s, issue_id=row.issue_id, chat_id=row.chat_id, kind=row.target_kind)
+        if row.target_kind is not None and row.issue_id is not None:
+            async with self.db.session() as s:
+                targets = await service.links(s, issue_id=row.issue_id, chat_id=row.chat_id, kind=row.target_kind)
+            if row.method.startswith("edit"):
+                return [cls.model_validate(_fit_edit({**params, "message_id": link.message_id})) for link in targets]
+            if targets:
+                params["reply_parameters"] = {"message_id": targets[-1].message_id, "allow_sending_without_reply": True}
         if row.method.startswith("edit"):
-            return [cls.model_validate({**params, "message_id": link.message_id}) for link in targets]
-        if targets:
-            params["reply_parameters"] = {"message_id": targets[-1].message_id, "allow_sending_without_reply": True}
-        return [cls.model_validate(params)]
+            return [cls.model_validate(_fit_edit(params))]
+        return [cls.model_validate(piece) for piece in _split(params)]
 
     async def _deliver(self, row: OutboxMessage) -> Outcome:
         try:
             requests = await self._requests(row)
             results = [await self._call(request, edit=row.method.startswith("edit")) for request in requests]
         except TelegramRetryAfter as error:
+            # Exactly as long as Telegram asks: the row is due then, and a timer wakes the loop.
             await self._retry(row, delay=float(error.retry_after), error=str(error), count=False)
+            asyncio.get_running_loop().call_later(float(error.retry_after), self.wake)
             return Outcome.LATER
         except TelegramForbiddenError as error:
             await self._chat_gone(row, str(error))
@@ -199,11 +225,12 @@ class OutboxSender:
             await self._fail(row, f"400: {error.message}")
             return Outcome.DONE
         except (TelegramNetworkError, TelegramServerError, TimeoutError) as error:
-            if row.attempts + 1 >= self.max_attempts:
+            if self.clock.now() - row.created_at > self.give_up_after:
                 await self._fail(row, f"gave up: {error}")
                 return Outcome.DONE
-            delay = min(self.max_backoff, 2 ** row.attempts) * random.uniform(0.8, 1.2)
+            delay = min(self.max_backoff, 2 ** min(row.attempts, 20)) * random.uniform(0.8, 1.2)
             await self._retry(row, delay=delay, error=str(error), count=True)
+            asyncio.get_running_loop().call_later(delay, self.wake)
             return Outcome.LATER
         except (TelegramAPIError, ValueError) as error:  # refused for good, e.g. a malformed request
             await self._fail(row, str(error))
@@ -213,7 +240,8 @@ class OutboxSender:
 
     async def _call(self, request: TelegramMethod[Any], *, edit: bool) -> Any:
         try:
-            return await self.bot(request)
+            # A hung request counts as a network error: retried later, possibly sent twice.
+            return await self.bot(request, request_timeout=self.request_timeout)  # type: ignore[arg-type]
         except TelegramBadRequest as error:
             if edit:  # an unchanged or deleted card needs no edit; the others still get theirs
                 if NOT_MODIFIED not in error.message:
@@ -223,18 +251,23 @@ class OutboxSender:
 
     async def _sent(self, row: OutboxMessage, results: list[Any]) -> None:
         now = self.clock.now()
+        came_back = row.chat_id in await self._unreachable_chats()  # before the transaction: one connection
         async with self.db.transaction() as s:
             await s.exec(
                 update(OutboxMessage)
                 .where(col(OutboxMessage.id) == row.id)
                 .values(status=OutboxStatus.SENT, sent_at=now, attempts=row.attempts + 1, last_error=None)
             )
+            if came_back:  # unblocked, or the bot was added back to the group
+                await s.exec(delete(UnreachableChat).where(col(UnreachableChat.chat_id) == row.chat_id))
             if row.link_kind is not None and row.issue_id is not None:
                 for message_id in _message_ids(results):
                     service.remember_message(
                         s, chat_id=row.chat_id, message_id=message_id, issue_id=row.issue_id,
                         kind=row.link_kind, now=now,
                     )
+        if came_back:
+            (await self._unreachable_chats()).discard(row.chat_id)
 
     async def _retry(self, row: OutboxMessage, *, delay: float, error: str, count: bool) -> None:
         log.info("outbox: message %s to %s retried in %.1fs: %s", row.id, row.chat_id, delay, error)
@@ -261,6 +294,7 @@ class OutboxSender:
     async def _chat_gone(self, row: OutboxMessage, error: str) -> None:
         """Blocked by the user, or removed from the group: stop sending there."""
         log.warning("outbox: chat %s unreachable: %s", row.chat_id, error)
+        known = await self._unreachable_chats()
         async with self.db.transaction() as s:
             await s.exec(
                 update(OutboxMessage)
@@ -268,7 +302,53 @@ class OutboxSender:
                 .values(status=OutboxStatus.FAILED, last_error=f"unreachable: {error}"[:500])
             )
             if await s.get(UnreachableChat, row.chat_id) is None:
-                s.add(UnreachableChat(chat_id=row.chat_id, since=self.clock.now(), reason=error[:200]))
+                now = self.clock.now()
+                s.add(UnreachableChat(chat_id=row.chat_id, since=now, reason=error[:200]))
+                if self.on_chat_gone is not None:
+                    await self.on_chat_gone(s, row.chat_id, error, now)
+        known.add(row.chat_id)
+        self.wake()  # the hook may have queued notices
+
+    async def _unreachable_chats(self) -> set[int]:
+        if self._unreachable is None:
+            async with self.db.session() as s:
+                self._unreachable = {int(c) for c in (await s.exec(select(UnreachableChat.chat_id))).all()}
+        return self._unreachable
+
+
+def _split(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """A text over the limit as several messages: the reply on the first, the buttons on the last."""
+    text = params.get("text")
+    if not isinstance(text, str):
+        return [params]
+    pieces = split_html(text) if _is_html(params) else _split_plain(text)
+    if len(pieces) <= 1:
+        return [params]
+    common = {k: v for k, v in params.items() if k not in ("text", "reply_markup", "reply_parameters")}
+    result = [{**common, "text": piece} for piece in pieces]
+    if "reply_parameters" in params:
+        result[0]["reply_parameters"] = params["reply_parameters"]
+    if "reply_markup" in params:
+        result[-1]["reply_markup"] = params["reply_markup"]
+    return result
+
+
+def _split_plain(text: str) -> list[str]:
+    from html import escape, unescape
+
+    return [unescape(piece) for piece in split_html(escape(text, quote=False))]
+
+
+def _is_html(params: dict[str, Any]) -> bool:
+    return params.get("parse_mode", "HTML") == "HTML"  # HTML is the bot's default parse mode
+
+
+def _fit_edit(params: dict[str, Any]) -> dict[str, Any]:
+    """An edit cannot become two messages: a card over the limit is cut short."""
+    text = params.get("text")
+    if isinstance(text, str) and len(text.encode("utf-16-le")) > 2 * TEXT_LIMIT:
+        return {**params, "text": truncate_html(text) if _is_html(params) else text[: TEXT_LIMIT // 2] + "…"}
+    return params
 
 
 def _message_ids(results: list[Any]) -> list[int]:
