@@ -84,8 +84,12 @@ class OutboxSender:
         self.request_timeout = request_timeout
         self.on_chat_gone = on_chat_gone
         self._unreachable: set[int] | None = None  # loaded on first use
+        self._acks: list[tuple[OutboxMessage, list[Any], asyncio.Future[None]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._chat_acks: dict[int, list[asyncio.Future[None]]] = {}
         self._wake = asyncio.Event()
-        self._slots = asyncio.Semaphore(max_workers)
+        self.max_workers = max_workers
+        self._parked: dict[int, datetime] = {}  # chat -> when its oldest message is due again
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
 
@@ -133,51 +137,63 @@ class OutboxSender:
         deadline = asyncio.get_running_loop().time() + timeout
         while asyncio.get_running_loop().time() < deadline:
             await self._start_due_workers()
-            if not self._workers and not await self._due_chats():
+            if not self._workers and not await self._due_chats(1):
                 return
             await asyncio.sleep(0.05)
         raise TimeoutError("outbox not drained")
 
     # -- scheduling ------------------------------------------------------------------------------
 
-    async def _due_chats(self) -> list[int]:
-        """Chats whose oldest pending message is due."""
-        heads = (
-            select(OutboxMessage.chat_id, func.min(OutboxMessage.id).label("head"))
-            .where(OutboxMessage.status == OutboxStatus.PENDING)
-            .group_by(col(OutboxMessage.chat_id))
-            .subquery()
+    async def _due_chats(self, limit: int) -> list[int]:
+        """Chats with due messages and no worker yet, oldest due first.
+
+        Uses the (status, next_attempt_at) index and stops at `limit`, so a scan stays cheap with
+        thousands of rows queued; a chat whose oldest message waits for a retry is parked until then.
+        """
+        now = self.clock.now()
+        for chat_id in [c for c, until in self._parked.items() if until <= now]:
+            del self._parked[chat_id]
+        busy = set(self._workers) | set(self._parked)
+        query = select(OutboxMessage.chat_id).where(
+            OutboxMessage.status == OutboxStatus.PENDING, col(OutboxMessage.next_attempt_at) <= now
         )
-        query = (
-            select(OutboxMessage.chat_id)
-            .join(heads, col(OutboxMessage.id) == heads.c.head)
-            .where(col(OutboxMessage.next_attempt_at) <= self.clock.now())
-            .order_by(heads.c.head)
-        )
+        if busy:
+            query = query.where(col(OutboxMessage.chat_id).not_in(busy))
         async with self.db.session() as s:
-            return [int(chat_id) for chat_id in (await s.exec(query)).all()]
+            return [int(chat_id) for chat_id in (await s.exec(query.distinct().limit(limit))).all()]
 
     async def _start_due_workers(self) -> None:
-        for chat_id in await self._due_chats():
-            if chat_id not in self._workers and not self._stopping:
-                task = asyncio.create_task(self._chat_worker(chat_id), name=f"outbox-{chat_id}")
-                self._workers[chat_id] = task
+        free = self.max_workers - len(self._workers)
+        if free <= 0 or self._stopping:
+            return
+        for chat_id in await self._due_chats(free):
+            if chat_id not in self._workers:
+                self._workers[chat_id] = asyncio.create_task(self._chat_worker(chat_id), name=f"outbox-{chat_id}")
 
     async def _chat_worker(self, chat_id: int) -> None:
         try:
-            async with self._slots:
-                while not self._stopping:
-                    batch = await self._next_rows(chat_id)
-                    if not batch:
+            while not self._stopping:
+                await self._acked(chat_id)  # what was sent must read as sent before reading on
+                batch = await self._next_rows(chat_id)
+                if not batch:
+                    return
+                for row in batch:
+                    if row.next_attempt_at > self.clock.now():
+                        self._parked[chat_id] = row.next_attempt_at
                         return
-                    for row in batch:
-                        if self._stopping or row.next_attempt_at > self.clock.now():
-                            return
-                        if await self._deliver(row) is not Outcome.DONE:
-                            return
+                    if self._stopping:
+                        return
+                    if row.target_kind is not None:
+                        await self._acked(chat_id)  # it replies to or edits a message just sent
+                    if await self._deliver(row) is not Outcome.DONE:
+                        return
         except Exception:
             log.exception("outbox: worker for chat %s failed", chat_id)
         finally:
+            try:
+                await self._acked(chat_id)  # no new worker may read this chat's rows before that
+            except Exception:
+                log.exception("outbox: recording deliveries to chat %s failed", chat_id)
             self._workers.pop(chat_id, None)
             self._wake.set()  # rescan: more may have been queued for this chat meanwhile
 
@@ -235,7 +251,7 @@ class OutboxSender:
         except (TelegramAPIError, ValueError) as error:  # refused for good, e.g. a malformed request
             await self._fail(row, str(error))
             return Outcome.DONE
-        await self._sent(row, results)
+        self._sent(row, results)
         return Outcome.DONE
 
     async def _call(self, request: TelegramMethod[Any], *, edit: bool) -> Any:
@@ -249,34 +265,69 @@ class OutboxSender:
                 return None
             raise
 
-    async def _sent(self, row: OutboxMessage, results: list[Any]) -> None:
+    def _sent(self, row: OutboxMessage, results: list[Any]) -> None:
+        """Record a delivery, without waiting for the commit.
+
+        Deliveries finishing together share one transaction (a group commit): a commit per
+        message, waited for before the next, would make the database, not Telegram, the limit.
+        Until its commit a message counts as in flight (a crash sends it again); the chat's
+        worker waits for its commits before it ends or sends something that refers to them.
+        """
+        done = asyncio.get_running_loop().create_future()
+        self._acks.append((row, results, done))
+        self._chat_acks.setdefault(row.chat_id, []).append(done)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_acks(), name="outbox-acks")
+
+    async def _acked(self, chat_id: int) -> None:
+        pending = self._chat_acks.pop(chat_id, [])
+        if pending:
+            await asyncio.gather(*pending)
+
+    async def _flush_acks(self) -> None:
+        while self._acks:
+            batch, self._acks = self._acks, []
+            try:
+                await self._record_sent([(row, results) for row, results, _ in batch])
+            except Exception as error:
+                for *_, done in batch:
+                    done.set_exception(error)
+                continue
+            for *_, done in batch:
+                done.set_result(None)
+
+    async def _record_sent(self, batch: list[tuple[OutboxMessage, list[Any]]]) -> None:
         now = self.clock.now()
-        came_back = row.chat_id in await self._unreachable_chats()  # before the transaction: one connection
+        unreachable = await self._unreachable_chats()  # before the transaction: one connection
+        came_back = {row.chat_id for row, _ in batch if row.chat_id in unreachable}
         async with self.db.transaction() as s:
             await s.exec(
                 update(OutboxMessage)
-                .where(col(OutboxMessage.id) == row.id)
-                .values(status=OutboxStatus.SENT, sent_at=now, attempts=row.attempts + 1, last_error=None)
+                .where(col(OutboxMessage.id).in_([row.id for row, _ in batch]))
+                .values(status=OutboxStatus.SENT, sent_at=now, attempts=col(OutboxMessage.attempts) + 1,
+                        last_error=None)
             )
             if came_back:  # unblocked, or the bot was added back to the group
-                await s.exec(delete(UnreachableChat).where(col(UnreachableChat.chat_id) == row.chat_id))
-            if row.link_kind is not None and row.issue_id is not None:
-                for message_id in _message_ids(results):
-                    service.remember_message(
-                        s, chat_id=row.chat_id, message_id=message_id, issue_id=row.issue_id,
-                        kind=row.link_kind, now=now,
-                    )
-        if came_back:
-            (await self._unreachable_chats()).discard(row.chat_id)
+                await s.exec(delete(UnreachableChat).where(col(UnreachableChat.chat_id).in_(came_back)))
+            for row, results in batch:
+                if row.link_kind is not None and row.issue_id is not None:
+                    for message_id in _message_ids(results):
+                        service.remember_message(
+                            s, chat_id=row.chat_id, message_id=message_id, issue_id=row.issue_id,
+                            kind=row.link_kind, now=now,
+                        )
+        unreachable -= came_back
 
     async def _retry(self, row: OutboxMessage, *, delay: float, error: str, count: bool) -> None:
         log.info("outbox: message %s to %s retried in %.1fs: %s", row.id, row.chat_id, delay, error)
+        due = self.clock.now() + timedelta(seconds=delay)
+        self._parked[row.chat_id] = due
         async with self.db.transaction() as s:
             await s.exec(
                 update(OutboxMessage)
                 .where(col(OutboxMessage.id) == row.id)
                 .values(
-                    next_attempt_at=self.clock.now() + timedelta(seconds=delay),
+                    next_attempt_at=due,
                     attempts=row.attempts + (1 if count else 0),
                     last_error=error[:500],
                 )
