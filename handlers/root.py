@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from aiogram import Dispatcher
 
 from handlers import citizen, common, errors, fallback, group, report
+from handlers.dedupe import UpdateDedupe
 from handlers.middlewares import LocaleMiddleware
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         directory=services.directory,
         groups=services.groups,
     )
+    dispatcher.update.outer_middleware(UpdateDedupe(services.db, services.clock))
     dispatcher.update.outer_middleware(LocaleMiddleware(services.translator, services.citizens))
     # Routers are built per dispatcher (a router can belong to one only), so a process can run a
     # fresh bot after a restart.

@@ -244,3 +244,14 @@ class FsmRecord(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = utc_column(nullable=False)
 
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram update ids already handled, so a redelivered update (after a crash) runs once.
+
+    Kept two days (Telegram keeps undelivered updates one day), pruned as new ones arrive.
+    """
+
+    update_id: int = telegram_id(primary_key=True, nullable=False)
+    received_at: datetime = utc_column(nullable=False, index=True)
+    done: bool = False
