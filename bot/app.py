@@ -58,6 +58,7 @@ class Gridline:
                                    on_chat_gone=GroupGoneNotice(self.services.translator, settings.admin_ids))
         self.scheduler = build_scheduler(self.services)
         self.dispatcher = self._dispatcher()
+        self._webhook_stopped: asyncio.Event | None = None
 
     @property
     def db(self) -> Database:
@@ -90,7 +91,28 @@ class Gridline:
             await self.bot.session.close()
             await self.db.dispose()
 
+    async def run_webhook(self, *, handle_signals: bool = True) -> None:
+        """Serve Telegram's webhook (`gridline run --webhook`) until stopped."""
+        from bot.webhook import serve
+
+        await prepare_database(self.services)
+        sender = asyncio.create_task(self.sender.run(), name="outbox-sender")
+        start_scheduler(self.scheduler, self.services)
+        self._webhook_stopped = asyncio.Event()
+        try:
+            await serve(self, self._webhook_stopped, handle_signals=handle_signals)
+        finally:
+            self.scheduler.shutdown(wait=False)
+            await self.sender.stop()
+            sender.cancel()
+            await asyncio.gather(sender, return_exceptions=True)
+            await self.bot.session.close()
+            await self.db.dispose()
+
     async def stop(self) -> None:
+        if self._webhook_stopped is not None:
+            self._webhook_stopped.set()
+            return
         await self.dispatcher.stop_polling()
 
 

@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     flood_group_per_minute: float = 20
     # A Bot API request that takes longer counts as failed and is retried (it may arrive twice).
     send_timeout_seconds: float = 30
+    # Webhook mode (`gridline run --webhook`): Telegram posts updates to WEBHOOK_URL + WEBHOOK_PATH,
+    # which a reverse proxy forwards to WEBHOOK_HOST:WEBHOOK_PORT.
+    webhook_url: str | None = None
+    webhook_path: str = "/telegram/webhook"
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8080
+    webhook_secret: SecretStr | None = None  # unset: a fresh random secret at every start
 
     @field_validator("admin_ids", mode="before")
     @classmethod
