@@ -18,6 +18,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.jobs.scheduler import build_scheduler, start_scheduler
+from bot.logs import protect
 from bot.organisation.schema import OrganisationFile
 from bot.organisation.service import has_organisation, import_organisation
 from bot.outbox.flood import FloodLimiter, FloodLimits
@@ -39,6 +40,7 @@ class Gridline:
         if settings.bot_token is None:
             raise ValueError("BOT_TOKEN is not set")
         self.settings = settings
+        protect(settings.bot_token.get_secret_value())
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
         limits = FloodLimits(
             settings.flood_global_per_second, settings.flood_private_per_second, settings.flood_group_per_minute
