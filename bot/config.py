@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     flood_group_per_minute: float = 20
     # A Bot API request that takes longer counts as failed and is retried (it may arrive twice).
     send_timeout_seconds: float = 30
+    # A citizen sending faster is slowed down with a friendly notice (0: no limit).
+    citizen_messages_per_minute: float = 20
+    citizen_reports_per_hour: float = 5
     # Webhook mode (`gridline run --webhook`): Telegram posts updates to WEBHOOK_URL + WEBHOOK_PATH,
     # which a reverse proxy forwards to WEBHOOK_HOST:WEBHOOK_PORT.
     webhook_url: str | None = None

@@ -14,6 +14,7 @@ from bot.issues.flows import IssueFlows
 from bot.issues.messaging import IssueMessenger
 from bot.organisation.groups import Groups
 from bot.organisation.service import Directory
+from bot.throttle import CitizenThrottle
 from storage.database import Database
 
 
@@ -28,6 +29,7 @@ class Services:
     citizens: Citizens
     directory: Directory
     groups: Groups
+    throttle: CitizenThrottle
     # Wakes the outbox sender after something was queued (a no-op where no bot runs, as in the CLI).
     notify_queued: Callable[[], None]
 
@@ -55,5 +57,7 @@ class Services:
             citizens=Citizens(db),
             directory=Directory(db),
             groups=Groups(db),
+            throttle=CitizenThrottle(messages_per_minute=settings.citizen_messages_per_minute,
+                                     reports_per_hour=settings.citizen_reports_per_hour),
             notify_queued=on_queued,
         )

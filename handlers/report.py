@@ -44,6 +44,7 @@ from bot.issues.flows import IssueFlows
 from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.organisation.service import Directory, GridView
+from bot.throttle import CitizenThrottle
 from handlers import keyboards
 from handlers.callbacks import EditField, MenuAction, MenuCb, ReportCb, ReportStep
 from storage.models import ActorRole, GridLevel
@@ -455,7 +456,7 @@ async def edit(callback: CallbackQuery, callback_data: ReportCb, state: FSMConte
 
 
 async def confirm(callback: CallbackQuery, state: FSMContext, t: Translate, flows: IssueFlows,
-                  directory: Directory) -> None:
+                  directory: Directory, throttle: CitizenThrottle) -> None:
     data = await state.get_data()
     try:
         draft = IssueDraft.model_validate(
@@ -465,6 +466,9 @@ async def confirm(callback: CallbackQuery, state: FSMContext, t: Translate, flow
         await callback.answer(t("review-incomplete"), show_alert=True)
         await _show_describe(callback, state, t)
         return
+    if not await throttle.allow_report(callback.from_user.id):
+        await callback.answer(t("throttle-reports", per_hour=str(int(throttle.reports_per_hour))), show_alert=True)
+        return  # the draft stays as it is
     await callback.answer()
     user = callback.from_user
     summary = await flows.submit(draft=draft, citizen=Actor(ActorRole.CITIZEN, user.id, user.full_name))

@@ -9,6 +9,7 @@ from aiogram import Dispatcher
 from handlers import citizen, common, errors, fallback, group, report
 from handlers.dedupe import UpdateDedupe
 from handlers.middlewares import LocaleMiddleware
+from handlers.throttle import FloodGuard
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -24,9 +25,11 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         citizens=services.citizens,
         directory=services.directory,
         groups=services.groups,
+        throttle=services.throttle,
     )
     dispatcher.update.outer_middleware(UpdateDedupe(services.db, services.clock))
     dispatcher.update.outer_middleware(LocaleMiddleware(services.translator, services.citizens))
+    dispatcher.message.outer_middleware(FloodGuard(services.throttle))
     # Routers are built per dispatcher (a router can belong to one only), so a process can run a
     # fresh bot after a restart.
     dispatcher.include_routers(
