@@ -16,13 +16,14 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
+from bot.outbox.sender import MAX_UNRECORDED
 from storage.database import Database
 from storage.models import OutboxMessage, OutboxStatus
 from tests.fake_telegram import FakeTelegram
 from tests.harness import TOKEN
 
-CHATS = 1000
-MESSAGES = 2000
+CHATS = 500
+MESSAGES = 1000
 FIRST_CHAT = 7_000_000
 
 
@@ -102,5 +103,7 @@ async def test_sigkill_mid_fanout_loses_nothing(tmp_path: Path, fake: FakeTelegr
           f"{duplicates} duplicates")
     assert set(delivered) == {f"#{n}" for n in range(MESSAGES)}  # nothing lost
     assert duplicates <= unrecorded + in_flight_requests  # only what was in flight
-    assert duplicates <= 300  # and that is a small number (bounded by the sender's workers)
+    # And that is small: the sender lets at most MAX_UNRECORDED deliveries wait for their commit
+    # (a few more may be past the check at that moment).
+    assert duplicates <= MAX_UNRECORDED * 1.5
     assert "Traceback" not in log.read_text(errors="replace")

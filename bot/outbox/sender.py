@@ -52,6 +52,9 @@ NOT_MODIFIED = "message is not modified"
 # Called in the transaction that marks a chat unreachable, the first time it does.
 SCAN_GAP = 0.02
 BATCH = 20  # a worker reads its chat's next rows this many at a time
+# Deliveries sent but not yet committed as sent: what a crash would send twice. Workers wait for
+# the group commit rather than let more pile up.
+MAX_UNRECORDED = 50
 ChatGoneHook = Callable[[AsyncSession, int, str, datetime], Awaitable[None]]
 
 
@@ -87,6 +90,7 @@ class OutboxSender:
         self._acks: list[tuple[OutboxMessage, list[Any], asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._chat_acks: dict[int, list[asyncio.Future[None]]] = {}
+        self._unrecorded = 0
         self._wake = asyncio.Event()
         self.max_workers = max_workers
         self._parked: dict[int, datetime] = {}  # chat -> when its oldest message is due again
@@ -185,6 +189,8 @@ class OutboxSender:
                         return
                     if row.target_kind is not None:
                         await self._acked(chat_id)  # it replies to or edits a message just sent
+                    while self._unrecorded >= MAX_UNRECORDED and self._flusher is not None:
+                        await asyncio.shield(self._flusher)
                     if await self._deliver(row) is not Outcome.DONE:
                         return
         except Exception:
@@ -275,6 +281,7 @@ class OutboxSender:
         """
         done = asyncio.get_running_loop().create_future()
         self._acks.append((row, results, done))
+        self._unrecorded += 1
         self._chat_acks.setdefault(row.chat_id, []).append(done)
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush_acks(), name="outbox-acks")
@@ -293,6 +300,8 @@ class OutboxSender:
                 for *_, done in batch:
                     done.set_exception(error)
                 continue
+            finally:
+                self._unrecorded -= len(batch)
             for *_, done in batch:
                 done.set_result(None)
 
