@@ -14,6 +14,7 @@ from bot.issues.flows import IssueFlows
 from bot.issues.messaging import IssueMessenger
 from bot.organisation.groups import Groups
 from bot.organisation.service import Directory
+from bot.personal_data import PersonalData
 from bot.throttle import CitizenThrottle
 from storage.database import Database
 
@@ -30,6 +31,7 @@ class Services:
     directory: Directory
     groups: Groups
     throttle: CitizenThrottle
+    personal: PersonalData
     # Wakes the outbox sender after something was queued (a no-op where no bot runs, as in the CLI).
     notify_queued: Callable[[], None]
 
@@ -59,5 +61,6 @@ class Services:
             groups=Groups(db),
             throttle=CitizenThrottle(messages_per_minute=settings.citizen_messages_per_minute,
                                      reports_per_hour=settings.citizen_reports_per_hour),
+            personal=PersonalData(db, clock),
             notify_queued=on_queued,
         )

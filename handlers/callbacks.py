@@ -35,6 +35,7 @@ class ReportStep(StrEnum):
     CANCEL = "cancel"
     RESUME = "resume"  # continue an unfinished draft
     RESTART = "restart"  # drop it and start again
+    ANONYMOUS = "anon"  # toggle anonymous reporting on the review
 
 
 class EditField(StrEnum):
@@ -74,3 +75,19 @@ class RatingCommentCb(CallbackData, prefix="rc1"):
 class MyIssuesCb(CallbackData, prefix="my1"):
     page: int = 0
     issue_id: int = 0  # 0: the list; otherwise the issue's timeline
+
+
+class PrivacyAction(StrEnum):
+    EXPORT = "export"
+    ERASE = "erase"  # asks for confirmation
+    ERASE_CONFIRMED = "erase_ok"
+
+
+class PrivacyCb(CallbackData, prefix="pv1"):
+    action: PrivacyAction
+
+
+class PhoneCb(CallbackData, prefix="ph1"):
+    """The responsible person asks for the citizen's full number."""
+
+    issue_id: int

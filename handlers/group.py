@@ -18,6 +18,7 @@ from bot.issues.flows import IssueFlows
 from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.organisation.groups import BindOutcome, Groups
+from handlers import keyboards
 from handlers.callbacks import CardAction, CardCb
 from storage.models import ActorRole, LinkKind
 
@@ -86,12 +87,12 @@ async def resolve_pressed(callback: CallbackQuery, callback_data: CardCb, t: Tra
                                 issue_id=callback_data.issue_id, user_id=user.id)
 
 
-async def detail(callback: CallbackQuery, callback_data: CardCb, flows: IssueFlows) -> None:
+async def detail(callback: CallbackQuery, callback_data: CardCb, t: Translate, flows: IssueFlows) -> None:
     message = callback.message
     assert isinstance(message, Message)
     text = await flows.group_timeline(issue_id=callback_data.issue_id, chat_id=message.chat.id)
     await callback.answer()
-    await message.reply(text)
+    await message.reply(text, reply_markup=keyboards.timeline_actions(t, callback_data.issue_id))
 
 
 # -- replies to the bot's messages -----------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translate
@@ -17,6 +18,9 @@ from handlers.callbacks import (
     MenuAction,
     MenuCb,
     MyIssuesCb,
+    PhoneCb,
+    PrivacyAction,
+    PrivacyCb,
     RateCb,
     RatingCommentCb,
     ReportCb,
@@ -24,7 +28,7 @@ from handlers.callbacks import (
 )
 
 
-def _button(text: str, data: ReportCb | MenuCb | CardCb | RateCb | RatingCommentCb | MyIssuesCb) -> InlineKeyboardButton:
+def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
@@ -109,11 +113,12 @@ def share_contact(t: Translate) -> ReplyKeyboardMarkup:
     )
 
 
-def review(t: Translate) -> InlineKeyboardMarkup:
+def review(t: Translate, *, anonymous: bool = False) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [_button(t("btn-confirm"), ReportCb(step=ReportStep.CONFIRM))],
-            [_button(t("btn-edit"), ReportCb(step=ReportStep.EDIT))],
+            [_button(t("btn-edit"), ReportCb(step=ReportStep.EDIT)),
+             _button(t("btn-anonymous-on" if anonymous else "btn-anonymous-off"), ReportCb(step=ReportStep.ANONYMOUS))],
             _nav_row(t),
         ]
     )
@@ -180,3 +185,22 @@ def my_issues(t: Translate, items: Sequence[tuple[int, str]], *, page: int, has_
 
 def issue_detail(t: Translate, *, page: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_button(t("btn-back-to-list"), MyIssuesCb(page=page))]])
+
+
+def timeline_actions(t: Translate, issue_id: int) -> InlineKeyboardMarkup:
+    """Under an issue's timeline in the group: the full phone number, for the responsible person."""
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(t("btn-reveal-phone"), PhoneCb(issue_id=issue_id))]])
+
+
+def privacy(t: Translate) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [_button(t("btn-privacy-export"), PrivacyCb(action=PrivacyAction.EXPORT))],
+        [_button(t("btn-privacy-erase"), PrivacyCb(action=PrivacyAction.ERASE))],
+    ])
+
+
+def privacy_erase_confirm(t: Translate) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [_button(t("btn-privacy-erase-confirm"), PrivacyCb(action=PrivacyAction.ERASE_CONFIRMED))],
+        [_button(t("btn-menu"), MenuCb(action=MenuAction.HOME))],
+    ])

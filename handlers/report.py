@@ -220,7 +220,16 @@ async def _show_review(event: Event, state: FSMContext, t: Translate, directory:
           voice=t("yes") if data.get("voice") else t("no")),
         t("review-phone", phone=html(data.get("phone") or t("review-no-phone"))),
     ]
-    await _show(event, "\n".join(lines), keyboards.review(t))
+    if data.get("anonymous"):
+        lines.append(t("review-anonymous"))
+    await _show(event, "\n".join(lines), keyboards.review(t, anonymous=bool(data.get("anonymous"))))
+
+
+async def toggle_anonymous(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
+    """匿名反映: the group (and deputies) will not see the citizen's name."""
+    await callback.answer()
+    await state.update_data(anonymous=not (await state.get_data()).get("anonymous"))
+    await _show_review(callback, state, t, directory)
 
 
 async def _show_state(event: Event, state: FSMContext, t: Translate, directory: Directory, name: str) -> None:
@@ -537,6 +546,7 @@ def build_router() -> Router:
     router.callback_query.register(phone_skipped, ReportCb.filter(F.step == ReportStep.SKIP_PHONE), ReportForm.phone)
     router.callback_query.register(edit, ReportCb.filter(F.step == ReportStep.EDIT), StateFilter(ReportForm.review, ReportForm.edit))
     router.callback_query.register(confirm, ReportCb.filter(F.step == ReportStep.CONFIRM), ReportForm.review)
+    router.callback_query.register(toggle_anonymous, ReportCb.filter(F.step == ReportStep.ANONYMOUS), ReportForm.review)
     router.callback_query.register(back, ReportCb.filter(F.step == ReportStep.BACK), StateFilter(ReportForm))
     router.callback_query.register(stale_button, ReportCb.filter())
     router.message.register(use_the_buttons, StateFilter(ReportForm))

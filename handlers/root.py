@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from aiogram import Dispatcher
 
-from handlers import citizen, common, errors, fallback, group, report
+from handlers import citizen, common, errors, fallback, group, privacy, report
 from handlers.dedupe import UpdateDedupe
 from handlers.middlewares import LocaleMiddleware
 from handlers.throttle import FloodGuard
@@ -26,6 +26,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         directory=services.directory,
         groups=services.groups,
         throttle=services.throttle,
+        personal=services.personal,
     )
     dispatcher.update.outer_middleware(UpdateDedupe(services.db, services.clock))
     dispatcher.update.outer_middleware(LocaleMiddleware(services.translator, services.citizens))
@@ -36,6 +37,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         errors.build_router(),
         group.build_router(),  # group chats only
         common.build_router(),  # commands that work in any state: /start, /help, /menu, /language
+        privacy.build_router(),  # /privacy, and the full phone number for the responsible person
         citizen.build_router(),  # 我的诉求, ratings, replies to the grid
         report.build_router(),  # the report conversation
         fallback.build_router(),  # anything nobody else took

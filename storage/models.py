@@ -127,6 +127,8 @@ class Issue(SQLModel, table=True):
     updated_at: datetime = utc_column(nullable=False)
     resolved_at: datetime | None = utc_column()
     rated_at: datetime | None = utc_column()
+    # Reported anonymously: the group (and deputies) never see the citizen's name.
+    anonymous: bool = False
 
 
 class AttachmentKind(StrEnum):
@@ -150,6 +152,7 @@ class EventKind(StrEnum):
     RESOLVED = "resolved"
     RATED = "rated"
     REOPENED = "reopened"
+    PHONE_VIEWED = "phone_viewed"  # the responsible person looked at the citizen's full number
 
 
 class ActorRole(StrEnum):

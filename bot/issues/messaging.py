@@ -17,7 +17,7 @@ from bot.issues import service
 from bot.issues.lifecycle import IssueStatus
 from bot.organisation.service import category_by_id, grid_path
 from bot.outbox.queue import enqueue
-from bot.privacy import mask_phone
+from bot.privacy import ERASED_CITIZEN, mask_phone
 from handlers import keyboards
 from storage.models import AttachmentKind, Issue, IssueEvent, LinkKind, User
 
@@ -211,6 +211,8 @@ class IssueMessenger:
     ) -> None:
         """A progress message to the citizen. A reply to it reaches the grid."""
         assert issue.id is not None
+        if issue.citizen_id == ERASED_CITIZEN:
+            return  # the citizen erased their data: there is nobody to tell
         t = await self.citizen_t(session, issue.citizen_id)
         facts = await self.facts(session, issue)
         params: dict = {
@@ -232,6 +234,8 @@ class IssueMessenger:
     async def relay_to_citizen(
         self, session: AsyncSession, *, issue: Issue, text: str | None, photo: str | None, now: datetime
     ) -> None:
+        if issue.citizen_id == ERASED_CITIZEN:
+            return
         t = await self.citizen_t(session, issue.citizen_id)
         facts = await self.facts(session, issue)
         body = t("relay-from-grid", ref=issue.ref, grid=html(facts.grid_name),
