@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -20,6 +22,8 @@ from handlers import keyboards
 from handlers.callbacks import MenuAction, MenuCb, MyIssuesCb, RateCb, RatingCommentCb
 from storage.models import ActorRole, LinkKind
 
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5
 CITIZEN_REPLY_TARGETS = {LinkKind.CITIZEN_RELAY, LinkKind.CITIZEN_PUSH}
@@ -119,6 +123,7 @@ async def rating_without_comment(callback: CallbackQuery, callback_data: RatingC
                                  t: Translate, flows: IssueFlows) -> None:
     data = await state.get_data()
     if int(data.get("issue_id", 0)) != callback_data.issue_id:
+        log.warning("refused rating button for issue %s from user %s", callback_data.issue_id, callback.from_user.id)
         await callback.answer(t("error-stale-button"), show_alert=True)
         return
     await callback.answer()

@@ -25,6 +25,7 @@ so a restart in the middle loses nothing; bad input is explained and never clear
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -49,6 +50,8 @@ from handlers import keyboards
 from handlers.callbacks import EditField, MenuAction, MenuCb, ReportCb, ReportStep
 from storage.models import ActorRole, GridLevel
 
+
+log = logging.getLogger(__name__)
 
 PHONE_PATTERN = re.compile(r"^\+?\d[\d\- ]{5,18}\d$")
 
@@ -286,6 +289,7 @@ async def township_chosen(callback: CallbackQuery, callback_data: ReportCb, stat
                           directory: Directory) -> None:
     township = next((g for g in await directory.townships() if str(g.id) == callback_data.value), None)
     if township is None:
+        log.warning("refused township %r from user %s", callback_data.value, callback.from_user.id)
         await callback.answer(t("error-stale-choice"), show_alert=True)
         return
     await callback.answer()
@@ -303,6 +307,7 @@ async def village_chosen(callback: CallbackQuery, callback_data: ReportCb, state
     villages = await directory.villages(int(data["township_id"]))
     village = next((g for g in villages if str(g.id) == callback_data.value), None)
     if village is None:
+        log.warning("refused village %r from user %s", callback_data.value, callback.from_user.id)
         await callback.answer(t("error-stale-choice"), show_alert=True)
         return
     await callback.answer()
@@ -314,6 +319,7 @@ async def category_chosen(callback: CallbackQuery, callback_data: ReportCb, stat
                           directory: Directory) -> None:
     category = next((c for c in await directory.categories() if str(c.id) == callback_data.value), None)
     if category is None:
+        log.warning("refused category %r from user %s", callback_data.value, callback.from_user.id)
         await callback.answer(t("error-stale-choice"), show_alert=True)
         return
     await callback.answer(category.name)
@@ -511,6 +517,7 @@ async def back(callback: CallbackQuery, state: FSMContext, t: Translate, directo
 
 async def stale_button(callback: CallbackQuery, t: Translate) -> None:
     """A button of a finished or cancelled report, or of another step."""
+    log.warning("refused report button from user %s: %r", callback.from_user.id, callback.data)
     await callback.answer(t("error-stale-button"), show_alert=True)
 
 

@@ -193,6 +193,8 @@ class OutboxSender:
                         await asyncio.shield(self._flusher)
                     if await self._deliver(row) is not Outcome.DONE:
                         return
+                if len(batch) < BATCH:
+                    return  # that was all; rows queued meanwhile wake a rescan when this worker ends
         except Exception:
             log.exception("outbox: worker for chat %s failed", chat_id)
         finally:
