@@ -51,7 +51,6 @@ METHODS: dict[str, type[TelegramMethod[Any]]] = {
 NOT_MODIFIED = "message is not modified"
 # Called in the transaction that marks a chat unreachable, the first time it does.
 SCAN_GAP = 0.02
-BATCH = 20  # a worker reads its chat's next rows this many at a time
 # Deliveries sent but not yet committed as sent: what a crash would send twice. Workers wait for
 # the group commit rather than let more pile up.
 MAX_UNRECORDED = 50
@@ -141,60 +140,65 @@ class OutboxSender:
         deadline = asyncio.get_running_loop().time() + timeout
         while asyncio.get_running_loop().time() < deadline:
             await self._start_due_workers()
-            if not self._workers and not await self._due_chats(1):
+            if not self._workers and not await self._due_rows(1):
                 return
             await asyncio.sleep(0.05)
         raise TimeoutError("outbox not drained")
 
     # -- scheduling ------------------------------------------------------------------------------
 
-    async def _due_chats(self, limit: int) -> list[int]:
-        """Chats with due messages and no worker yet, oldest due first.
+    async def _due_rows(self, chats: int) -> dict[int, list[OutboxMessage]]:
+        """Due rows of up to `chats` chats that have no worker yet, oldest first, by chat.
 
-        Uses the (status, next_attempt_at) index and stops at `limit`, so a scan stays cheap with
-        thousands of rows queued; a chat whose oldest message waits for a retry is parked until then.
+        One indexed query hands the workers their first rows, so a busy outbox costs one read per
+        scan rather than one per chat. A chat whose oldest message waits for a retry is skipped
+        (parked in memory, and excluded in the query too, which also holds after a restart).
         """
         now = self.clock.now()
         for chat_id in [c for c, until in self._parked.items() if until <= now]:
             del self._parked[chat_id]
         busy = set(self._workers) | set(self._parked)
-        query = select(OutboxMessage.chat_id).where(
-            OutboxMessage.status == OutboxStatus.PENDING, col(OutboxMessage.next_attempt_at) <= now
+        pending = OutboxMessage.status == OutboxStatus.PENDING
+        waiting = select(OutboxMessage.chat_id).where(pending, col(OutboxMessage.next_attempt_at) > now)
+        query = (
+            select(OutboxMessage)
+            .where(pending, col(OutboxMessage.next_attempt_at) <= now, col(OutboxMessage.chat_id).not_in(waiting))
+            .order_by(col(OutboxMessage.id))
+            .limit(chats * 4)
         )
         if busy:
             query = query.where(col(OutboxMessage.chat_id).not_in(busy))
         async with self.db.session() as s:
-            return [int(chat_id) for chat_id in (await s.exec(query.distinct().limit(limit))).all()]
+            found = (await s.exec(query)).all()
+        by_chat: dict[int, list[OutboxMessage]] = {}
+        for row in found:
+            if row.chat_id in by_chat or len(by_chat) < chats:
+                by_chat.setdefault(row.chat_id, []).append(row)
+        return by_chat
 
     async def _start_due_workers(self) -> None:
         free = self.max_workers - len(self._workers)
         if free <= 0 or self._stopping:
             return
-        for chat_id in await self._due_chats(free):
+        for chat_id, rows in (await self._due_rows(free)).items():
             if chat_id not in self._workers:
-                self._workers[chat_id] = asyncio.create_task(self._chat_worker(chat_id), name=f"outbox-{chat_id}")
+                self._workers[chat_id] = asyncio.create_task(self._chat_worker(chat_id, rows), name=f"outbox-{chat_id}")
 
-    async def _chat_worker(self, chat_id: int) -> None:
+    async def _chat_worker(self, chat_id: int, rows: list[OutboxMessage]) -> None:
+        """Send the chat's rows in order; the next scan, when this worker ends, finds any more."""
         try:
-            while not self._stopping:
-                await self._acked(chat_id)  # what was sent must read as sent before reading on
-                batch = await self._next_rows(chat_id)
-                if not batch:
+            for row in rows:
+                if row.next_attempt_at > self.clock.now():
+                    self._parked[chat_id] = row.next_attempt_at
                     return
-                for row in batch:
-                    if row.next_attempt_at > self.clock.now():
-                        self._parked[chat_id] = row.next_attempt_at
-                        return
-                    if self._stopping:
-                        return
-                    if row.target_kind is not None:
-                        await self._acked(chat_id)  # it replies to or edits a message just sent
-                    while self._unrecorded >= MAX_UNRECORDED and self._flusher is not None:
-                        await asyncio.shield(self._flusher)
-                    if await self._deliver(row) is not Outcome.DONE:
-                        return
-                if len(batch) < BATCH:
-                    return  # that was all; rows queued meanwhile wake a rescan when this worker ends
+                if self._stopping:
+                    return
+                if row.target_kind is not None:
+                    await self._acked(chat_id)  # it replies to or edits a message just sent
+                while self._unrecorded >= MAX_UNRECORDED and self._flusher is not None:
+                    await asyncio.shield(self._flusher)
+                if await self._deliver(row) is not Outcome.DONE:
+                    return
         except Exception:
             log.exception("outbox: worker for chat %s failed", chat_id)
         finally:
@@ -204,17 +208,6 @@ class OutboxSender:
                 log.exception("outbox: recording deliveries to chat %s failed", chat_id)
             self._workers.pop(chat_id, None)
             self._wake.set()  # rescan: more may have been queued for this chat meanwhile
-
-    async def _next_rows(self, chat_id: int) -> list[OutboxMessage]:
-        """The chat's oldest pending rows (only this worker changes them while it runs)."""
-        query = (
-            select(OutboxMessage)
-            .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == OutboxStatus.PENDING)
-            .order_by(col(OutboxMessage.id))
-            .limit(BATCH)
-        )
-        async with self.db.session() as s:
-            return list((await s.exec(query)).all())
 
     # -- one message -----------------------------------------------------------------------------
 
