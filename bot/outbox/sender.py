@@ -185,20 +185,15 @@ class OutboxSender:
                 self._workers[chat_id] = asyncio.create_task(self._chat_worker(chat_id, rows), name=f"outbox-{chat_id}")
 
     async def _chat_worker(self, chat_id: int, rows: list[OutboxMessage]) -> None:
-        """Send the chat's rows in order; the next scan, when this worker ends, finds any more."""
+        """Send the chat's rows in order; the next scan, when this worker ends, finds any more.
+
+        A group's worker reads on by itself: at 20 a minute a group is the slowest chat to serve,
+        so it should not wait for the scan to come round to its later rows.
+        """
         try:
-            for row in rows:
-                if row.next_attempt_at > self.clock.now():
-                    self._parked[chat_id] = row.next_attempt_at
-                    return
-                if self._stopping:
-                    return
-                if row.target_kind is not None:
-                    await self._acked(chat_id)  # it replies to or edits a message just sent
-                while self._unrecorded >= MAX_UNRECORDED and self._flusher is not None:
-                    await asyncio.shield(self._flusher)
-                if await self._deliver(row) is not Outcome.DONE:
-                    return
+            while rows and await self._send_rows(chat_id, rows) and chat_id < 0 and not self._stopping:
+                await self._acked(chat_id)  # what was sent must read as sent before reading on
+                rows = await self._next_rows(chat_id)
         except Exception:
             log.exception("outbox: worker for chat %s failed", chat_id)
         finally:
@@ -208,6 +203,32 @@ class OutboxSender:
                 log.exception("outbox: recording deliveries to chat %s failed", chat_id)
             self._workers.pop(chat_id, None)
             self._wake.set()  # rescan: more may have been queued for this chat meanwhile
+
+    async def _next_rows(self, chat_id: int) -> list[OutboxMessage]:
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .order_by(col(OutboxMessage.id))
+            .limit(20)
+        )
+        async with self.db.session() as s:
+            return list((await s.exec(query)).all())
+
+    async def _send_rows(self, chat_id: int, rows: list[OutboxMessage]) -> bool:
+        """True if all went (sent or failed for good); False if the chat must wait or is gone."""
+        for row in rows:
+            if row.next_attempt_at > self.clock.now():
+                self._parked[chat_id] = row.next_attempt_at
+                return False
+            if self._stopping:
+                return False
+            if row.target_kind is not None:
+                await self._acked(chat_id)  # it replies to or edits a message just sent
+            while self._unrecorded >= MAX_UNRECORDED and self._flusher is not None:
+                await asyncio.shield(self._flusher)
+            if await self._deliver(row) is not Outcome.DONE:
+                return False
+        return True
 
     # -- one message -----------------------------------------------------------------------------
 
