@@ -18,6 +18,7 @@ from bot.issues.flows import IssueFlows
 from bot.issues.lifecycle import Rating
 from bot.issues.messaging import html
 from bot.issues.service import Actor
+from bot.outbox.split import truncate_html
 from handlers import keyboards
 from handlers.callbacks import MenuAction, MenuCb, MyIssuesCb, RateCb, RatingCommentCb
 from storage.models import ActorRole, LinkKind
@@ -81,7 +82,7 @@ async def my_page_or_issue(callback: CallbackQuery, callback_data: MyIssuesCb, t
     else:
         text, markup = await _list_text(t, flows, settings, callback.from_user.id, max(0, callback_data.page))
     await callback.answer()
-    await message.edit_text(text, reply_markup=markup)
+    await message.edit_text(truncate_html(text), reply_markup=markup)  # an edit is one message
 
 
 # -- rating ------------------------------------------------------------------------------------------

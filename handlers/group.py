@@ -18,6 +18,7 @@ from bot.issues.flows import IssueFlows
 from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.organisation.groups import BindOutcome, Groups
+from bot.outbox.split import split_html
 from handlers import keyboards
 from handlers.callbacks import CardAction, CardCb
 from storage.models import ActorRole, LinkKind
@@ -92,7 +93,10 @@ async def detail(callback: CallbackQuery, callback_data: CardCb, t: Translate, f
     assert isinstance(message, Message)
     text = await flows.group_timeline(issue_id=callback_data.issue_id, chat_id=message.chat.id)
     await callback.answer()
-    await message.reply(text, reply_markup=keyboards.timeline_actions(t, callback_data.issue_id))
+    *first, last = split_html(text)  # a long history is more than one message
+    for piece in first:
+        await message.reply(piece)
+    await message.reply(last, reply_markup=keyboards.timeline_actions(t, callback_data.issue_id))
 
 
 # -- replies to the bot's messages -----------------------------------------------------------------

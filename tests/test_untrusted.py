@@ -86,3 +86,24 @@ async def test_too_many_reports_keep_the_draft(tmp_path: Path, fake: FakeTelegra
                                      ["reply_markup"]["inline_keyboard"] for b in row)
     finally:
         await bot.stop()
+
+
+async def test_long_timeline_is_split_into_messages(running: RunningBot, fake: FakeTelegram) -> None:
+    await bind_group(fake)
+    alice = Person(fake, fake.user(1001, "Alice"))
+    worker = Person(fake, fake.user(2002, "王芳"), GROUP_ID)
+    start = fake.mark()
+    await report(alice, text="小区路灯全坏了")
+    card = await card_in_group(fake, since=start)
+    for n in range(3):  # three long answers: the history is well over 4,096 characters
+        mark = fake.mark()
+        await fake.send_text(worker.user, f"第{n}次答复：" + "正在协调供电所处理" * 200, chat=worker.chat, reply_to=card)
+        await worker.screen("已转达", since=mark)
+    mark = fake.mark()
+    await fake.press(worker.user, card, next(b["callback_data"] for row in card["reply_markup"]["inline_keyboard"]
+                                            for b in row if "详情" in b["text"]))
+    last = await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark, ok=True,
+                               where=lambda c: "reply_markup" in c.params)
+    pieces = [c for c in fake.requests[mark:] if c.method == "sendMessage" and c.chat_id == GROUP_ID and c.ok]
+    assert len(pieces) >= 2 and pieces[-1] is last
+    assert all(len(fake.message(GROUP_ID, c.result["message_id"])["text"]) <= 4096 for c in pieces)
