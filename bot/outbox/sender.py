@@ -51,8 +51,8 @@ METHODS: dict[str, type[TelegramMethod[Any]]] = {
 NOT_MODIFIED = "message is not modified"
 # Called in the transaction that marks a chat unreachable, the first time it does.
 SCAN_GAP = 0.02
-# Deliveries sent but not yet committed as sent: what a crash would send twice. Workers wait for
-# the group commit rather than let more pile up.
+# Deliveries under way or sent but not yet committed as sent: what a crash could send twice.
+# Workers wait (for the group commit, or for deliveries to end) rather than start more.
 MAX_UNRECORDED = 50
 ChatGoneHook = Callable[[AsyncSession, int, str, datetime], Awaitable[None]]
 
@@ -90,6 +90,8 @@ class OutboxSender:
         self._flusher: asyncio.Task[None] | None = None
         self._chat_acks: dict[int, list[asyncio.Future[None]]] = {}
         self._unrecorded = 0
+        self._in_flight = 0
+        self._room = asyncio.Event()  # set when a delivery ends or is recorded
         self._wake = asyncio.Event()
         self.max_workers = max_workers
         self._parked: dict[int, datetime] = {}  # chat -> when its oldest message is due again
@@ -224,9 +226,16 @@ class OutboxSender:
                 return False
             if row.target_kind is not None:
                 await self._acked(chat_id)  # it replies to or edits a message just sent
-            while self._unrecorded >= MAX_UNRECORDED and self._flusher is not None:
-                await asyncio.shield(self._flusher)
-            if await self._deliver(row) is not Outcome.DONE:
+            while self._in_flight + self._unrecorded >= MAX_UNRECORDED:
+                self._room.clear()
+                await self._room.wait()
+            self._in_flight += 1
+            try:
+                outcome = await self._deliver(row)
+            finally:
+                self._in_flight -= 1
+                self._room.set()
+            if outcome is not Outcome.DONE:
                 return False
         return True
 
@@ -318,6 +327,7 @@ class OutboxSender:
                 continue
             finally:
                 self._unrecorded -= len(batch)
+                self._room.set()
             for *_, done in batch:
                 done.set_result(None)
 
