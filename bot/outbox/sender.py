@@ -32,7 +32,7 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import TelegramMethod
 from aiogram.types import Message, MessageId
-from sqlmodel import col, delete, func, select, update
+from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
@@ -49,11 +49,11 @@ METHODS: dict[str, type[TelegramMethod[Any]]] = {
     if isinstance(getattr(cls, "__api_method__", None), str)
 }
 NOT_MODIFIED = "message is not modified"
-# Called in the transaction that marks a chat unreachable, the first time it does.
 SCAN_GAP = 0.02
 # Deliveries under way or sent but not yet committed as sent: what a crash could send twice.
 # Workers wait (for the group commit, or for deliveries to end) rather than start more.
 MAX_UNRECORDED = 50
+# Called in the transaction that marks a chat unreachable, the first time it does.
 ChatGoneHook = Callable[[AsyncSession, int, str, datetime], Awaitable[None]]
 
 
@@ -126,6 +126,8 @@ class OutboxSender:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+        if self._flusher is not None:  # deliveries already made are recorded before the database closes
+            await asyncio.gather(self._flusher, return_exceptions=True)
 
     async def settled(self, chat_id: int, timeout: float = 3.0) -> None:
         """Wait for the chat's delivery in progress, if any, to finish and record its messages.
