@@ -18,10 +18,12 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.jobs.scheduler import build_scheduler, start_scheduler
+from bot.logs import protect
 from bot.organisation.schema import OrganisationFile
 from bot.organisation.service import has_organisation, import_organisation
 from bot.outbox.flood import FloodLimiter, FloodLimits
 from bot.outbox.sender import OutboxSender
+from bot.outbox.unreachable import GroupGoneNotice
 from bot.services import Services
 from bot.telegram_types import pin_response_types
 from handlers.commands import publish_commands
@@ -41,6 +43,7 @@ class Gridline:
             raise ValueError("BOT_TOKEN is not set")
         self.settings = settings
         pin_response_types()
+        protect(settings.bot_token.get_secret_value())
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
         limits = FloodLimits(
             settings.flood_global_per_second, settings.flood_private_per_second, settings.flood_group_per_minute
@@ -55,9 +58,12 @@ class Gridline:
         self.sender: OutboxSender
         self.services = Services.build(settings, clock=clock, on_queued=lambda: self.sender.wake(),
                                        settled=lambda chat_id: self.sender.settled(chat_id))
-        self.sender = OutboxSender(bot=self.bot, db=self.services.db, clock=clock)
+        self.sender = OutboxSender(bot=self.bot, db=self.services.db, clock=clock,
+                                   request_timeout=settings.send_timeout_seconds,
+                                   on_chat_gone=GroupGoneNotice(self.services.translator, settings.admin_ids))
         self.scheduler = build_scheduler(self.services)
         self.dispatcher = self._dispatcher()
+        self._webhook_stopped: asyncio.Event | None = None
 
     @property
     def db(self) -> Database:
@@ -91,7 +97,28 @@ class Gridline:
             await self.bot.session.close()
             await self.db.dispose()
 
+    async def run_webhook(self, *, handle_signals: bool = True) -> None:
+        """Serve Telegram's webhook (`gridline run --webhook`) until stopped."""
+        from bot.webhook import serve
+
+        await prepare_database(self.services)
+        sender = asyncio.create_task(self.sender.run(), name="outbox-sender")
+        start_scheduler(self.scheduler, self.services)
+        self._webhook_stopped = asyncio.Event()
+        try:
+            await serve(self, self._webhook_stopped, handle_signals=handle_signals)
+        finally:
+            self.scheduler.shutdown(wait=False)
+            await self.sender.stop()
+            sender.cancel()
+            await asyncio.gather(sender, return_exceptions=True)
+            await self.bot.session.close()
+            await self.db.dispose()
+
     async def stop(self) -> None:
+        if self._webhook_stopped is not None:
+            self._webhook_stopped.set()
+            return
         await self.dispatcher.stop_polling()
 
 

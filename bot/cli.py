@@ -45,8 +45,11 @@ def _logging(verbose: bool) -> None:
 
 
 @app.command()
-def run(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details.")) -> None:
-    """Run the bot (long polling). Creates the database and loads the demo county on first start."""
+def run(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details."),
+    webhook: bool = typer.Option(False, "--webhook", help="Serve a webhook (WEBHOOK_URL etc.) instead of polling."),
+) -> None:
+    """Run the bot (long polling, or --webhook). Creates the database and loads the demo county on first start."""
     settings = _settings()
     if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
         typer.secho(NO_TOKEN, fg=typer.colors.RED, err=True)
@@ -54,7 +57,11 @@ def run(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug d
     _logging(verbose)
     from bot.app import Gridline
 
-    asyncio.run(Gridline(settings).run_polling())
+    if webhook and not settings.webhook_url:
+        typer.secho("--webhook needs WEBHOOK_URL, the public https address Telegram posts to.", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    gridline = Gridline(settings)
+    asyncio.run(gridline.run_webhook() if webhook else gridline.run_polling())
 
 
 @app.command("import")

@@ -43,6 +43,18 @@ class Settings(BaseSettings):
     # automatically (超期上报) once it has been overdue for longer than the grace period.
     due_soon_working_days: int = Field(default=1, ge=0, le=10)
     escalation_grace_working_days: int = Field(default=2, ge=0, le=30)
+    # A Bot API request that takes longer counts as failed and is retried (it may arrive twice).
+    send_timeout_seconds: float = 30
+    # A citizen sending faster is slowed down with a friendly notice (0: no limit).
+    citizen_messages_per_minute: float = 20
+    citizen_reports_per_hour: float = 5
+    # Webhook mode (`gridline run --webhook`): Telegram posts updates to WEBHOOK_URL + WEBHOOK_PATH,
+    # which a reverse proxy forwards to WEBHOOK_HOST:WEBHOOK_PORT.
+    webhook_url: str | None = None
+    webhook_path: str = "/telegram/webhook"
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8080
+    webhook_secret: SecretStr | None = None  # unset: a fresh random secret at every start
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -13,3 +13,7 @@ def mask_phone(phone: str | None) -> str:
     if len(digits) > 2:
         return f"{digits[0]}{'*' * (len(digits) - 2)}{digits[-1]}"
     return "*" * len(digits)
+
+
+# The citizen id of issues whose citizen had their personal data erased (/privacy).
+ERASED_CITIZEN = 0

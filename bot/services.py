@@ -20,6 +20,8 @@ from bot.organisation.groups import Groups
 from bot.ledger.ledger import Ledger
 from bot.organisation.service import Directory
 from bot.triage.flows import TriageFlows
+from bot.personal_data import PersonalData
+from bot.throttle import CitizenThrottle
 from storage.database import Database
 
 
@@ -38,6 +40,8 @@ class Services:
     deputies: DeputyFlows
     triage: TriageFlows
     ledger: Ledger
+    throttle: CitizenThrottle
+    personal: PersonalData
     # Wakes the outbox sender after something was queued (a no-op where no bot runs, as in the CLI).
     notify_queued: Callable[[], None]
 
@@ -75,5 +79,8 @@ class Services:
             deputies=deputies,
             triage=TriageFlows(flows),
             ledger=Ledger(db=db, clock=clock, tz=settings.tz, translator=translator),
+            throttle=CitizenThrottle(messages_per_minute=settings.citizen_messages_per_minute,
+                                     reports_per_hour=settings.citizen_reports_per_hour),
+            personal=PersonalData(db, clock),
             notify_queued=on_queued,
         )

@@ -36,6 +36,7 @@ class ReportStep(StrEnum):
     CANCEL = "cancel"
     RESUME = "resume"  # continue an unfinished draft
     RESTART = "restart"  # drop it and start again
+    ANONYMOUS = "anon"  # toggle anonymous reporting on the review
 
 
 class EditField(StrEnum):
@@ -120,3 +121,17 @@ class LedgerCb(CallbackData, prefix="lg1"):
     """A page of /ledger; the scope is worked out again from the chat and the presser."""
 
     page: int
+class PrivacyAction(StrEnum):
+    EXPORT = "export"
+    ERASE = "erase"  # asks for confirmation
+    ERASE_CONFIRMED = "erase_ok"
+
+
+class PrivacyCb(CallbackData, prefix="pv1"):
+    action: PrivacyAction
+
+
+class PhoneCb(CallbackData, prefix="ph1"):
+    """The responsible person asks for the citizen's full number."""
+
+    issue_id: int

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -16,10 +18,13 @@ from bot.issues.flows import IssueFlows
 from bot.issues.lifecycle import Rating
 from bot.issues.messaging import html
 from bot.issues.service import Actor
+from bot.outbox.split import truncate_html
 from handlers import keyboards
 from handlers.callbacks import MenuAction, MenuCb, MyIssuesCb, RateCb, RatingCommentCb
 from storage.models import ActorRole, LinkKind
 
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5
 CITIZEN_REPLY_TARGETS = {LinkKind.CITIZEN_RELAY, LinkKind.CITIZEN_PUSH}
@@ -78,7 +83,7 @@ async def my_page_or_issue(callback: CallbackQuery, callback_data: MyIssuesCb, t
     else:
         text, markup = await _list_text(t, flows, settings, callback.from_user.id, max(0, callback_data.page))
     await callback.answer()
-    await message.edit_text(text, reply_markup=markup)
+    await message.edit_text(truncate_html(text), reply_markup=markup)  # an edit is one message
 
 
 # -- rating ------------------------------------------------------------------------------------------
@@ -120,6 +125,7 @@ async def rating_without_comment(callback: CallbackQuery, callback_data: RatingC
                                  t: Translate, flows: IssueFlows) -> None:
     data = await state.get_data()
     if int(data.get("issue_id", 0)) != callback_data.issue_id:
+        log.warning("refused rating button for issue %s from user %s", callback_data.issue_id, callback.from_user.id)
         await callback.answer(t("error-stale-button"), show_alert=True)
         return
     await callback.answer()

@@ -45,19 +45,31 @@ def _t(event: ErrorEvent, data: dict) -> Translate:
 
 
 async def not_allowed(event: ErrorEvent, **data: object) -> None:
-    log.warning("refused on update %s: %s", event.update.update_id, event.exception)
+    log_refusal(event, event.exception)
     await _tell(event, _t(event, data)("error-not-allowed"))
+
+
+def log_refusal(event: ErrorEvent | None, reason: object, *, update_id: int | None = None) -> None:
+    """Every refusal of a button or command is logged: forged callback data shows up here."""
+    update = event.update if event is not None else None
+    query = update.callback_query if update is not None else None
+    who = query.from_user.id if query is not None else None
+    data = query.data if query is not None else None
+    log.warning("refused update %s (user %s, data %r): %s",
+                update.update_id if update is not None else update_id, who, data, reason)
 
 
 async def illegal_transition(event: ErrorEvent, **data: object) -> None:
     t = _t(event, data)
     error = event.exception
     assert isinstance(error, IllegalTransition)
+    log_refusal(event, error)
     status = t(f"status-{error.status.value.replace('_', '-')}")
     await _tell(event, t("error-wrong-status", status=status))
 
 
 async def not_found(event: ErrorEvent, **data: object) -> None:
+    log_refusal(event, f"no issue {event.exception}")
     await _tell(event, _t(event, data)("error-issue-not-found"))
 
 

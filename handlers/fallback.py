@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translate
 from handlers import keyboards
+
+log = logging.getLogger(__name__)
 
 
 
@@ -24,6 +28,8 @@ async def anything_else(message: Message, t: Translate) -> None:
 
 
 async def unknown_button(callback: CallbackQuery, t: Translate) -> None:
+    # Stale (an old screen) or forged: either way nothing happens, and it is on record.
+    log.warning("refused button from user %s: unknown or stale data %r", callback.from_user.id, callback.data)
     await callback.answer(t("error-stale-button"), show_alert=True)
 
 

@@ -20,6 +20,8 @@ from bot.issues.service import Actor
 from bot.organisation.groups import BindOutcome, Groups
 from bot.triage.flows import TriageFlows
 from handlers import triage as triage_handlers
+from bot.outbox.split import split_html
+from handlers import keyboards
 from handlers.callbacks import CardAction, CardCb
 from storage.models import ActorRole, LinkKind
 
@@ -89,12 +91,15 @@ async def resolve_pressed(callback: CallbackQuery, callback_data: CardCb, t: Tra
                                 issue_id=callback_data.issue_id, user_id=user.id)
 
 
-async def detail(callback: CallbackQuery, callback_data: CardCb, flows: IssueFlows) -> None:
+async def detail(callback: CallbackQuery, callback_data: CardCb, t: Translate, flows: IssueFlows) -> None:
     message = callback.message
     assert isinstance(message, Message)
     text = await flows.group_timeline(issue_id=callback_data.issue_id, chat_id=message.chat.id)
     await callback.answer()
-    await message.reply(text)
+    *first, last = split_html(text)  # a long history is more than one message
+    for piece in first:
+        await message.reply(piece)
+    await message.reply(last, reply_markup=keyboards.timeline_actions(t, callback_data.issue_id))
 
 
 # -- replies to the bot's messages -----------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.filters.callback_data import CallbackData
 
 from bot.i18n import Translate
 from bot.issues.lifecycle import Rating
@@ -18,6 +19,9 @@ from handlers.callbacks import (
     MenuAction,
     MenuCb,
     MyIssuesCb,
+    PhoneCb,
+    PrivacyAction,
+    PrivacyCb,
     RateCb,
     RatingCommentCb,
     ReportCb,
@@ -27,7 +31,7 @@ from handlers.callbacks import (
 )
 
 
-def _button(text: str, data: ReportCb | MenuCb | CardCb | RateCb | RatingCommentCb | MyIssuesCb) -> InlineKeyboardButton:
+def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
@@ -112,11 +116,12 @@ def share_contact(t: Translate) -> ReplyKeyboardMarkup:
     )
 
 
-def review(t: Translate) -> InlineKeyboardMarkup:
+def review(t: Translate, *, anonymous: bool = False) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [_button(t("btn-confirm"), ReportCb(step=ReportStep.CONFIRM))],
-            [_button(t("btn-edit"), ReportCb(step=ReportStep.EDIT))],
+            [_button(t("btn-edit"), ReportCb(step=ReportStep.EDIT)),
+             _button(t("btn-anonymous-on" if anonymous else "btn-anonymous-off"), ReportCb(step=ReportStep.ANONYMOUS))],
             _nav_row(t),
         ]
     )
@@ -228,3 +233,20 @@ def ledger_paging(t: Translate, *, page: int, has_more: bool) -> InlineKeyboardM
     if has_more:
         row.append(InlineKeyboardButton(text=t("btn-next-page"), callback_data=LedgerCb(page=page + 1).pack()))
     return InlineKeyboardMarkup(inline_keyboard=[row]) if row else None
+def timeline_actions(t: Translate, issue_id: int) -> InlineKeyboardMarkup:
+    """Under an issue's timeline in the group: the full phone number, for the responsible person."""
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(t("btn-reveal-phone"), PhoneCb(issue_id=issue_id))]])
+
+
+def privacy(t: Translate) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [_button(t("btn-privacy-export"), PrivacyCb(action=PrivacyAction.EXPORT))],
+        [_button(t("btn-privacy-erase"), PrivacyCb(action=PrivacyAction.ERASE))],
+    ])
+
+
+def privacy_erase_confirm(t: Translate) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [_button(t("btn-privacy-erase-confirm"), PrivacyCb(action=PrivacyAction.ERASE_CONFIRMED))],
+        [_button(t("btn-menu"), MenuCb(action=MenuAction.HOME))],
+    ])

@@ -25,6 +25,7 @@ so a restart in the middle loses nothing; bad input is explained and never clear
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -44,10 +45,13 @@ from bot.issues.flows import IssueFlows
 from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.organisation.service import Directory, GridView
+from bot.throttle import CitizenThrottle
 from handlers import keyboards
 from handlers.callbacks import EditField, MenuAction, MenuCb, ReportCb, ReportStep
 from storage.models import ActorRole, GridLevel
 
+
+log = logging.getLogger(__name__)
 
 PHONE_PATTERN = re.compile(r"^\+?\d[\d\- ]{5,18}\d$")
 
@@ -216,7 +220,16 @@ async def _show_review(event: Event, state: FSMContext, t: Translate, directory:
           voice=t("yes") if data.get("voice") else t("no")),
         t("review-phone", phone=html(data.get("phone") or t("review-no-phone"))),
     ]
-    await _show(event, "\n".join(lines), keyboards.review(t))
+    if data.get("anonymous"):
+        lines.append(t("review-anonymous"))
+    await _show(event, "\n".join(lines), keyboards.review(t, anonymous=bool(data.get("anonymous"))))
+
+
+async def toggle_anonymous(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
+    """匿名反映: the group (and deputies) will not see the citizen's name."""
+    await callback.answer()
+    await state.update_data(anonymous=not (await state.get_data()).get("anonymous"))
+    await _show_review(callback, state, t, directory)
 
 
 async def _show_state(event: Event, state: FSMContext, t: Translate, directory: Directory, name: str) -> None:
@@ -273,6 +286,7 @@ async def township_chosen(callback: CallbackQuery, callback_data: ReportCb, stat
                           directory: Directory) -> None:
     township = next((g for g in await directory.townships() if str(g.id) == callback_data.value), None)
     if township is None:
+        log.warning("refused township %r from user %s", callback_data.value, callback.from_user.id)
         await callback.answer(t("error-stale-choice"), show_alert=True)
         return
     await callback.answer()
@@ -290,6 +304,7 @@ async def village_chosen(callback: CallbackQuery, callback_data: ReportCb, state
     villages = await directory.villages(int(data["township_id"]))
     village = next((g for g in villages if str(g.id) == callback_data.value), None)
     if village is None:
+        log.warning("refused village %r from user %s", callback_data.value, callback.from_user.id)
         await callback.answer(t("error-stale-choice"), show_alert=True)
         return
     await callback.answer()
@@ -301,6 +316,7 @@ async def category_chosen(callback: CallbackQuery, callback_data: ReportCb, stat
                           directory: Directory) -> None:
     category = next((c for c in await directory.categories() if str(c.id) == callback_data.value), None)
     if category is None:
+        log.warning("refused category %r from user %s", callback_data.value, callback.from_user.id)
         await callback.answer(t("error-stale-choice"), show_alert=True)
         return
     await callback.answer(category.name)
@@ -452,7 +468,7 @@ async def edit(callback: CallbackQuery, callback_data: ReportCb, state: FSMConte
 
 
 async def confirm(callback: CallbackQuery, state: FSMContext, t: Translate, flows: IssueFlows,
-                  directory: Directory) -> None:
+                  directory: Directory, throttle: CitizenThrottle) -> None:
     data = await state.get_data()
     try:
         draft = IssueDraft.model_validate(
@@ -462,6 +478,9 @@ async def confirm(callback: CallbackQuery, state: FSMContext, t: Translate, flow
         await callback.answer(t("review-incomplete"), show_alert=True)
         await _show_describe(callback, state, t)
         return
+    if not await throttle.allow_report(callback.from_user.id):
+        await callback.answer(t("throttle-reports", per_hour=str(int(throttle.reports_per_hour))), show_alert=True)
+        return  # the draft stays as it is
     await callback.answer()
     user = callback.from_user
     summary = await flows.submit(draft=draft, citizen=Actor(ActorRole.CITIZEN, user.id, user.full_name))
@@ -495,6 +514,7 @@ async def back(callback: CallbackQuery, state: FSMContext, t: Translate, directo
 
 async def stale_button(callback: CallbackQuery, t: Translate) -> None:
     """A button of a finished or cancelled report, or of another step."""
+    log.warning("refused report button from user %s: %r", callback.from_user.id, callback.data)
     await callback.answer(t("error-stale-button"), show_alert=True)
 
 
@@ -530,6 +550,7 @@ def build_router() -> Router:
     router.callback_query.register(phone_skipped, ReportCb.filter(F.step == ReportStep.SKIP_PHONE), ReportForm.phone)
     router.callback_query.register(edit, ReportCb.filter(F.step == ReportStep.EDIT), StateFilter(ReportForm.review, ReportForm.edit))
     router.callback_query.register(confirm, ReportCb.filter(F.step == ReportStep.CONFIRM), ReportForm.review)
+    router.callback_query.register(toggle_anonymous, ReportCb.filter(F.step == ReportStep.ANONYMOUS), ReportForm.review)
     router.callback_query.register(back, ReportCb.filter(F.step == ReportStep.BACK), StateFilter(ReportForm))
     router.callback_query.register(stale_button, ReportCb.filter())
     router.message.register(use_the_buttons, StateFilter(ReportForm))

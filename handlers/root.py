@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING
 
 from aiogram import Dispatcher
 
-from handlers import citizen, common, deputy, errors, fallback, group, invite, ledger, report, triage
+from handlers import citizen, common, deputy, errors, fallback, group, invite, ledger, privacy, report, triage
+from handlers.dedupe import UpdateDedupe
 from handlers.middlewares import LocaleMiddleware
+from handlers.throttle import FloodGuard
 from storage.fsm import FsmFlushMiddleware, SqlStorage
 
 if TYPE_CHECKING:
@@ -28,11 +30,15 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         deputies=services.deputies,
         triage=services.triage,
         ledger=services.ledger,
+        throttle=services.throttle,
+        personal=services.personal,
     )
+    dispatcher.update.outer_middleware(UpdateDedupe(services.db, services.clock))
     dispatcher.update.outer_middleware(LocaleMiddleware(services.translator, services.citizens))
     if isinstance(dispatcher.storage, SqlStorage):
         # Registered after aiogram's FSM middleware, so it runs inside the user's event lock.
         dispatcher.update.outer_middleware(FsmFlushMiddleware(dispatcher.storage))
+    dispatcher.message.outer_middleware(FloodGuard(services.throttle))
     # Routers are built per dispatcher (a router can belong to one only), so a process can run a
     # fresh bot after a restart.
     dispatcher.include_routers(
@@ -44,6 +50,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         deputy.build_router(),  # /start d_<code>, 找代表, deputies' replies, buttons, visits, /settings, /theme
         triage.build_liaison_router(),  # department liaisons working a card in a private chat
         common.build_router(),  # commands that work in any state: /start, /help, /menu, /language
+        privacy.build_router(),  # /privacy, and the full phone number for the responsible person
         citizen.build_router(),  # 我的诉求, ratings, replies to the grid
         report.build_router(),  # the report conversation
         fallback.build_router(),  # anything nobody else took

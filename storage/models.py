@@ -160,6 +160,8 @@ class Issue(SQLModel, table=True):
     rated_at: datetime | None = utc_column()
     # 督办: the deputy supervising this issue (issue 4); shown on the card and the ledger.
     supervised_by_deputy_id: int | None = Field(default=None, foreign_key="deputy.id", index=True)
+    # Reported anonymously: the group (and deputies) never see the citizen's name.
+    anonymous: bool = False
 
 
 class AttachmentKind(StrEnum):
@@ -190,6 +192,7 @@ class EventKind(StrEnum):
     ESCALATED = "escalated"  # 上报
     AUTO_ESCALATED = "auto_escalated"  # 超期上报
     SENT_BACK = "sent_back"  # 退回
+    PHONE_VIEWED = "phone_viewed"  # the responsible person looked at the citizen's full number
 
 
 class ActorRole(StrEnum):
@@ -462,3 +465,12 @@ class SupervisionMark(SQLModel, table=True):
     subject: str = Field(max_length=40)
     key: str = Field(max_length=40)
     at: datetime = utc_column(nullable=False)
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram update ids already handled, so a redelivered update (after a crash) runs once.
+
+    Kept two days (Telegram keeps undelivered updates one day), pruned as new ones arrive.
+    """
+
+    update_id: int = telegram_id(primary_key=True, nullable=False)
+    received_at: datetime = utc_column(nullable=False, index=True)
+    done: bool = False

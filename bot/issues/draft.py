@@ -20,6 +20,7 @@ class IssueDraft(BaseModel):
     voice: str | None = None
     location: tuple[float, float] | None = None
     phone: str | None = Field(default=None, max_length=32)
+    anonymous: bool = False
 
     @field_validator("description")
     @classmethod

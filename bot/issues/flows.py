@@ -53,6 +53,11 @@ def _summary(issue: Issue) -> IssueSummary:
     return IssueSummary(issue.id, issue.ref, issue.status, issue.created_at, issue.description)
 
 
+def _shown(issue: Issue, citizen: Actor) -> Actor:
+    """An anonymous report keeps the citizen's name off the timeline the group sees."""
+    return Actor(citizen.role, citizen.id, None) if issue.anonymous else citizen
+
+
 class IssueFlows:
     def __init__(
         self,
@@ -84,7 +89,8 @@ class IssueFlows:
             ref = await service.next_ref(s, period=period_of(now.astimezone(self.tz)))
             issue = await service.create_issue(s, draft=draft, citizen_id=citizen.id, ref=ref, now=now)
             issue.supervised_by_deputy_id = supervisor_deputy_id
-            await service.record(s, issue=issue, kind=EventKind.SUBMITTED, actor=citizen, now=now)
+            issue.anonymous = draft.anonymous
+            await service.record(s, issue=issue, kind=EventKind.SUBMITTED, actor=_shown(issue, citizen), now=now)
             user = await s.get(User, citizen.id)
             if user is not None:
                 user.last_grid_id = draft.grid_id
@@ -106,7 +112,8 @@ class IssueFlows:
             now = self.clock.now()
             issue = await self._own_issue(s, issue_id, citizen)
             service.apply(issue, Action.CITIZEN_REPLY, now=now)
-            await service.record(s, issue=issue, kind=EventKind.CITIZEN_REPLIED, actor=citizen, now=now, text=text, photo=photo)
+            await service.record(s, issue=issue, kind=EventKind.CITIZEN_REPLIED, actor=_shown(issue, citizen), now=now,
+                                 text=text, photo=photo)
             await self.messenger.relay_to_group(s, issue=issue, text=text, photo=photo, now=now)
             await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.STEP, now=now,
                                               detail=EventKind.CITIZEN_REPLIED.value)
@@ -126,7 +133,7 @@ class IssueFlows:
             issue = await self._own_issue(s, issue_id, citizen, for_update=True)
             service.apply(issue, rating.action, now=now)
             issue.rating, issue.rating_comment, issue.rated_at = rating, comment, now
-            await service.record(s, issue=issue, kind=EventKind.RATED, actor=citizen, now=now,
+            await service.record(s, issue=issue, kind=EventKind.RATED, actor=_shown(issue, citizen), now=now,
                                  text=self._rating_line(rating, comment))
             if issue.status == IssueStatus.REOPENED:
                 await self._reopen(s, issue=issue, now=now)

@@ -17,7 +17,7 @@ from bot.issues import service
 from bot.issues.lifecycle import IssueStatus
 from bot.organisation.service import category_by_id, grid_path
 from bot.outbox.queue import enqueue
-from bot.privacy import mask_phone
+from bot.privacy import ERASED_CITIZEN, mask_phone
 from bot.triage import service as triage
 from handlers import keyboards
 from storage.models import AttachmentKind, Issue, IssueEvent, LinkKind, User
@@ -239,6 +239,8 @@ class IssueMessenger:
     ) -> None:
         """A progress message to the citizen. A reply to it reaches the grid."""
         assert issue.id is not None
+        if issue.citizen_id == ERASED_CITIZEN:
+            return  # the citizen erased their data: there is nobody to tell
         t = await self.citizen_t(session, issue.citizen_id)
         facts = await self.facts(session, issue)
         params: dict = {
@@ -262,6 +264,8 @@ class IssueMessenger:
         department: str | None = None,
     ) -> None:
         """A grid's (or, when `department` is given, an assigned department's) answer."""
+        if issue.citizen_id == ERASED_CITIZEN:
+            return
         t = await self.citizen_t(session, issue.citizen_id)
         facts = await self.facts(session, issue)
         content = html(text) if text else t("relay-photo-only")

@@ -11,7 +11,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.issues.draft import IssueDraft
-from bot.issues.lifecycle import Action, IllegalTransition, IssueStatus, transition
+from bot.issues.lifecycle import Action, IssueStatus, transition
 from bot.issues.reference import format_ref
 from storage.models import (
     ActorRole,

@@ -3,6 +3,11 @@
 One worker task per chat with due messages, so a slow group (20 a minute) never holds up a
 citizen's private chat. A row is marked sent only after Telegram accepted it: a crash between
 the two sends that one message again on restart, and nothing is ever lost.
+
+Errors: 429 waits exactly `retry_after`; network errors, timeouts and 5xx back off exponentially
+(with jitter) and give up only after a day; 403 marks the chat unreachable (administrators are
+told when it is a group); 400 fails the one message with Telegram's reason. Texts over 4,096
+characters go out as several messages.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ import asyncio
 import base64
 import logging
 import random
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from enum import Enum, auto
 from typing import Any
 
@@ -27,11 +33,13 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import TelegramMethod
 from aiogram.types import BufferedInputFile, Message, MessageId
-from sqlmodel import col, func, select, update
+from sqlmodel import col, delete, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.deputies.service import remember_contact_message
 from bot.issues import service
+from bot.outbox.split import TEXT_LIMIT, split_html, truncate_html
 from storage.database import Database
 from storage.models import OutboxMessage, OutboxStatus, UnreachableChat
 
@@ -43,6 +51,12 @@ METHODS: dict[str, type[TelegramMethod[Any]]] = {
     if isinstance(getattr(cls, "__api_method__", None), str)
 }
 NOT_MODIFIED = "message is not modified"
+SCAN_GAP = 0.02
+# Deliveries under way or sent but not yet committed as sent: what a crash could send twice.
+# Workers wait (for the group commit, or for deliveries to end) rather than start more.
+MAX_UNRECORDED = 50
+# Called in the transaction that marks a chat unreachable, the first time it does.
+ChatGoneHook = Callable[[AsyncSession, int, str, datetime], Awaitable[None]]
 
 
 class Outcome(Enum):
@@ -59,18 +73,30 @@ class OutboxSender:
         db: Database,
         clock: Clock,
         poll_interval: float = 1.0,
-        max_workers: int = 64,
-        max_attempts: int = 12,
+        max_workers: int = 256,
+        give_up_after: timedelta = timedelta(days=1),
         max_backoff: float = 300.0,
+        request_timeout: float = 30.0,
+        on_chat_gone: ChatGoneHook | None = None,
     ) -> None:
         self.bot = bot
         self.db = db
         self.clock = clock
         self.poll_interval = poll_interval
-        self.max_attempts = max_attempts
+        self.give_up_after = give_up_after
         self.max_backoff = max_backoff
+        self.request_timeout = request_timeout
+        self.on_chat_gone = on_chat_gone
+        self._unreachable: set[int] | None = None  # loaded on first use
+        self._acks: list[tuple[OutboxMessage, list[Any], asyncio.Future[None]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._chat_acks: dict[int, list[asyncio.Future[None]]] = {}
+        self._unrecorded = 0
+        self._in_flight = 0
+        self._room = asyncio.Event()  # set when a delivery ends or is recorded
         self._wake = asyncio.Event()
-        self._slots = asyncio.Semaphore(max_workers)
+        self.max_workers = max_workers
+        self._parked: dict[int, datetime] = {}  # chat -> when its oldest message is due again
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
 
@@ -88,6 +114,9 @@ class OutboxSender:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
             except TimeoutError:
                 pass
+            # Coalesce wake-ups (every finished worker sends one) so a busy outbox is not rescanned
+            # hundreds of times a second; a new message waits this long at most.
+            await asyncio.sleep(SCAN_GAP)
             self._wake.clear()
 
     async def stop(self, grace: float = 5.0) -> None:
@@ -99,6 +128,8 @@ class OutboxSender:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+        if self._flusher is not None:  # deliveries already made are recorded before the database closes
+            await asyncio.gather(self._flusher, return_exceptions=True)
 
     async def settled(self, chat_id: int, timeout: float = 3.0) -> None:
         """Wait for the chat's delivery in progress, if any, to finish and record its messages.
@@ -115,61 +146,102 @@ class OutboxSender:
         deadline = asyncio.get_running_loop().time() + timeout
         while asyncio.get_running_loop().time() < deadline:
             await self._start_due_workers()
-            if not self._workers and not await self._due_chats():
+            if not self._workers and not await self._due_rows(1):
                 return
             await asyncio.sleep(0.05)
         raise TimeoutError("outbox not drained")
 
     # -- scheduling ------------------------------------------------------------------------------
 
-    async def _due_chats(self) -> list[int]:
-        """Chats whose oldest pending message is due."""
-        heads = (
-            select(OutboxMessage.chat_id, func.min(OutboxMessage.id).label("head"))
-            .where(OutboxMessage.status == OutboxStatus.PENDING)
-            .group_by(col(OutboxMessage.chat_id))
-            .subquery()
-        )
+    async def _due_rows(self, chats: int) -> dict[int, list[OutboxMessage]]:
+        """Due rows of up to `chats` chats that have no worker yet, oldest first, by chat.
+
+        One indexed query hands the workers their first rows, so a busy outbox costs one read per
+        scan rather than one per chat. A chat whose oldest message waits for a retry is skipped
+        (parked in memory, and excluded in the query too, which also holds after a restart).
+        """
+        now = self.clock.now()
+        for chat_id in [c for c, until in self._parked.items() if until <= now]:
+            del self._parked[chat_id]
+        busy = set(self._workers) | set(self._parked)
+        pending = OutboxMessage.status == OutboxStatus.PENDING
+        waiting = select(OutboxMessage.chat_id).where(pending, col(OutboxMessage.next_attempt_at) > now)
         query = (
-            select(OutboxMessage.chat_id)
-            .join(heads, col(OutboxMessage.id) == heads.c.head)
-            .where(col(OutboxMessage.next_attempt_at) <= self.clock.now())
-            .order_by(heads.c.head)
+            select(OutboxMessage)
+            .where(pending, col(OutboxMessage.next_attempt_at) <= now, col(OutboxMessage.chat_id).not_in(waiting))
+            .order_by(col(OutboxMessage.id))
+            .limit(chats * 4)
         )
+        if busy:
+            query = query.where(col(OutboxMessage.chat_id).not_in(busy))
         async with self.db.session() as s:
-            return [int(chat_id) for chat_id in (await s.exec(query)).all()]
+            found = (await s.exec(query)).all()
+        by_chat: dict[int, list[OutboxMessage]] = {}
+        for row in found:
+            if row.chat_id in by_chat or len(by_chat) < chats:
+                by_chat.setdefault(row.chat_id, []).append(row)
+        return by_chat
 
     async def _start_due_workers(self) -> None:
-        for chat_id in await self._due_chats():
-            if chat_id not in self._workers and not self._stopping:
-                task = asyncio.create_task(self._chat_worker(chat_id), name=f"outbox-{chat_id}")
-                self._workers[chat_id] = task
+        free = self.max_workers - len(self._workers)
+        if free <= 0 or self._stopping:
+            return
+        for chat_id, rows in (await self._due_rows(free)).items():
+            if chat_id not in self._workers:
+                self._workers[chat_id] = asyncio.create_task(self._chat_worker(chat_id, rows), name=f"outbox-{chat_id}")
 
-    async def _chat_worker(self, chat_id: int) -> None:
+    async def _chat_worker(self, chat_id: int, rows: list[OutboxMessage]) -> None:
+        """Send the chat's rows in order; the next scan, when this worker ends, finds any more.
+
+        A group's worker reads on by itself: at 20 a minute a group is the slowest chat to serve,
+        so it should not wait for the scan to come round to its later rows.
+        """
         try:
-            async with self._slots:
-                while not self._stopping:
-                    row = await self._head(chat_id)
-                    if row is None or row.next_attempt_at > self.clock.now():
-                        return
-                    outcome = await self._deliver(row)
-                    if outcome is not Outcome.DONE:
-                        return
+            while rows and await self._send_rows(chat_id, rows) and chat_id < 0 and not self._stopping:
+                await self._acked(chat_id)  # what was sent must read as sent before reading on
+                rows = await self._next_rows(chat_id)
         except Exception:
             log.exception("outbox: worker for chat %s failed", chat_id)
         finally:
+            try:
+                await self._acked(chat_id)  # no new worker may read this chat's rows before that
+            except Exception:
+                log.exception("outbox: recording deliveries to chat %s failed", chat_id)
             self._workers.pop(chat_id, None)
             self._wake.set()  # rescan: more may have been queued for this chat meanwhile
 
-    async def _head(self, chat_id: int) -> OutboxMessage | None:
+    async def _next_rows(self, chat_id: int) -> list[OutboxMessage]:
         query = (
             select(OutboxMessage)
             .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == OutboxStatus.PENDING)
             .order_by(col(OutboxMessage.id))
-            .limit(1)
+            .limit(20)
         )
         async with self.db.session() as s:
-            return (await s.exec(query)).first()
+            return list((await s.exec(query)).all())
+
+    async def _send_rows(self, chat_id: int, rows: list[OutboxMessage]) -> bool:
+        """True if all went (sent or failed for good); False if the chat must wait or is gone."""
+        for row in rows:
+            if row.next_attempt_at > self.clock.now():
+                self._parked[chat_id] = row.next_attempt_at
+                return False
+            if self._stopping:
+                return False
+            if row.target_kind is not None:
+                await self._acked(chat_id)  # it replies to or edits a message just sent
+            while self._in_flight + self._unrecorded >= MAX_UNRECORDED:
+                self._room.clear()
+                await self._room.wait()
+            self._in_flight += 1
+            try:
+                outcome = await self._deliver(row)
+            finally:
+                self._in_flight -= 1
+                self._room.set()
+            if outcome is not Outcome.DONE:
+                return False
+        return True
 
     # -- one message -----------------------------------------------------------------------------
 
@@ -177,22 +249,25 @@ class OutboxSender:
         """The Bot API call(s) for a row, with reply and edit targets filled in now."""
         params = {**_uploads(row.params), "chat_id": row.chat_id}
         cls = METHODS[row.method]
-        if row.target_kind is None or row.issue_id is None:
-            return [cls.model_validate(params)]
-        async with self.db.session() as s:
-            targets = await service.links(s, issue_id=row.issue_id, chat_id=row.chat_id, kind=row.target_kind)
+        if row.target_kind is not None and row.issue_id is not None:
+            async with self.db.session() as s:
+                targets = await service.links(s, issue_id=row.issue_id, chat_id=row.chat_id, kind=row.target_kind)
+            if row.method.startswith("edit"):
+                return [cls.model_validate(_fit_edit({**params, "message_id": link.message_id})) for link in targets]
+            if targets:
+                params["reply_parameters"] = {"message_id": targets[-1].message_id, "allow_sending_without_reply": True}
         if row.method.startswith("edit"):
-            return [cls.model_validate({**params, "message_id": link.message_id}) for link in targets]
-        if targets:
-            params["reply_parameters"] = {"message_id": targets[-1].message_id, "allow_sending_without_reply": True}
-        return [cls.model_validate(params)]
+            return [cls.model_validate(_fit_edit(params))]
+        return [cls.model_validate(piece) for piece in _split(params)]
 
     async def _deliver(self, row: OutboxMessage) -> Outcome:
         try:
             requests = await self._requests(row)
             results = [await self._call(request, edit=row.method.startswith("edit")) for request in requests]
         except TelegramRetryAfter as error:
+            # Exactly as long as Telegram asks: the row is due then, and a timer wakes the loop.
             await self._retry(row, delay=float(error.retry_after), error=str(error), count=False)
+            asyncio.get_running_loop().call_later(float(error.retry_after), self.wake)
             return Outcome.LATER
         except TelegramForbiddenError as error:
             await self._chat_gone(row, str(error))
@@ -201,21 +276,23 @@ class OutboxSender:
             await self._fail(row, f"400: {error.message}")
             return Outcome.DONE
         except (TelegramNetworkError, TelegramServerError, TimeoutError) as error:
-            if row.attempts + 1 >= self.max_attempts:
+            if self.clock.now() - row.created_at > self.give_up_after:
                 await self._fail(row, f"gave up: {error}")
                 return Outcome.DONE
-            delay = min(self.max_backoff, 2 ** row.attempts) * random.uniform(0.8, 1.2)
+            delay = min(self.max_backoff, 2 ** min(row.attempts, 20)) * random.uniform(0.8, 1.2)
             await self._retry(row, delay=delay, error=str(error), count=True)
+            asyncio.get_running_loop().call_later(delay, self.wake)
             return Outcome.LATER
         except (TelegramAPIError, ValueError) as error:  # refused for good, e.g. a malformed request
             await self._fail(row, str(error))
             return Outcome.DONE
-        await self._sent(row, results)
+        self._sent(row, results)
         return Outcome.DONE
 
     async def _call(self, request: TelegramMethod[Any], *, edit: bool) -> Any:
         try:
-            return await self.bot(request)
+            # A hung request counts as a network error: retried later, possibly sent twice.
+            return await self.bot(request, request_timeout=self.request_timeout)  # type: ignore[arg-type]
         except TelegramBadRequest as error:
             if edit:  # an unchanged or deleted card needs no edit; the others still get theirs
                 if NOT_MODIFIED not in error.message:
@@ -223,33 +300,78 @@ class OutboxSender:
                 return None
             raise
 
-    async def _sent(self, row: OutboxMessage, results: list[Any]) -> None:
+    def _sent(self, row: OutboxMessage, results: list[Any]) -> None:
+        """Record a delivery, without waiting for the commit.
+
+        Deliveries finishing together share one transaction (a group commit): a commit per
+        message, waited for before the next, would make the database, not Telegram, the limit.
+        Until its commit a message counts as in flight (a crash sends it again); the chat's
+        worker waits for its commits before it ends or sends something that refers to them.
+        """
+        done = asyncio.get_running_loop().create_future()
+        self._acks.append((row, results, done))
+        self._unrecorded += 1
+        self._chat_acks.setdefault(row.chat_id, []).append(done)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_acks(), name="outbox-acks")
+
+    async def _acked(self, chat_id: int) -> None:
+        pending = self._chat_acks.pop(chat_id, [])
+        if pending:
+            await asyncio.gather(*pending)
+
+    async def _flush_acks(self) -> None:
+        while self._acks:
+            batch, self._acks = self._acks, []
+            try:
+                await self._record_sent([(row, results) for row, results, _ in batch])
+            except Exception as error:
+                for *_, done in batch:
+                    done.set_exception(error)
+                continue
+            finally:
+                self._unrecorded -= len(batch)
+                self._room.set()
+            for *_, done in batch:
+                done.set_result(None)
+
+    async def _record_sent(self, batch: list[tuple[OutboxMessage, list[Any]]]) -> None:
         now = self.clock.now()
+        unreachable = await self._unreachable_chats()  # before the transaction: one connection
+        came_back = {row.chat_id for row, _ in batch if row.chat_id in unreachable}
         async with self.db.transaction() as s:
             await s.exec(
                 update(OutboxMessage)
-                .where(col(OutboxMessage.id) == row.id)
-                .values(status=OutboxStatus.SENT, sent_at=now, attempts=row.attempts + 1, last_error=None)
+                .where(col(OutboxMessage.id).in_([row.id for row, _ in batch]))
+                .values(status=OutboxStatus.SENT, sent_at=now, attempts=col(OutboxMessage.attempts) + 1,
+                        last_error=None)
             )
-            if row.link_kind is not None and row.issue_id is not None:
+            if came_back:  # unblocked, or the bot was added back to the group
+                await s.exec(delete(UnreachableChat).where(col(UnreachableChat.chat_id).in_(came_back)))
+            for row, results in batch:
+                if row.link_kind is None:
+                    continue
                 for message_id in _message_ids(results):
-                    service.remember_message(
-                        s, chat_id=row.chat_id, message_id=message_id, issue_id=row.issue_id,
-                        kind=row.link_kind, now=now,
-                    )
-            if row.link_kind is not None and row.contact_id is not None:
-                for message_id in _message_ids(results):
-                    remember_contact_message(s, chat_id=row.chat_id, message_id=message_id,
-                                             contact_id=row.contact_id, kind=row.link_kind, now=now)
+                    if row.issue_id is not None:
+                        service.remember_message(
+                            s, chat_id=row.chat_id, message_id=message_id, issue_id=row.issue_id,
+                            kind=row.link_kind, now=now,
+                        )
+                    if row.contact_id is not None:  # a citizen↔deputy conversation
+                        remember_contact_message(s, chat_id=row.chat_id, message_id=message_id,
+                                                 contact_id=row.contact_id, kind=row.link_kind, now=now)
+        unreachable -= came_back
 
     async def _retry(self, row: OutboxMessage, *, delay: float, error: str, count: bool) -> None:
         log.info("outbox: message %s to %s retried in %.1fs: %s", row.id, row.chat_id, delay, error)
+        due = self.clock.now() + timedelta(seconds=delay)
+        self._parked[row.chat_id] = due
         async with self.db.transaction() as s:
             await s.exec(
                 update(OutboxMessage)
                 .where(col(OutboxMessage.id) == row.id)
                 .values(
-                    next_attempt_at=self.clock.now() + timedelta(seconds=delay),
+                    next_attempt_at=due,
                     attempts=row.attempts + (1 if count else 0),
                     last_error=error[:500],
                 )
@@ -267,6 +389,7 @@ class OutboxSender:
     async def _chat_gone(self, row: OutboxMessage, error: str) -> None:
         """Blocked by the user, or removed from the group: stop sending there."""
         log.warning("outbox: chat %s unreachable: %s", row.chat_id, error)
+        known = await self._unreachable_chats()
         async with self.db.transaction() as s:
             await s.exec(
                 update(OutboxMessage)
@@ -274,7 +397,53 @@ class OutboxSender:
                 .values(status=OutboxStatus.FAILED, last_error=f"unreachable: {error}"[:500])
             )
             if await s.get(UnreachableChat, row.chat_id) is None:
-                s.add(UnreachableChat(chat_id=row.chat_id, since=self.clock.now(), reason=error[:200]))
+                now = self.clock.now()
+                s.add(UnreachableChat(chat_id=row.chat_id, since=now, reason=error[:200]))
+                if self.on_chat_gone is not None:
+                    await self.on_chat_gone(s, row.chat_id, error, now)
+        known.add(row.chat_id)
+        self.wake()  # the hook may have queued notices
+
+    async def _unreachable_chats(self) -> set[int]:
+        if self._unreachable is None:
+            async with self.db.session() as s:
+                self._unreachable = {int(c) for c in (await s.exec(select(UnreachableChat.chat_id))).all()}
+        return self._unreachable
+
+
+def _split(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """A text over the limit as several messages: the reply on the first, the buttons on the last."""
+    text = params.get("text")
+    if not isinstance(text, str):
+        return [params]
+    pieces = split_html(text) if _is_html(params) else _split_plain(text)
+    if len(pieces) <= 1:
+        return [params]
+    common = {k: v for k, v in params.items() if k not in ("text", "reply_markup", "reply_parameters")}
+    result = [{**common, "text": piece} for piece in pieces]
+    if "reply_parameters" in params:
+        result[0]["reply_parameters"] = params["reply_parameters"]
+    if "reply_markup" in params:
+        result[-1]["reply_markup"] = params["reply_markup"]
+    return result
+
+
+def _split_plain(text: str) -> list[str]:
+    from html import escape, unescape
+
+    return [unescape(piece) for piece in split_html(escape(text, quote=False))]
+
+
+def _is_html(params: dict[str, Any]) -> bool:
+    return params.get("parse_mode", "HTML") == "HTML"  # HTML is the bot's default parse mode
+
+
+def _fit_edit(params: dict[str, Any]) -> dict[str, Any]:
+    """An edit cannot become two messages: a card over the limit is cut short."""
+    text = params.get("text")
+    if isinstance(text, str) and len(text.encode("utf-16-le")) > 2 * TEXT_LIMIT:
+        return {**params, "text": truncate_html(text) if _is_html(params) else text[: TEXT_LIMIT // 2] + "…"}
+    return params
 
 
 def _uploads(params: dict[str, Any]) -> dict[str, Any]:
