@@ -1,10 +1,11 @@
 """An update Telegram delivers twice is handled once.
 
 Telegram redelivers what it believes unconfirmed — after a crash, a timeout of the webhook, or a
-polling offset that was never sent. Each update id is claimed in the database before handling
-and marked done after, so the guard holds across restarts. An update claimed but never finished
-(the process died while handling it) is handled again when it comes back: a crash must not
-swallow a citizen's message.
+polling offset that was never sent. Each update id is written to the database once it has been
+handled; ids handled in the last two days are kept in memory (loaded at the first update after a
+start), so checking costs nothing and recording is one statement. An update whose handling was
+cut short by a crash was never recorded, so it is handled again when it comes back: a crash must
+not swallow a citizen's message.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
-from sqlmodel import col, delete, update
+from cachetools import LRUCache
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.clock import Clock
 from storage.database import Database
@@ -26,15 +30,21 @@ from storage.models import ProcessedUpdate
 log = logging.getLogger(__name__)
 
 KEEP = timedelta(days=2)
+table = ProcessedUpdate.__table__  # type: ignore[attr-defined]
 PRUNE_EVERY = 1000  # updates
 
 
 class UpdateDedupe(BaseMiddleware):
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, *, remember: int = 200_000) -> None:
         self.db = db
         self.clock = clock
         self._in_flight: set[int] = set()
-        self._claims = 0
+        self._handled: LRUCache[int, bool] = LRUCache(maxsize=remember)
+        self._remember = remember
+        self._loaded = False
+        self._recorded = 0
+        insert = sqlite_insert if db.is_sqlite else pg_insert
+        self._insert = insert(table).values(done=True).on_conflict_do_nothing(index_elements=["update_id"])
 
     async def __call__(
         self,
@@ -44,8 +54,10 @@ class UpdateDedupe(BaseMiddleware):
     ) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
+        if not self._loaded:
+            await self._load()
         update_id = event.update_id
-        if update_id in self._in_flight or not await self._claim(update_id):
+        if update_id in self._in_flight or update_id in self._handled:
             log.info("update %s delivered again: ignored", update_id)
             return UNHANDLED
         self._in_flight.add(update_id)
@@ -53,17 +65,26 @@ class UpdateDedupe(BaseMiddleware):
             return await handler(event, data)
         finally:
             self._in_flight.discard(update_id)
-            async with self.db.transaction() as s:
-                await s.exec(update(ProcessedUpdate).where(col(ProcessedUpdate.update_id) == update_id).values(done=True))
+            self._handled[update_id] = True
+            await self._record(update_id)
 
-    async def _claim(self, update_id: int) -> bool:
+    async def _load(self) -> None:
+        """The ids handled before this start (the window in which Telegram may send them again)."""
+        since = self.clock.now() - KEEP
+        query = (select(table.c.update_id).where(table.c.received_at >= since)
+                 .order_by(table.c.update_id.desc()).limit(self._remember))
+        async with self.db.engine.connect() as connection:
+            ids = (await connection.execute(query)).scalars().all()
+        for update_id in reversed(ids):
+            self._handled[update_id] = True
+        self._loaded = True
+
+    async def _record(self, update_id: int) -> None:
+        # Core statements on a bare connection: this runs for every update, and the ORM's
+        # bookkeeping would cost more than the statement itself.
         now = self.clock.now()
-        self._claims += 1
-        async with self.db.transaction() as s:
-            if self._claims % PRUNE_EVERY == 1:
-                await s.exec(delete(ProcessedUpdate).where(col(ProcessedUpdate.received_at) < now - KEEP))
-            seen = await s.get(ProcessedUpdate, update_id)
-            if seen is None:
-                s.add(ProcessedUpdate(update_id=update_id, received_at=now))
-                return True
-            return not seen.done  # claimed by a process that died while handling it
+        self._recorded += 1
+        async with self.db.engine.begin() as connection:
+            if self._recorded % PRUNE_EVERY == 1:
+                await connection.execute(delete(table).where(table.c.received_at < now - KEEP))
+            await connection.execute(self._insert, {"update_id": update_id, "received_at": now})
