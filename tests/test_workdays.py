@@ -51,6 +51,15 @@ def test_deadline_is_the_end_of_the_local_day() -> None:
     assert deadline.date() == date(2026, 11, 25) and deadline.hour == 23 and deadline.tzinfo == TZ
 
 
-def test_years_outside_the_calendar_fail_clearly() -> None:
-    with pytest.raises(HolidayCalendarUnavailable, match="upgrade"):
-        is_working_day(date(2099, 1, 5))
+def test_a_year_the_calendar_does_not_know_yet_counts_weekdays(caplog: pytest.LogCaptureFixture) -> None:
+    """Deadlines keep working into a year whose holiday notice the package does not have yet."""
+    assert is_working_day(date(2099, 1, 5))  # a Monday
+    assert not is_working_day(date(2099, 1, 3))  # a Saturday
+    assert not is_working_day(date(2099, 1, 1)) and not is_working_day(date(2099, 10, 2))  # 元旦, 国庆
+    assert add_working_days(date(2098, 12, 31), 1) == date(2099, 1, 2)  # Friday the 2nd
+    assert "upgrade the package" in caplog.text
+
+
+def test_years_before_the_calendar_fail_clearly() -> None:
+    with pytest.raises(HolidayCalendarUnavailable):
+        is_working_day(date(1999, 1, 5))
