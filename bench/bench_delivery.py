@@ -119,8 +119,11 @@ async def run(args: argparse.Namespace) -> int:
                 sender.cancel()
                 await asyncio.gather(sender, return_exceptions=True)
             async with app.db.session() as s:
-                not_sent = (await s.exec(select(func.count()).select_from(OutboxMessage)
-                                         .where(OutboxMessage.status != OutboxStatus.SENT))).one()
+                not_sent = (
+                    await s.exec(
+                        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)
+                    )
+                ).one()
             await app.bot.session.close()
             await app.db.dispose()
 
@@ -132,11 +135,15 @@ async def run(args: argparse.Namespace) -> int:
 
     ratio = bound / elapsed if elapsed else 0.0
     share_429 = answered_429 / len(sends) if sends else 0.0
-    print(f"limits scaled x{args.scale:g}: {30 * args.scale:g}/s overall, {args.scale:g}/s per private chat, "
-          f"{20 * args.scale:g}/min per group (Telegram's: 30/s, 1/s, 20/min)")
+    print(
+        f"limits scaled x{args.scale:g}: {30 * args.scale:g}/s overall, {args.scale:g}/s per private chat, "
+        f"{20 * args.scale:g}/min per group (Telegram's: 30/s, 1/s, 20/min)"
+    )
     print(f"messages: {len(messages)} to {args.private} private chats and {args.groups} groups")
-    print(f"elapsed: {elapsed:.2f} s   lower bound from the limits: {bound:.2f} s   "
-          f"ratio: {ratio:.1%} of the limit-bound rate (target >= 90%)")
+    print(
+        f"elapsed: {elapsed:.2f} s   lower bound from the limits: {bound:.2f} s   "
+        f"ratio: {ratio:.1%} of the limit-bound rate (target >= 90%)"
+    )
     print(f"lost: {lost} (rows not marked sent: {not_sent})   duplicates: {duplicates}")
     print(f"429 answers: {answered_429} of {len(sends)} sends ({share_429:.2%}, target <= 1%)")
     ok = lost == 0 and not_sent == 0 and ratio >= 0.9 and share_429 <= 0.01

@@ -46,20 +46,38 @@ async def populate(services: Services, *, deputies: int, issues: int, villages: 
     async with services.db.transaction() as s:
         county = (await s.exec(select(Grid).where(Grid.level == GridLevel.COUNTY))).first()
         assert county is not None
-        townships = [Grid(code=f"T{i:03d}", name=f"第{i}镇", level=GridLevel.TOWNSHIP, parent_id=county.id, position=i)
-                     for i in range(villages // 20 or 1)]
+        townships = [
+            Grid(code=f"T{i:03d}", name=f"第{i}镇", level=GridLevel.TOWNSHIP, parent_id=county.id, position=i)
+            for i in range(villages // 20 or 1)
+        ]
         s.add_all(townships)
         await s.flush()
-        grids = [Grid(code=f"V{i:04d}", name=f"第{i}村", level=GridLevel.VILLAGE, parent_id=townships[i % len(townships)].id,
-                      position=1000 + i) for i in range(villages)]
+        grids = [
+            Grid(
+                code=f"V{i:04d}",
+                name=f"第{i}村",
+                level=GridLevel.VILLAGE,
+                parent_id=townships[i % len(townships)].id,
+                position=1000 + i,
+            )
+            for i in range(villages)
+        ]
         s.add_all(grids)
         stations = [Station(code=f"S{i:03d}", name=f"第{i}联络站") for i in range(50)]  # all on the default 10th
         s.add_all(stations)
         await s.flush()
         category = (await s.exec(select(Category))).first()
         assert category is not None
-        rows = [Deputy(code=f"B{i:05d}", name=f"代表{i}", level="县", station_id=stations[i % 50].id,
-                       telegram_user_id=10_000_000 + i) for i in range(deputies)]
+        rows = [
+            Deputy(
+                code=f"B{i:05d}",
+                name=f"代表{i}",
+                level="县",
+                station_id=stations[i % 50].id,
+                telegram_user_id=10_000_000 + i,
+            )
+            for i in range(deputies)
+        ]
         s.add_all(rows)
         await s.flush()
         every = [*grids, *townships]
@@ -70,8 +88,18 @@ async def populate(services: Services, *, deputies: int, issues: int, villages: 
         made = []
         for i in range(issues):
             created = now - timedelta(days=rng.randint(0, 90))
-            made.append(Issue(ref=f"GL-B-{i:06d}", citizen_id=1, grid_id=rng.choice(grids).id, category_id=category.id,
-                              description="路灯坏了", status=rng.choice(statuses), created_at=created, updated_at=created))
+            made.append(
+                Issue(
+                    ref=f"GL-B-{i:06d}",
+                    citizen_id=1,
+                    grid_id=rng.choice(grids).id,
+                    category_id=category.id,
+                    description="路灯坏了",
+                    status=rng.choice(statuses),
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
         s.add_all(made)
         await s.flush()
         for issue in rng.sample(made, issues // 20):
@@ -87,8 +115,10 @@ async def main(deputies: int, issues: int, villages: int) -> int:
             now = datetime(2026, 12, 10, 8, 30, tzinfo=settings.tz)
             started = time.perf_counter()
             await populate(services, deputies=deputies, issues=issues, villages=villages, now=now)
-            print(f"set-up: {deputies} deputies, {villages} villages, {issues} issues in "
-                  f"{time.perf_counter() - started:.1f} s")
+            print(
+                f"set-up: {deputies} deputies, {villages} villages, {issues} issues in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
             spec = catalogue()["duty-day"]
             started = time.perf_counter()
             summary = await run_job(spec, services, now)

@@ -58,22 +58,68 @@ def seed(path: Path, *, issues: int, grids: int) -> dict[str, int]:
     townships = 10
     villages = grids - 1 - townships
     with engine.begin() as connection:
-        connection.execute(insert(Grid), [{"id": 1, "code": "C", "name": "样本县", "level": GridLevel.COUNTY.name, "position": 0}])
-        connection.execute(insert(Grid), [
-            {"id": 2 + n, "code": f"T{n:02d}", "name": f"第{n + 1}镇", "level": GridLevel.TOWNSHIP.name, "parent_id": 1,
-             "position": 1 + n} for n in range(townships)])
+        connection.execute(
+            insert(Grid), [{"id": 1, "code": "C", "name": "样本县", "level": GridLevel.COUNTY.name, "position": 0}]
+        )
+        connection.execute(
+            insert(Grid),
+            [
+                {
+                    "id": 2 + n,
+                    "code": f"T{n:02d}",
+                    "name": f"第{n + 1}镇",
+                    "level": GridLevel.TOWNSHIP.name,
+                    "parent_id": 1,
+                    "position": 1 + n,
+                }
+                for n in range(townships)
+            ],
+        )
         village_ids = list(range(2 + townships, 2 + townships + villages))
-        connection.execute(insert(Grid), [
-            {"id": v, "code": f"V{v:04d}", "name": f"第{v}村", "level": GridLevel.VILLAGE.name,
-             "parent_id": 2 + (v % townships), "position": v} for v in village_ids])
-        connection.execute(insert(Category), [
-            {"id": 1 + n, "code": f"c{n}", "name": name, "description": "", "position": n}
-            for n, name in enumerate(["矛盾纠纷", "环境卫生", "道路交通", "水电气暖", "社会保障"])])
-        connection.execute(insert(Department), [
-            {"id": 1 + n, "code": f"D{n}", "name": f"部门{n}", "grid_id": 1 + n % (townships + 1), "liaison_ids": [],
-             "position": n} for n in range(30)])
-        statuses = [IssueStatus.RECEIVED, IssueStatus.IN_PROGRESS, IssueStatus.RESOLVED, IssueStatus.CLOSED,
-                    IssueStatus.CLOSED, IssueStatus.CLOSED, IssueStatus.REOPENED]
+        connection.execute(
+            insert(Grid),
+            [
+                {
+                    "id": v,
+                    "code": f"V{v:04d}",
+                    "name": f"第{v}村",
+                    "level": GridLevel.VILLAGE.name,
+                    "parent_id": 2 + (v % townships),
+                    "position": v,
+                }
+                for v in village_ids
+            ],
+        )
+        connection.execute(
+            insert(Category),
+            [
+                {"id": 1 + n, "code": f"c{n}", "name": name, "description": "", "position": n}
+                for n, name in enumerate(["矛盾纠纷", "环境卫生", "道路交通", "水电气暖", "社会保障"])
+            ],
+        )
+        connection.execute(
+            insert(Department),
+            [
+                {
+                    "id": 1 + n,
+                    "code": f"D{n}",
+                    "name": f"部门{n}",
+                    "grid_id": 1 + n % (townships + 1),
+                    "liaison_ids": [],
+                    "position": n,
+                }
+                for n in range(30)
+            ],
+        )
+        statuses = [
+            IssueStatus.RECEIVED,
+            IssueStatus.IN_PROGRESS,
+            IssueStatus.RESOLVED,
+            IssueStatus.CLOSED,
+            IssueStatus.CLOSED,
+            IssueStatus.CLOSED,
+            IssueStatus.REOPENED,
+        ]
         batch = []
         for n in range(issues):
             village = rng.choice(village_ids)
@@ -83,17 +129,31 @@ def seed(path: Path, *, issues: int, grids: int) -> dict[str, int]:
             holder = 2 + (village % townships) if escalated else village
             deadline = created + timedelta(days=rng.randrange(1, 15)) if status != IssueStatus.RECEIVED else None
             disposition = rng.choice([Disposition.HANDLE, Disposition.ASSIGN]) if deadline else None
-            resolved = created + timedelta(days=rng.randrange(1, 20)) if status in (IssueStatus.RESOLVED, IssueStatus.CLOSED) else None
-            batch.append({
-                "ref": f"GL-{n:08d}", "citizen_id": 10_000 + n % 5000, "grid_id": village, "holder_grid_id": holder,
-                "category_id": 1 + n % 5, "description": "小区门口的垃圾三天没人清运了，" * rng.randrange(1, 6),
-                "status": status.name, "assignee_name": "王芳" if disposition == Disposition.HANDLE else None,
-                "disposition": disposition.name if disposition else None,
-                "department_id": 1 + n % 30 if disposition == Disposition.ASSIGN else None,
-                "deadline": deadline, "created_at": created, "updated_at": created, "resolved_at": resolved,
-                "rating": rng.choice(list(Rating)).name if status == IssueStatus.CLOSED else None,
-                "reopen_count": 0,
-            })
+            resolved = (
+                created + timedelta(days=rng.randrange(1, 20))
+                if status in (IssueStatus.RESOLVED, IssueStatus.CLOSED)
+                else None
+            )
+            batch.append(
+                {
+                    "ref": f"GL-{n:08d}",
+                    "citizen_id": 10_000 + n % 5000,
+                    "grid_id": village,
+                    "holder_grid_id": holder,
+                    "category_id": 1 + n % 5,
+                    "description": "小区门口的垃圾三天没人清运了，" * rng.randrange(1, 6),
+                    "status": status.name,
+                    "assignee_name": "王芳" if disposition == Disposition.HANDLE else None,
+                    "disposition": disposition.name if disposition else None,
+                    "department_id": 1 + n % 30 if disposition == Disposition.ASSIGN else None,
+                    "deadline": deadline,
+                    "created_at": created,
+                    "updated_at": created,
+                    "resolved_at": resolved,
+                    "rating": rng.choice(list(Rating)).name if status == IssueStatus.CLOSED else None,
+                    "reopen_count": 0,
+                }
+            )
             if len(batch) == 10_000:
                 connection.execute(insert(Issue), batch)
                 batch = []
@@ -147,8 +207,10 @@ async def main() -> int:
             ok &= ms < PAGE_TARGET_MS
             print(f"  {label:<28} {ms:8.1f} ms   (target < {PAGE_TARGET_MS} ms)")
         ok &= export_s < EXPORT_TARGET_S
-        print(f"export of {count:,} issues: {export_s:.1f} s wall, {export_cpu:.1f} s CPU, "
-              f"{out.stat().st_size / 1e6:.1f} MB   (target < {EXPORT_TARGET_S} s)")
+        print(
+            f"export of {count:,} issues: {export_s:.1f} s wall, {export_cpu:.1f} s CPU, "
+            f"{out.stat().st_size / 1e6:.1f} MB   (target < {EXPORT_TARGET_S} s)"
+        )
         if export_cpu < export_s * 0.8:
             print(f"  (the machine was busy: this process got {export_cpu / export_s:.0%} of a core)")
         print("all targets met" if ok else "TARGET MISSED")

@@ -56,11 +56,19 @@ class Gridline:
         )
         clock = clock or SystemClock()
         self.sender: OutboxSender
-        self.services = Services.build(settings, clock=clock, on_queued=lambda: self.sender.wake(),
-                                       settled=lambda chat_id: self.sender.settled(chat_id))
-        self.sender = OutboxSender(bot=self.bot, db=self.services.db, clock=clock,
-                                   request_timeout=settings.send_timeout_seconds,
-                                   on_chat_gone=GroupGoneNotice(self.services.translator, settings.admin_ids))
+        self.services = Services.build(
+            settings,
+            clock=clock,
+            on_queued=lambda: self.sender.wake(),
+            settled=lambda chat_id: self.sender.settled(chat_id),
+        )
+        self.sender = OutboxSender(
+            bot=self.bot,
+            db=self.services.db,
+            clock=clock,
+            request_timeout=settings.send_timeout_seconds,
+            on_chat_gone=GroupGoneNotice(self.services.translator, settings.admin_ids),
+        )
         self.scheduler = build_scheduler(self.services)
         self.dispatcher = self._dispatcher()
         self._webhook_stopped: asyncio.Event | None = None

@@ -16,8 +16,11 @@ from bot.config import Settings
 if TYPE_CHECKING:
     from bot.services import Services
 
-app = typer.Typer(help="Gridline (民情直通车): citizens' needs, from report to rating, over Telegram.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Gridline (民情直通车): citizens' needs, from report to rating, over Telegram.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 
 NO_TOKEN = """BOT_TOKEN is not set.
 
@@ -58,15 +61,24 @@ def run(
     from bot.app import Gridline
 
     if webhook and not settings.webhook_url:
-        typer.secho("--webhook needs WEBHOOK_URL, the public https address Telegram posts to.", fg=typer.colors.RED, err=True)
+        typer.secho(
+            "--webhook needs WEBHOOK_URL, the public https address Telegram posts to.", fg=typer.colors.RED, err=True
+        )
         raise typer.Exit(2)
     gridline = Gridline(settings)
     asyncio.run(gridline.run_webhook() if webhook else gridline.run_polling())
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
-                                        help="An organisation file (YAML), like examples/demo-county.yaml.")) -> None:
+def import_(
+    file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="An organisation file (YAML), like examples/demo-county.yaml.",
+    ),
+) -> None:
     """Load or update the grid hierarchy, the service list and staff from a YAML file."""
     from bot.organisation.schema import OrganisationFile
     from bot.organisation.service import import_organisation
@@ -86,15 +98,20 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, readab
                 summary = await import_organisation(s, org)
         finally:
             await db.dispose()
-        typer.echo(f"Imported {summary.grids} grids, {summary.categories} categories, {summary.staff} staff, "
-                   f"{summary.stations} stations, {summary.deputies} deputies.")
+        typer.echo(
+            f"Imported {summary.grids} grids, {summary.categories} categories, {summary.staff} staff, "
+            f"{summary.stations} stations, {summary.deputies} deputies."
+        )
 
     asyncio.run(load())
 
 
 @app.command()
-def qr(grid_code: str, bot_username: str = typer.Option(..., "--bot", help="The bot's username, without @."),
-       out: Path = typer.Option(Path("grid-qr.png"), "--out", help="PNG file to write.")) -> None:
+def qr(
+    grid_code: str,
+    bot_username: str = typer.Option(..., "--bot", help="The bot's username, without @."),
+    out: Path = typer.Option(Path("grid-qr.png"), "--out", help="PNG file to write."),
+) -> None:
     """Write a grid's deep-link QR code, for the grid's notice board."""
     import segno
 
@@ -130,8 +147,9 @@ def invite(
         services = _services(settings)
         try:
             await prepare_database(services)
-            return await services.invitations.create(role=chosen, target=target, created_by="cli",
-                                                     ttl=timedelta(days=days))
+            return await services.invitations.create(
+                role=chosen, target=target, created_by="cli", ttl=timedelta(days=days)
+            )
         finally:
             await services.db.dispose()
 

@@ -30,7 +30,6 @@ from storage.models import (
 )
 
 
-
 class PersonalData:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
@@ -56,8 +55,9 @@ class PersonalData:
         """Everything we hold about the citizen, as plain data."""
         async with self.db.session() as s:
             user = await s.get(User, user_id)
-            issues = list((await s.exec(select(Issue).where(Issue.citizen_id == user_id)
-                                        .order_by(col(Issue.id)))).all())
+            issues = list(
+                (await s.exec(select(Issue).where(Issue.citizen_id == user_id).order_by(col(Issue.id)))).all()
+            )
             result: dict[str, Any] = {
                 "exported_at": self.clock.now().isoformat(),
                 "profile": _plain(user, exclude={"last_grid_id"}) if user else None,
@@ -67,11 +67,13 @@ class PersonalData:
                 assert issue.id is not None
                 events = await service.timeline(s, issue.id)
                 files = (await s.exec(select(IssueAttachment).where(IssueAttachment.issue_id == issue.id))).all()
-                result["issues"].append({
-                    **_plain(issue, exclude={"citizen_id", "assignee_id", "grid_id", "category_id"}),
-                    "timeline": [_plain(e, exclude={"id", "issue_id", "actor_id"}) for e in events],
-                    "attachments": [{"kind": a.kind.value, "file_id": a.file_id} for a in files],
-                })
+                result["issues"].append(
+                    {
+                        **_plain(issue, exclude={"citizen_id", "assignee_id", "grid_id", "category_id"}),
+                        "timeline": [_plain(e, exclude={"id", "issue_id", "actor_id"}) for e in events],
+                        "attachments": [{"kind": a.kind.value, "file_id": a.file_id} for a in files],
+                    }
+                )
         return result
 
     async def erase(self, user_id: int) -> int:
@@ -79,20 +81,30 @@ class PersonalData:
         async with self.db.transaction() as s:
             issue_ids = [i for i in (await s.exec(select(Issue.id).where(Issue.citizen_id == user_id))).all()]
             if issue_ids:
-                await s.exec(update(Issue).where(col(Issue.id).in_(issue_ids)).values(
-                    citizen_id=ERASED_CITIZEN, phone=None, latitude=None, longitude=None, anonymous=True))
+                await s.exec(
+                    update(Issue)
+                    .where(col(Issue.id).in_(issue_ids))
+                    .values(citizen_id=ERASED_CITIZEN, phone=None, latitude=None, longitude=None, anonymous=True)
+                )
                 # What the citizen said stays (it is the case the grid worked on); who said it goes.
-                citizen_events = (col(IssueEvent.issue_id).in_(issue_ids)) & (IssueEvent.actor_role == ActorRole.CITIZEN)
+                citizen_events = (col(IssueEvent.issue_id).in_(issue_ids)) & (
+                    IssueEvent.actor_role == ActorRole.CITIZEN
+                )
                 await s.exec(update(IssueEvent).where(citizen_events).values(actor_id=None, actor_name=None))
                 # Photos and voice the citizen sent may show them or their home.
                 own_events = select(IssueEvent.id).where(citizen_events)
-                await s.exec(delete(IssueAttachment).where(
-                    col(IssueAttachment.issue_id).in_(issue_ids),
-                    col(IssueAttachment.event_id).is_(None) | col(IssueAttachment.event_id).in_(own_events),
-                ))
+                await s.exec(
+                    delete(IssueAttachment).where(
+                        col(IssueAttachment.issue_id).in_(issue_ids),
+                        col(IssueAttachment.event_id).is_(None) | col(IssueAttachment.event_id).in_(own_events),
+                    )
+                )
             await s.exec(delete(MessageLink).where(col(MessageLink.chat_id) == user_id))
-            await s.exec(delete(OutboxMessage).where(col(OutboxMessage.chat_id) == user_id,
-                                                     OutboxMessage.status == OutboxStatus.PENDING))
+            await s.exec(
+                delete(OutboxMessage).where(
+                    col(OutboxMessage.chat_id) == user_id, OutboxMessage.status == OutboxStatus.PENDING
+                )
+            )
             await s.exec(delete(UnreachableChat).where(col(UnreachableChat.chat_id) == user_id))
             await s.exec(delete(FsmRecord).where(col(FsmRecord.key).contains(f":{user_id}:")))
             await s.exec(delete(User).where(col(User.id) == user_id))

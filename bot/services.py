@@ -16,12 +16,12 @@ from bot.i18n import Translator
 from bot.invitations.service import Invitations
 from bot.issues.flows import IssueFlows
 from bot.issues.messaging import IssueMessenger
-from bot.organisation.groups import Groups
 from bot.ledger.ledger import Ledger
+from bot.organisation.groups import Groups
 from bot.organisation.service import Directory
-from bot.triage.flows import TriageFlows
 from bot.personal_data import PersonalData
 from bot.throttle import CitizenThrottle
+from bot.triage.flows import TriageFlows
 from storage.database import Database
 
 
@@ -60,11 +60,27 @@ class Services:
         messenger = IssueMessenger(translator, settings.tz, settings.admin_ids)
         deputy_messenger = DeputyMessenger(translator, settings.tz, messenger)
         notifier = DeputyNotifier(deputy_messenger, settings.deputy_points)
-        flows = IssueFlows(db=db, messenger=messenger, clock=clock, tz=settings.tz, on_queued=on_queued, settled=settled,
-                           observer=notifier)
-        deputies = DeputyFlows(db=db, clock=clock, tz=settings.tz, messenger=deputy_messenger, issue_flows=flows,
-                               default_day=settings.deputy_duty_day, points=settings.deputy_points,
-                               admin_ids=settings.admin_ids, on_queued=on_queued, settled=settled)
+        flows = IssueFlows(
+            db=db,
+            messenger=messenger,
+            clock=clock,
+            tz=settings.tz,
+            on_queued=on_queued,
+            settled=settled,
+            observer=notifier,
+        )
+        deputies = DeputyFlows(
+            db=db,
+            clock=clock,
+            tz=settings.tz,
+            messenger=deputy_messenger,
+            issue_flows=flows,
+            default_day=settings.deputy_duty_day,
+            points=settings.deputy_points,
+            admin_ids=settings.admin_ids,
+            on_queued=on_queued,
+            settled=settled,
+        )
         return cls(
             settings=settings,
             clock=clock,
@@ -79,8 +95,10 @@ class Services:
             deputies=deputies,
             triage=TriageFlows(flows),
             ledger=Ledger(db=db, clock=clock, tz=settings.tz, translator=translator),
-            throttle=CitizenThrottle(messages_per_minute=settings.citizen_messages_per_minute,
-                                     reports_per_hour=settings.citizen_reports_per_hour),
+            throttle=CitizenThrottle(
+                messages_per_minute=settings.citizen_messages_per_minute,
+                reports_per_hour=settings.citizen_reports_per_hour,
+            ),
             personal=PersonalData(db, clock),
             notify_queued=on_queued,
         )

@@ -13,10 +13,24 @@ from aiogram import methods
 from aiogram.methods import Response
 
 USED = (
-    methods.GetMe, methods.GetUpdates, methods.DeleteWebhook, methods.SetWebhook, methods.SetMyCommands,
-    methods.SendMessage, methods.SendPhoto, methods.SendMediaGroup, methods.SendVoice, methods.SendLocation,
-    methods.SendDocument, methods.CopyMessage, methods.EditMessageText, methods.EditMessageReplyMarkup,
-    methods.EditMessageCaption, methods.DeleteMessage, methods.AnswerCallbackQuery, methods.GetChatMember,
+    methods.GetMe,
+    methods.GetUpdates,
+    methods.DeleteWebhook,
+    methods.SetWebhook,
+    methods.SetMyCommands,
+    methods.SendMessage,
+    methods.SendPhoto,
+    methods.SendMediaGroup,
+    methods.SendVoice,
+    methods.SendLocation,
+    methods.SendDocument,
+    methods.CopyMessage,
+    methods.EditMessageText,
+    methods.EditMessageReplyMarkup,
+    methods.EditMessageCaption,
+    methods.DeleteMessage,
+    methods.AnswerCallbackQuery,
+    methods.GetChatMember,
 )
 
 _PINNED: list[Any] = []

@@ -12,8 +12,8 @@ import secrets
 import signal
 from typing import TYPE_CHECKING
 
-from aiohttp import web
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
 
 if TYPE_CHECKING:
     from bot.app import Gridline

@@ -96,6 +96,8 @@ class DeputyCb(CallbackData, prefix="dp1"):
     action: DeputyAction
     id: int = 0
     value: str = ""
+
+
 class TriageStep(StrEnum):
     EXPLAIN = "ex"  # 宣传解释: ask for the explanation
     HANDLE = "hd"  # 立即办理: choose a deadline
@@ -121,6 +123,8 @@ class LedgerCb(CallbackData, prefix="lg1"):
     """A page of /ledger; the scope is worked out again from the chat and the presser."""
 
     page: int
+
+
 class PrivacyAction(StrEnum):
     EXPORT = "export"
     ERASE = "erase"  # asks for confirmation

@@ -23,7 +23,6 @@ from handlers import keyboards
 from handlers.callbacks import MenuAction, MenuCb, MyIssuesCb, RateCb, RatingCommentCb
 from storage.models import ActorRole, LinkKind
 
-
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5
@@ -49,8 +48,15 @@ async def _list_text(
     if not issues and page == 0:
         return t("my-issues-empty"), keyboards.back_to_menu(t)
     items = [
-        (i.id, t("my-issues-item", ref=i.ref, status=t(f"status-{i.status.value.replace('_', '-')}"),
-                 date=local_text(i.created_at, settings.tz)[:10]))
+        (
+            i.id,
+            t(
+                "my-issues-item",
+                ref=i.ref,
+                status=t(f"status-{i.status.value.replace('_', '-')}"),
+                date=local_text(i.created_at, settings.tz)[:10],
+            ),
+        )
         for i in issues
     ]
     return t("my-issues-title"), keyboards.my_issues(t, items, page=page, has_more=has_more)
@@ -69,16 +75,18 @@ async def my_menu(callback: CallbackQuery, t: Translate, flows: IssueFlows, sett
         await callback.message.answer(text, reply_markup=markup)
 
 
-async def my_page_or_issue(callback: CallbackQuery, callback_data: MyIssuesCb, t: Translate, flows: IssueFlows,
-                           settings: Settings) -> None:
+async def my_page_or_issue(
+    callback: CallbackQuery, callback_data: MyIssuesCb, t: Translate, flows: IssueFlows, settings: Settings
+) -> None:
     message = callback.message
     if not isinstance(message, Message):
         await callback.answer()
         return
     if callback_data.issue_id:
         # Ownership is checked by the flow: another citizen's id in tampered data is refused.
-        text = await flows.citizen_timeline(issue_id=callback_data.issue_id, citizen=_citizen(callback.from_user),
-                                            locale=getattr(t, "locale", None))
+        text = await flows.citizen_timeline(
+            issue_id=callback_data.issue_id, citizen=_citizen(callback.from_user), locale=getattr(t, "locale", None)
+        )
         markup = keyboards.issue_detail(t, page=callback_data.page)
     else:
         text, markup = await _list_text(t, flows, settings, callback.from_user.id, max(0, callback_data.page))
@@ -89,8 +97,9 @@ async def my_page_or_issue(callback: CallbackQuery, callback_data: MyIssuesCb, t
 # -- rating ------------------------------------------------------------------------------------------
 
 
-async def rate_pressed(callback: CallbackQuery, callback_data: RateCb, state: FSMContext, t: Translate,
-                       flows: IssueFlows) -> None:
+async def rate_pressed(
+    callback: CallbackQuery, callback_data: RateCb, state: FSMContext, t: Translate, flows: IssueFlows
+) -> None:
     ref = await flows.check_can_rate(issue_id=callback_data.issue_id, citizen=_citizen(callback.from_user))
     await callback.answer()
     await state.set_state(RatingForm.comment)
@@ -103,8 +112,9 @@ async def rate_pressed(callback: CallbackQuery, callback_data: RateCb, state: FS
         )
 
 
-async def _apply_rating(user: User | None, state: FSMContext, t: Translate, flows: IssueFlows, issue_id: int,
-                        comment: str | None) -> str:
+async def _apply_rating(
+    user: User | None, state: FSMContext, t: Translate, flows: IssueFlows, issue_id: int, comment: str | None
+) -> str:
     data = await state.get_data()
     rating = Rating(data["rating"])
     summary = await flows.rate(issue_id=issue_id, citizen=_citizen(user), rating=rating, comment=comment)
@@ -121,8 +131,9 @@ async def rating_comment(message: Message, state: FSMContext, t: Translate, flow
     await message.answer(await _apply_rating(message.from_user, state, t, flows, int(data["issue_id"]), comment))
 
 
-async def rating_without_comment(callback: CallbackQuery, callback_data: RatingCommentCb, state: FSMContext,
-                                 t: Translate, flows: IssueFlows) -> None:
+async def rating_without_comment(
+    callback: CallbackQuery, callback_data: RatingCommentCb, state: FSMContext, t: Translate, flows: IssueFlows
+) -> None:
     data = await state.get_data()
     if int(data.get("issue_id", 0)) != callback_data.issue_id:
         log.warning("refused rating button for issue %s from user %s", callback_data.issue_id, callback.from_user.id)
@@ -177,5 +188,7 @@ def build_router() -> Router:
     router.callback_query.register(rating_without_comment, RatingCommentCb.filter(), RatingForm.comment)
     router.message.register(rating_comment_other, RatingForm.comment)
     router.callback_query.register(rating_comment_stale, RatingCommentCb.filter())
-    router.message.register(citizen_reply, StateFilter(None), F.reply_to_message.from_user.is_bot, ~F.text.startswith("/"))
+    router.message.register(
+        citizen_reply, StateFilter(None), F.reply_to_message.from_user.is_bot, ~F.text.startswith("/")
+    )
     return router

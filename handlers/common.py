@@ -16,7 +16,6 @@ from handlers import keyboards
 from handlers.callbacks import MenuAction, MenuCb
 from handlers.report import begin_report_in_grid
 
-
 GRID_LINK_PREFIX = "g_"
 
 
@@ -34,7 +33,7 @@ async def start(
     await citizens.register(user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now())
     payload = (command.args or "").strip()
     if payload.startswith(GRID_LINK_PREFIX):
-        grid = await directory.grid_by_code(payload[len(GRID_LINK_PREFIX):])
+        grid = await directory.grid_by_code(payload[len(GRID_LINK_PREFIX) :])
         if grid is not None:
             await begin_report_in_grid(message, state, t, directory, grid)
             return
@@ -83,8 +82,9 @@ async def menu_button(callback: CallbackQuery, callback_data: MenuCb, t: Transla
 async def _service_list(t: Translate, directory: Directory) -> str:
     lines = [t("services-title")]
     for index, category in enumerate(await directory.categories(), start=1):
-        lines.append(t("services-item", index=str(index), name=html(category.name),
-                       description=html(category.description)))
+        lines.append(
+            t("services-item", index=str(index), name=html(category.name), description=html(category.description))
+        )
     lines.append("")
     lines.append(t("services-footer"))
     return "\n".join(lines)
@@ -99,5 +99,7 @@ def build_router() -> Router:
     router.message.register(help_command, Command("help"))
     router.message.register(services_command, Command("services"))
     router.message.register(language, Command("language"))
-    router.callback_query.register(menu_button, MenuCb.filter(F.action.in_({MenuAction.SERVICES, MenuAction.HELP, MenuAction.HOME})))
+    router.callback_query.register(
+        menu_button, MenuCb.filter(F.action.in_({MenuAction.SERVICES, MenuAction.HELP, MenuAction.HOME}))
+    )
     return router

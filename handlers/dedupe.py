@@ -71,8 +71,12 @@ class UpdateDedupe(BaseMiddleware):
     async def _load(self) -> None:
         """The ids handled before this start (the window in which Telegram may send them again)."""
         since = self.clock.now() - KEEP
-        query = (select(table.c.update_id).where(table.c.received_at >= since)
-                 .order_by(table.c.update_id.desc()).limit(self._remember))
+        query = (
+            select(table.c.update_id)
+            .where(table.c.received_at >= since)
+            .order_by(table.c.update_id.desc())
+            .limit(self._remember)
+        )
         async with self.db.engine.connect() as connection:
             ids = (await connection.execute(query)).scalars().all()
         for update_id in reversed(ids):

@@ -58,23 +58,36 @@ class VisitForm(StatesGroup):
 
 
 def _citizen(user: object) -> Actor:
-    return Actor(ActorRole.CITIZEN, getattr(user, "id"), getattr(user, "full_name"))
+    return Actor(ActorRole.CITIZEN, user.id, user.full_name)
 
 
 def _about(t: Translate, deputy: DeputyView) -> str:
-    return t("dep-about", name=html(deputy.name), level=html(deputy.level), station=html(deputy.station or "-"),
-             constituency=html(deputy.constituency), day=str(deputy.duty_day))
+    return t(
+        "dep-about",
+        name=html(deputy.name),
+        level=html(deputy.level),
+        station=html(deputy.station or "-"),
+        constituency=html(deputy.constituency),
+        day=str(deputy.duty_day),
+    )
 
 
 # -- citizens: reaching a deputy -------------------------------------------------------------------
 
 
-async def start_with_code(message: Message, command: CommandObject, state: FSMContext, t: Translate,
-                          deputies: DeputyFlows, citizens: Citizens, clock: Clock) -> None:
+async def start_with_code(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    t: Translate,
+    deputies: DeputyFlows,
+    citizens: Citizens,
+    clock: Clock,
+) -> None:
     user = message.from_user
     assert user is not None
     await citizens.register(user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now())
-    deputy = await deputies.by_code((command.args or "")[len(DEPUTY_LINK_PREFIX):])
+    deputy = await deputies.by_code((command.args or "")[len(DEPUTY_LINK_PREFIX) :])
     if deputy is None:
         await message.answer(t("dep-unknown-code"), reply_markup=keyboards.main_menu(t))
         return
@@ -100,8 +113,9 @@ async def find_deputy(callback: CallbackQuery, t: Translate, deputies: DeputyFlo
     await callback.message.answer(t("dep-list-title"), reply_markup=deputy_keyboards.deputy_list(t, items))
 
 
-async def pick_deputy(callback: CallbackQuery, callback_data: DeputyCb, state: FSMContext, t: Translate,
-                      deputies: DeputyFlows) -> None:
+async def pick_deputy(
+    callback: CallbackQuery, callback_data: DeputyCb, state: FSMContext, t: Translate, deputies: DeputyFlows
+) -> None:
     deputy = await deputies.by_id(callback_data.id)
     await callback.answer()
     if deputy is not None and isinstance(callback.message, Message):
@@ -149,7 +163,9 @@ async def reply_to_bot(message: Message, bot: Bot, t: Translate, deputies: Deput
         await deputies.deputy_reply(contact_id=link.contact_id, user_id=message.from_user.id, text=text)
         await message.reply(t("dep-reply-sent"))
     else:
-        name = await deputies.citizen_followup(contact_id=link.contact_id, citizen=_citizen(message.from_user), text=text)
+        name = await deputies.citizen_followup(
+            contact_id=link.contact_id, citizen=_citizen(message.from_user), text=text
+        )
         await message.reply(t("dep-followup-sent", name=html(name)))
 
 
@@ -181,7 +197,8 @@ async def supervise(callback: CallbackQuery, callback_data: DeputyCb, t: Transla
     await callback.answer(t("dep-supervise-done", ref=ref), show_alert=True)
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(
-            reply_markup=deputy_keyboards.issue_push(t, callback_data.id, can_supervise=False))
+            reply_markup=deputy_keyboards.issue_push(t, callback_data.id, can_supervise=False)
+        )
 
 
 async def detail(callback: CallbackQuery, callback_data: DeputyCb, t: Translate, deputies: DeputyFlows) -> None:
@@ -208,7 +225,9 @@ async def set_mode(callback: CallbackQuery, callback_data: DeputyCb, t: Translat
         await callback.message.edit_reply_markup(reply_markup=deputy_keyboards.settings(t, mode))
 
 
-async def matter_to_issue(callback: CallbackQuery, callback_data: DeputyCb, t: Translate, deputies: DeputyFlows) -> None:
+async def matter_to_issue(
+    callback: CallbackQuery, callback_data: DeputyCb, t: Translate, deputies: DeputyFlows
+) -> None:
     await _into_issue(callback, t, deputies.matter_to_issue(matter_id=callback_data.id, user_id=callback.from_user.id))
 
 
@@ -263,8 +282,10 @@ async def visit_skip_notes(callback: CallbackQuery, state: FSMContext, t: Transl
 
 async def _ask_matters(message: Message, state: FSMContext, t: Translate) -> None:
     await state.set_state(VisitForm.matters)
-    await message.answer(t("visit-ask-matters", max_matters=str(MAX_MATTERS)),
-                         reply_markup=deputy_keyboards.visit_next(t, "dep-btn-visit-done"))
+    await message.answer(
+        t("visit-ask-matters", max_matters=str(MAX_MATTERS)),
+        reply_markup=deputy_keyboards.visit_next(t, "dep-btn-visit-done"),
+    )
 
 
 async def visit_matter(message: Message, state: FSMContext, t: Translate) -> None:
@@ -272,20 +293,28 @@ async def visit_matter(message: Message, state: FSMContext, t: Translate) -> Non
     data = await state.get_data()
     matters = list(data.get("matters", []))
     if text is None or len(matters) >= MAX_MATTERS:
-        await message.answer(t("visit-matter-invalid", max_chars=str(MAX_DESCRIPTION), max_matters=str(MAX_MATTERS)),
-                             reply_markup=deputy_keyboards.visit_next(t, "dep-btn-visit-done"))
+        await message.answer(
+            t("visit-matter-invalid", max_chars=str(MAX_DESCRIPTION), max_matters=str(MAX_MATTERS)),
+            reply_markup=deputy_keyboards.visit_next(t, "dep-btn-visit-done"),
+        )
         return
     matters.append(text)
     await state.update_data(matters=matters)
-    await message.answer(t("visit-matter-noted", count=str(len(matters))),
-                         reply_markup=deputy_keyboards.visit_next(t, "dep-btn-visit-done"))
+    await message.answer(
+        t("visit-matter-noted", count=str(len(matters))),
+        reply_markup=deputy_keyboards.visit_next(t, "dep-btn-visit-done"),
+    )
 
 
 async def visit_done(callback: CallbackQuery, state: FSMContext, t: Translate, deputies: DeputyFlows) -> None:
     data = await state.get_data()
-    saved = await deputies.log_visit(user_id=callback.from_user.id, residents=int(data.get("residents", 0)),
-                                     places=str(data.get("places", "")), notes=str(data.get("notes", "")),
-                                     matters=list(data.get("matters", [])))
+    saved = await deputies.log_visit(
+        user_id=callback.from_user.id,
+        residents=int(data.get("residents", 0)),
+        places=str(data.get("places", "")),
+        notes=str(data.get("notes", "")),
+        matters=list(data.get("matters", [])),
+    )
     await state.clear()
     await callback.answer()
     message = callback.message
@@ -303,8 +332,9 @@ async def visit_other(message: Message, t: Translate) -> None:
 # -- administrators: the month's theme -------------------------------------------------------------
 
 
-async def theme(message: Message, command: CommandObject, t: Translate, settings: Settings, deputies: DeputyFlows,
-                clock: Clock) -> None:
+async def theme(
+    message: Message, command: CommandObject, t: Translate, settings: Settings, deputies: DeputyFlows, clock: Clock
+) -> None:
     """/theme S-GC 老旧小区改造, or /theme S-GC 2026-12 冬季防火 for another month."""
     assert message.from_user is not None
     if not settings.is_admin(message.from_user.id):
@@ -332,7 +362,13 @@ async def theme(message: Message, command: CommandObject, t: Translate, settings
 
 
 def _is_period(value: str) -> bool:
-    return len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit() and 1 <= int(value[5:]) <= 12
+    return (
+        len(value) == 7
+        and value[4] == "-"
+        and value[:4].isdigit()
+        and value[5:].isdigit()
+        and 1 <= int(value[5:]) <= 12
+    )
 
 
 def build_router() -> Router:
@@ -359,6 +395,7 @@ def build_router() -> Router:
     router.callback_query.register(visit_skip_notes, DeputyCb.filter(F.action == DeputyAction.NEXT), VisitForm.notes)
     router.message.register(visit_matter, VisitForm.matters, ~F.text.startswith("/"))
     router.callback_query.register(visit_done, DeputyCb.filter(F.action == DeputyAction.NEXT), VisitForm.matters)
-    router.message.register(reply_to_bot, StateFilter(None), F.reply_to_message.from_user.is_bot,
-                            ~F.text.startswith("/"))
+    router.message.register(
+        reply_to_bot, StateFilter(None), F.reply_to_message.from_user.is_bot, ~F.text.startswith("/")
+    )
     return router

@@ -24,12 +24,15 @@ def deputy_list(t: Translate, deputies: Sequence[tuple[int, str]]) -> InlineKeyb
 def inbox(t: Translate, contact_id: int, *, convertible: bool) -> InlineKeyboardMarkup | None:
     if not convertible:
         return None
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        _button(t("dep-btn-convert"), DeputyCb(action=DeputyAction.CONVERT, id=contact_id))]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[_button(t("dep-btn-convert"), DeputyCb(action=DeputyAction.CONVERT, id=contact_id))]]
+    )
 
 
 def issue_push(t: Translate, issue_id: int, *, can_supervise: bool) -> InlineKeyboardMarkup:
-    row = [_button(t("dep-btn-supervise"), DeputyCb(action=DeputyAction.SUPERVISE, id=issue_id))] if can_supervise else []
+    row = (
+        [_button(t("dep-btn-supervise"), DeputyCb(action=DeputyAction.SUPERVISE, id=issue_id))] if can_supervise else []
+    )
     row.append(_button(t("dep-btn-detail"), DeputyCb(action=DeputyAction.DETAIL, id=issue_id)))
     return InlineKeyboardMarkup(inline_keyboard=[row])
 
@@ -51,7 +54,9 @@ def settings(t: Translate, current: NotifyMode) -> InlineKeyboardMarkup:
 
 
 def duty_day(t: Translate) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[_button(t("dep-btn-log-visit"), DeputyCb(action=DeputyAction.VISIT))]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[_button(t("dep-btn-log-visit"), DeputyCb(action=DeputyAction.VISIT))]]
+    )
 
 
 def visit_next(t: Translate, label_key: str) -> InlineKeyboardMarkup:
@@ -59,5 +64,6 @@ def visit_next(t: Translate, label_key: str) -> InlineKeyboardMarkup:
 
 
 def matter(t: Translate, matter_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        _button(t("dep-btn-matter-issue"), DeputyCb(action=DeputyAction.MATTER, id=matter_id))]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[_button(t("dep-btn-matter-issue"), DeputyCb(action=DeputyAction.MATTER, id=matter_id))]]
+    )

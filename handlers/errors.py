@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from aiogram import Router
-from aiogram.filters import ExceptionTypeFilter
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, Message
 
 from bot.i18n import Translate, Translator
@@ -55,8 +55,13 @@ def log_refusal(event: ErrorEvent | None, reason: object, *, update_id: int | No
     query = update.callback_query if update is not None else None
     who = query.from_user.id if query is not None else None
     data = query.data if query is not None else None
-    log.warning("refused update %s (user %s, data %r): %s",
-                update.update_id if update is not None else update_id, who, data, reason)
+    log.warning(
+        "refused update %s (user %s, data %r): %s",
+        update.update_id if update is not None else update_id,
+        who,
+        data,
+        reason,
+    )
 
 
 async def illegal_transition(event: ErrorEvent, **data: object) -> None:

@@ -14,7 +14,6 @@ from handlers import keyboards
 log = logging.getLogger(__name__)
 
 
-
 async def nothing_to_cancel(message: Message, t: Translate) -> None:
     await message.answer(t("nothing-to-cancel"), reply_markup=keyboards.main_menu(t))
 

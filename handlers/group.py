@@ -18,10 +18,10 @@ from bot.issues.flows import IssueFlows
 from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.organisation.groups import BindOutcome, Groups
-from bot.triage.flows import TriageFlows
-from handlers import triage as triage_handlers
 from bot.outbox.split import split_html
+from bot.triage.flows import TriageFlows
 from handlers import keyboards
+from handlers import triage as triage_handlers
 from handlers.callbacks import CardAction, CardCb
 from storage.models import ActorRole, LinkKind
 
@@ -35,8 +35,9 @@ def _worker(user: User | None) -> Actor:
     return Actor(ActorRole.GRID, user.id, user.full_name)
 
 
-async def bind(message: Message, command: CommandObject, t: Translate, settings: Settings, groups: Groups,
-               clock: Clock) -> None:
+async def bind(
+    message: Message, command: CommandObject, t: Translate, settings: Settings, groups: Groups, clock: Clock
+) -> None:
     assert message.from_user is not None
     if not settings.is_admin(message.from_user.id):
         await message.reply(t("bind-admins-only"))
@@ -45,14 +46,24 @@ async def bind(message: Message, command: CommandObject, t: Translate, settings:
     if not code:
         await message.reply(t("bind-usage"))
         return
-    result = await groups.bind(chat_id=message.chat.id, title=message.chat.title or "", grid_code=code,
-                               admin_id=message.from_user.id, now=clock.now())
+    result = await groups.bind(
+        chat_id=message.chat.id,
+        title=message.chat.title or "",
+        grid_code=code,
+        admin_id=message.from_user.id,
+        now=clock.now(),
+    )
     match result.outcome:
         case BindOutcome.UNKNOWN_GRID:
             await message.reply(t("bind-unknown-grid", code=html(code)))
         case BindOutcome.GRID_TAKEN:
-            await message.reply(t("bind-grid-taken", grid=html(result.grid.name if result.grid else code),
-                                  title=html(result.other_title or "")))
+            await message.reply(
+                t(
+                    "bind-grid-taken",
+                    grid=html(result.grid.name if result.grid else code),
+                    title=html(result.other_title or ""),
+                )
+            )
         case _:
             assert result.grid is not None
             await message.reply(t("bind-done", grid=html(result.grid.name), code=html(result.grid.code)))
@@ -71,8 +82,9 @@ async def unbind(message: Message, t: Translate, settings: Settings, groups: Gro
 
 async def claim(callback: CallbackQuery, callback_data: CardCb, t: Translate, flows: IssueFlows) -> None:
     assert isinstance(callback.message, Message)
-    summary = await flows.claim(issue_id=callback_data.issue_id, worker=_worker(callback.from_user),
-                                chat_id=callback.message.chat.id)
+    summary = await flows.claim(
+        issue_id=callback_data.issue_id, worker=_worker(callback.from_user), chat_id=callback.message.chat.id
+    )
     await callback.answer(t("claim-done", ref=summary.ref))
 
 
@@ -87,8 +99,9 @@ async def resolve_pressed(callback: CallbackQuery, callback_data: CardCb, t: Tra
         t("resolve-prompt", ref=ref, user_id=str(user.id), name=html(user.full_name)),
         reply_markup=ForceReply(selective=True, input_field_placeholder=t("resolve-placeholder")),
     )
-    await flows.remember_prompt(chat_id=message.chat.id, message_id=prompt.message_id,
-                                issue_id=callback_data.issue_id, user_id=user.id)
+    await flows.remember_prompt(
+        chat_id=message.chat.id, message_id=prompt.message_id, issue_id=callback_data.issue_id, user_id=user.id
+    )
 
 
 async def detail(callback: CallbackQuery, callback_data: CardCb, t: Translate, flows: IssueFlows) -> None:
@@ -124,15 +137,23 @@ async def reply_to_bot(message: Message, bot: Bot, t: Translate, flows: IssueFlo
         if text is None and photo is None:
             await message.reply(t("group-answer-invalid", max_chars=str(MAX_DESCRIPTION)))
             return
-        ref = await flows.answer(issue_id=link.issue_id, worker=_worker(message.from_user),
-                                 chat_id=message.chat.id, text=text, photo=photo)
+        ref = await flows.answer(
+            issue_id=link.issue_id, worker=_worker(message.from_user), chat_id=message.chat.id, text=text, photo=photo
+        )
         await message.reply(t("answer-relayed", ref=ref))
     else:
         await message.reply(t("group-reply-not-linked"))
 
 
-async def _resolution(message: Message, t: Translate, flows: IssueFlows, issue_id: int, prompted: int | None,
-                      text: str | None, photo: str | None) -> None:
+async def _resolution(
+    message: Message,
+    t: Translate,
+    flows: IssueFlows,
+    issue_id: int,
+    prompted: int | None,
+    text: str | None,
+    photo: str | None,
+) -> None:
     assert message.from_user is not None
     if prompted is not None and prompted != message.from_user.id:
         await message.reply(t("resolve-not-yours"))
@@ -140,8 +161,9 @@ async def _resolution(message: Message, t: Translate, flows: IssueFlows, issue_i
     if text is None:
         await message.reply(t("resolve-need-note", max_chars=str(MAX_DESCRIPTION)))
         return
-    summary = await flows.resolve(issue_id=issue_id, worker=_worker(message.from_user), chat_id=message.chat.id,
-                                  note=text, photo=photo)
+    summary = await flows.resolve(
+        issue_id=issue_id, worker=_worker(message.from_user), chat_id=message.chat.id, note=text, photo=photo
+    )
     await message.reply(t("resolve-done", ref=summary.ref))
 
 

@@ -12,17 +12,21 @@ from bot.i18n import Translate
 from bot.invitations.service import LINK_PREFIX, InvitationRefused, Invitations, Role
 from bot.issues.messaging import html
 
-WELCOME = {Role.DEPUTY: "invite-welcome-deputy", Role.WORKER: "invite-welcome-worker",
-           Role.OFFICIAL: "invite-welcome-official"}
+WELCOME = {
+    Role.DEPUTY: "invite-welcome-deputy",
+    Role.WORKER: "invite-welcome-worker",
+    Role.OFFICIAL: "invite-welcome-official",
+}
 REFUSED = {"unknown": "invite-unknown", "used": "invite-used", "expired": "invite-expired"}
 
 
-async def redeem(message: Message, command: CommandObject, t: Translate, invitations: Invitations,
-                 citizens: Citizens, clock: Clock) -> None:
+async def redeem(
+    message: Message, command: CommandObject, t: Translate, invitations: Invitations, citizens: Citizens, clock: Clock
+) -> None:
     user = message.from_user
     assert user is not None
     await citizens.register(user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now())
-    token = (command.args or "")[len(LINK_PREFIX):]
+    token = (command.args or "")[len(LINK_PREFIX) :]
     try:
         grant = await invitations.redeem(token=token, user_id=user.id)
     except InvitationRefused as refused:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.i18n import Translate
 from bot.issues.lifecycle import Rating
-from bot.triage.routing import CardButton
 from bot.organisation.service import CategoryView, GridView
+from bot.triage.routing import CardButton
 from handlers.callbacks import (
     CardAction,
     CardCb,
@@ -120,8 +120,12 @@ def review(t: Translate, *, anonymous: bool = False) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [_button(t("btn-confirm"), ReportCb(step=ReportStep.CONFIRM))],
-            [_button(t("btn-edit"), ReportCb(step=ReportStep.EDIT)),
-             _button(t("btn-anonymous-on" if anonymous else "btn-anonymous-off"), ReportCb(step=ReportStep.ANONYMOUS))],
+            [
+                _button(t("btn-edit"), ReportCb(step=ReportStep.EDIT)),
+                _button(
+                    t("btn-anonymous-on" if anonymous else "btn-anonymous-off"), ReportCb(step=ReportStep.ANONYMOUS)
+                ),
+            ],
             _nav_row(t),
         ]
     )
@@ -150,8 +154,10 @@ CARD_BUTTONS = {
 
 def issue_card(t: Translate, issue_id: int, shown: Sequence[CardButton]) -> InlineKeyboardMarkup:
     """The buttons routing allows in this chat (bot.triage.routing.card_buttons), three a row."""
-    buttons = [_button(t(key), CardCb(action=action, issue_id=issue_id))
-               for action, key in (CARD_BUTTONS[button] for button in shown)]
+    buttons = [
+        _button(t(key), CardCb(action=action, issue_id=issue_id))
+        for action, key in (CARD_BUTTONS[button] for button in shown)
+    ]
     return InlineKeyboardMarkup(inline_keyboard=_in_rows(buttons, width=3))
 
 
@@ -195,16 +201,25 @@ def _triage(text: str, step: TriageStep, issue_id: int, value: str = "") -> Inli
 
 def triage_menu(t: Translate, issue_id: int) -> InlineKeyboardMarkup:
     """The three dispositions of 研判."""
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [_triage(t("btn-disposition-explain"), TriageStep.EXPLAIN, issue_id)],
-        [_triage(t("btn-disposition-handle"), TriageStep.HANDLE, issue_id)],
-        [_triage(t("btn-disposition-assign"), TriageStep.ASSIGN, issue_id)],
-        [_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id)],
-    ])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_triage(t("btn-disposition-explain"), TriageStep.EXPLAIN, issue_id)],
+            [_triage(t("btn-disposition-handle"), TriageStep.HANDLE, issue_id)],
+            [_triage(t("btn-disposition-assign"), TriageStep.ASSIGN, issue_id)],
+            [_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id)],
+        ]
+    )
 
 
-def deadline_choices(t: Translate, issue_id: int, options: Sequence[tuple[str, str]], step: TriageStep,
-                     prefix: str = "", dates: tuple[TriageStep, str] | None = None, columns: int = 2) -> InlineKeyboardMarkup:
+def deadline_choices(
+    t: Translate,
+    issue_id: int,
+    options: Sequence[tuple[str, str]],
+    step: TriageStep,
+    prefix: str = "",
+    dates: tuple[TriageStep, str] | None = None,
+    columns: int = 2,
+) -> InlineKeyboardMarkup:
     """options: (deadline token, label); `dates`: the step and value of a 📅 指定日期 button."""
     rows = _in_rows([_triage(label, step, issue_id, f"{prefix}{token}") for token, label in options], width=columns)
     if dates is not None:
@@ -233,20 +248,26 @@ def ledger_paging(t: Translate, *, page: int, has_more: bool) -> InlineKeyboardM
     if has_more:
         row.append(InlineKeyboardButton(text=t("btn-next-page"), callback_data=LedgerCb(page=page + 1).pack()))
     return InlineKeyboardMarkup(inline_keyboard=[row]) if row else None
+
+
 def timeline_actions(t: Translate, issue_id: int) -> InlineKeyboardMarkup:
     """Under an issue's timeline in the group: the full phone number, for the responsible person."""
     return InlineKeyboardMarkup(inline_keyboard=[[_button(t("btn-reveal-phone"), PhoneCb(issue_id=issue_id))]])
 
 
 def privacy(t: Translate) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [_button(t("btn-privacy-export"), PrivacyCb(action=PrivacyAction.EXPORT))],
-        [_button(t("btn-privacy-erase"), PrivacyCb(action=PrivacyAction.ERASE))],
-    ])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_button(t("btn-privacy-export"), PrivacyCb(action=PrivacyAction.EXPORT))],
+            [_button(t("btn-privacy-erase"), PrivacyCb(action=PrivacyAction.ERASE))],
+        ]
+    )
 
 
 def privacy_erase_confirm(t: Translate) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [_button(t("btn-privacy-erase-confirm"), PrivacyCb(action=PrivacyAction.ERASE_CONFIRMED))],
-        [_button(t("btn-menu"), MenuCb(action=MenuAction.HOME))],
-    ])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_button(t("btn-privacy-erase-confirm"), PrivacyCb(action=PrivacyAction.ERASE_CONFIRMED))],
+            [_button(t("btn-menu"), MenuCb(action=MenuAction.HOME))],
+        ]
+    )

@@ -19,8 +19,9 @@ from handlers.callbacks import LedgerCb
 GROUP_CHATS = {"group", "supergroup"}
 
 
-async def _ledger_text(chat_type: str, chat_id: int, user_id: int, page: int, t: Translate, ledger: Ledger,
-                       settings: Settings) -> tuple[str, bool] | None:
+async def _ledger_text(
+    chat_type: str, chat_id: int, user_id: int, page: int, t: Translate, ledger: Ledger, settings: Settings
+) -> tuple[str, bool] | None:
     if chat_type in GROUP_CHATS:
         found = await ledger.group_page(chat_id=chat_id, page=page)
         return (ledger.render(t, found), found.has_more) if found else None
@@ -40,8 +41,9 @@ async def ledger_command(message: Message, t: Translate, ledger: Ledger, setting
     await message.reply(text, reply_markup=keyboards.ledger_paging(t, page=0, has_more=has_more))
 
 
-async def ledger_page(callback: CallbackQuery, callback_data: LedgerCb, t: Translate, ledger: Ledger,
-                      settings: Settings) -> None:
+async def ledger_page(
+    callback: CallbackQuery, callback_data: LedgerCb, t: Translate, ledger: Ledger, settings: Settings
+) -> None:
     message = callback.message
     assert isinstance(message, Message)
     page = max(0, callback_data.page)
@@ -67,8 +69,9 @@ def _parse_export_args(args: str) -> tuple[date | None, date | None, str | None]
     return (dates[0] if dates else None), (dates[1] if len(dates) > 1 else None), grid
 
 
-async def export_command(message: Message, command: CommandObject, t: Translate, ledger: Ledger,
-                         settings: Settings) -> None:
+async def export_command(
+    message: Message, command: CommandObject, t: Translate, ledger: Ledger, settings: Settings
+) -> None:
     assert message.from_user is not None
     if not settings.is_admin(message.from_user.id):
         await message.answer(t("export-admins-only"))
@@ -86,12 +89,14 @@ async def export_command(message: Message, command: CommandObject, t: Translate,
         except UnknownGrid:
             await message.answer(t("export-unknown-grid", code=grid or ""))
             return
-        await message.answer_document(FSInputFile(path, filename=t("export-filename")),
-                                      caption=t("export-done", count=str(count)))
+        await message.answer_document(
+            FSInputFile(path, filename=t("export-filename")), caption=t("export-done", count=str(count))
+        )
 
 
-async def stats_command(message: Message, command: CommandObject, t: Translate, ledger: Ledger,
-                        settings: Settings) -> None:
+async def stats_command(
+    message: Message, command: CommandObject, t: Translate, ledger: Ledger, settings: Settings
+) -> None:
     assert message.from_user is not None
     days = int(command.args) if (command.args or "").strip().isdigit() else 30
     days = min(max(days, 1), 366)

@@ -28,7 +28,9 @@ async def privacy_command(message: Message, t: Translate) -> None:
 async def export(callback: CallbackQuery, t: Translate, personal: PersonalData) -> None:
     await callback.answer()
     data = await personal.export(callback.from_user.id)
-    document = BufferedInputFile(json.dumps(data, ensure_ascii=False, indent=2).encode(), filename="gridline-my-data.json")
+    document = BufferedInputFile(
+        json.dumps(data, ensure_ascii=False, indent=2).encode(), filename="gridline-my-data.json"
+    )
     if isinstance(callback.message, Message):
         await callback.message.answer_document(document, caption=t("privacy-export-caption"))
 
@@ -37,8 +39,9 @@ async def erase_ask(callback: CallbackQuery, t: Translate, personal: PersonalDat
     await callback.answer()
     count = await personal.issue_count(callback.from_user.id)
     if isinstance(callback.message, Message):
-        await callback.message.answer(t("privacy-erase-ask", count=str(count)),
-                                      reply_markup=keyboards.privacy_erase_confirm(t))
+        await callback.message.answer(
+            t("privacy-erase-ask", count=str(count)), reply_markup=keyboards.privacy_erase_confirm(t)
+        )
 
 
 async def erase(callback: CallbackQuery, state: FSMContext, t: Translate, personal: PersonalData) -> None:
@@ -53,8 +56,11 @@ async def reveal_phone(callback: CallbackQuery, callback_data: PhoneCb, t: Trans
     """Shown as an alert: only the person who pressed sees it. Refusals go to the errors router."""
     assert isinstance(callback.message, Message)
     user = callback.from_user
-    ref, phone = await personal.reveal_phone(issue_id=callback_data.issue_id, chat_id=callback.message.chat.id,
-                                             viewer=Actor(ActorRole.GRID, user.id, user.full_name))
+    ref, phone = await personal.reveal_phone(
+        issue_id=callback_data.issue_id,
+        chat_id=callback.message.chat.id,
+        viewer=Actor(ActorRole.GRID, user.id, user.full_name),
+    )
     text = t("privacy-phone", ref=ref, phone=html(phone)) if phone else t("privacy-no-phone", ref=ref)
     await callback.answer(text, show_alert=True)
 

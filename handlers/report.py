@@ -50,7 +50,6 @@ from handlers import keyboards
 from handlers.callbacks import EditField, MenuAction, MenuCb, ReportCb, ReportStep
 from storage.models import ActorRole, GridLevel
 
-
 log = logging.getLogger(__name__)
 
 PHONE_PATTERN = re.compile(r"^\+?\d[\d\- ]{5,18}\d$")
@@ -88,8 +87,9 @@ async def _show(event: Event, text: str, markup: Any = None) -> None:
 # -- entering the conversation ---------------------------------------------------------------------
 
 
-async def begin_report(event: Event, state: FSMContext, t: Translate, directory: Directory,
-                       last_grid_id: int | None) -> None:
+async def begin_report(
+    event: Event, state: FSMContext, t: Translate, directory: Directory, last_grid_id: int | None
+) -> None:
     current = await state.get_state()
     if current is not None and current.startswith(ReportForm.__name__) and current != ReportForm.resume.state:
         # Never throw a draft away silently: offer to continue it.
@@ -102,14 +102,18 @@ async def begin_report(event: Event, state: FSMContext, t: Translate, directory:
     if grid is not None:
         await state.update_data(grid_id=grid.id, preset_grid=True)
         await state.set_state(ReportForm.remembered)
-        await _show(event, t("report-remembered-grid", grid=html(await directory.path_names(grid.id))),
-                    keyboards.remembered_grid(t, grid.name))
+        await _show(
+            event,
+            t("report-remembered-grid", grid=html(await directory.path_names(grid.id))),
+            keyboards.remembered_grid(t, grid.name),
+        )
         return
     await _show_townships(event, state, t, directory)
 
 
-async def begin_report_in_grid(message: Message, state: FSMContext, t: Translate, directory: Directory,
-                               grid: GridView) -> None:
+async def begin_report_in_grid(
+    message: Message, state: FSMContext, t: Translate, directory: Directory, grid: GridView
+) -> None:
     """A grid deep link: the grid is chosen already (for a township link, the village is asked)."""
     await state.clear()
     if grid.level == GridLevel.VILLAGE:
@@ -123,20 +127,26 @@ async def begin_report_in_grid(message: Message, state: FSMContext, t: Translate
         await _show_townships(message, state, t, directory)
 
 
-async def menu_report(callback: CallbackQuery, state: FSMContext, t: Translate, citizens: Citizens,
-                      directory: Directory, clock: Clock) -> None:
+async def menu_report(
+    callback: CallbackQuery, state: FSMContext, t: Translate, citizens: Citizens, directory: Directory, clock: Clock
+) -> None:
     await callback.answer()
     user = callback.from_user
-    profile = await citizens.register(user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now())
+    profile = await citizens.register(
+        user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now()
+    )
     if isinstance(callback.message, Message):
         await begin_report(callback.message, state, t, directory, profile.last_grid_id)
 
 
-async def report_command(message: Message, state: FSMContext, t: Translate, citizens: Citizens,
-                         directory: Directory, clock: Clock) -> None:
+async def report_command(
+    message: Message, state: FSMContext, t: Translate, citizens: Citizens, directory: Directory, clock: Clock
+) -> None:
     user = message.from_user
     assert user is not None
-    profile = await citizens.register(user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now())
+    profile = await citizens.register(
+        user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now()
+    )
     await begin_report(message, state, t, directory, profile.last_grid_id)
 
 
@@ -158,8 +168,9 @@ async def resume(callback: CallbackQuery, state: FSMContext, t: Translate, direc
     await _show_state(callback, state, t, directory, data.get("resume_to") or ReportForm.township.state)
 
 
-async def restart(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory,
-                  citizens: Citizens) -> None:
+async def restart(
+    callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory, citizens: Citizens
+) -> None:
     await callback.answer()
     await state.clear()
     profile = await citizens.profile(callback.from_user.id)
@@ -172,7 +183,9 @@ async def restart(callback: CallbackQuery, state: FSMContext, t: Translate, dire
 async def _show_townships(event: Event, state: FSMContext, t: Translate, directory: Directory) -> None:
     await state.set_state(ReportForm.township)
     townships = await directory.townships()
-    await _show(event, t("report-choose-township"), keyboards.grid_choices(t, townships, ReportStep.TOWNSHIP, back=False))
+    await _show(
+        event, t("report-choose-township"), keyboards.grid_choices(t, townships, ReportStep.TOWNSHIP, back=False)
+    )
 
 
 async def _show_villages(event: Event, state: FSMContext, t: Translate, directory: Directory) -> None:
@@ -180,8 +193,11 @@ async def _show_villages(event: Event, state: FSMContext, t: Translate, director
     township = await directory.grid(int(data["township_id"]))
     villages = await directory.villages(int(data["township_id"]))
     await state.set_state(ReportForm.village)
-    await _show(event, t("report-choose-village", township=html(township.name if township else "")),
-                keyboards.grid_choices(t, villages, ReportStep.VILLAGE, back=True))
+    await _show(
+        event,
+        t("report-choose-village", township=html(township.name if township else "")),
+        keyboards.grid_choices(t, villages, ReportStep.VILLAGE, back=True),
+    )
 
 
 async def _show_categories(event: Event, state: FSMContext, t: Translate, directory: Directory) -> None:
@@ -192,8 +208,11 @@ async def _show_categories(event: Event, state: FSMContext, t: Translate, direct
 async def _show_describe(event: Event, state: FSMContext, t: Translate) -> None:
     await state.set_state(ReportForm.describe)
     data = await state.get_data()
-    await _show(event, t("report-describe", max_photos=str(MAX_PHOTOS)),
-                keyboards.describe_controls(t, ready=_has_content(data)))
+    await _show(
+        event,
+        t("report-describe", max_photos=str(MAX_PHOTOS)),
+        keyboards.describe_controls(t, ready=_has_content(data)),
+    )
 
 
 async def _show_phone(event: Event, state: FSMContext, t: Translate) -> None:
@@ -215,9 +234,12 @@ async def _show_review(event: Event, state: FSMContext, t: Translate, directory:
         t("review-grid", grid=html(await directory.path_names(int(data["grid_id"])))),
         t("review-category", category=html(category.name if category else "")),
         t("review-description", description=html(data.get("description") or t("voice-only-description"))),
-        t("review-attachments", photos=str(len(data.get("photos", []))),
-          location=t("yes") if data.get("location") else t("no"),
-          voice=t("yes") if data.get("voice") else t("no")),
+        t(
+            "review-attachments",
+            photos=str(len(data.get("photos", []))),
+            location=t("yes") if data.get("location") else t("no"),
+            voice=t("yes") if data.get("voice") else t("no"),
+        ),
         t("review-phone", phone=html(data.get("phone") or t("review-no-phone"))),
     ]
     if data.get("anonymous"):
@@ -254,8 +276,11 @@ async def _show_remembered(event: Event, state: FSMContext, t: Translate, direct
         await _show_townships(event, state, t, directory)
         return
     await state.set_state(ReportForm.remembered)
-    await _show(event, t("report-remembered-grid", grid=html(await directory.path_names(grid.id))),
-                keyboards.remembered_grid(t, grid.name))
+    await _show(
+        event,
+        t("report-remembered-grid", grid=html(await directory.path_names(grid.id))),
+        keyboards.remembered_grid(t, grid.name),
+    )
 
 
 async def _show_edit(event: Event, state: FSMContext, t: Translate) -> None:
@@ -282,8 +307,9 @@ async def other_grid(callback: CallbackQuery, state: FSMContext, t: Translate, d
     await _show_townships(callback, state, t, directory)
 
 
-async def township_chosen(callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate,
-                          directory: Directory) -> None:
+async def township_chosen(
+    callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate, directory: Directory
+) -> None:
     township = next((g for g in await directory.townships() if str(g.id) == callback_data.value), None)
     if township is None:
         log.warning("refused township %r from user %s", callback_data.value, callback.from_user.id)
@@ -298,8 +324,9 @@ async def township_chosen(callback: CallbackQuery, callback_data: ReportCb, stat
     await _show_villages(callback, state, t, directory)
 
 
-async def village_chosen(callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate,
-                         directory: Directory) -> None:
+async def village_chosen(
+    callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate, directory: Directory
+) -> None:
     data = await state.get_data()
     villages = await directory.villages(int(data["township_id"]))
     village = next((g for g in villages if str(g.id) == callback_data.value), None)
@@ -312,8 +339,9 @@ async def village_chosen(callback: CallbackQuery, callback_data: ReportCb, state
     await _after(callback, state, t, directory, ReportForm.category)
 
 
-async def category_chosen(callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate,
-                          directory: Directory) -> None:
+async def category_chosen(
+    callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate, directory: Directory
+) -> None:
     category = next((c for c in await directory.categories() if str(c.id) == callback_data.value), None)
     if category is None:
         log.warning("refused category %r from user %s", callback_data.value, callback.from_user.id)
@@ -342,7 +370,9 @@ async def _progress(message: Message, state: FSMContext, t: Translate, key: str,
         location=t("yes") if data.get("location") else t("no"),
         voice=t("yes") if data.get("voice") else t("no"),
     )
-    await message.answer(f"{t(key, **args)}\n{status}", reply_markup=keyboards.describe_controls(t, ready=_has_content(data)))
+    await message.answer(
+        f"{t(key, **args)}\n{status}", reply_markup=keyboards.describe_controls(t, ready=_has_content(data))
+    )
 
 
 async def _add_text(message: Message, state: FSMContext, t: Translate, text: str) -> bool:
@@ -354,8 +384,9 @@ async def _add_text(message: Message, state: FSMContext, t: Translate, text: str
     data = await state.get_data()
     combined = f"{data['description']}\n{text}" if data.get("description") else text
     if len(combined) > MAX_DESCRIPTION:
-        await message.answer(t("describe-too-long", max_chars=str(MAX_DESCRIPTION),
-                               used=str(len(data.get("description", "")))))
+        await message.answer(
+            t("describe-too-long", max_chars=str(MAX_DESCRIPTION), used=str(len(data.get("description", ""))))
+        )
         return False
     await state.update_data(description=combined)
     return True
@@ -446,8 +477,9 @@ async def _phone_done(message: Message, state: FSMContext, t: Translate, directo
 # -- review, edit, submit --------------------------------------------------------------------------
 
 
-async def edit(callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate,
-               directory: Directory) -> None:
+async def edit(
+    callback: CallbackQuery, callback_data: ReportCb, state: FSMContext, t: Translate, directory: Directory
+) -> None:
     await callback.answer()
     if not callback_data.value:
         await _show_edit(callback, state, t)
@@ -467,8 +499,14 @@ async def edit(callback: CallbackQuery, callback_data: ReportCb, state: FSMConte
             await _show_edit(callback, state, t)
 
 
-async def confirm(callback: CallbackQuery, state: FSMContext, t: Translate, flows: IssueFlows,
-                  directory: Directory, throttle: CitizenThrottle) -> None:
+async def confirm(
+    callback: CallbackQuery,
+    state: FSMContext,
+    t: Translate,
+    flows: IssueFlows,
+    directory: Directory,
+    throttle: CitizenThrottle,
+) -> None:
     data = await state.get_data()
     try:
         draft = IssueDraft.model_validate(
@@ -548,7 +586,9 @@ def build_router() -> Router:
     router.message.register(phone_typed, ReportForm.phone, F.text.regexp(PHONE_PATTERN))
     router.message.register(phone_other, ReportForm.phone)
     router.callback_query.register(phone_skipped, ReportCb.filter(F.step == ReportStep.SKIP_PHONE), ReportForm.phone)
-    router.callback_query.register(edit, ReportCb.filter(F.step == ReportStep.EDIT), StateFilter(ReportForm.review, ReportForm.edit))
+    router.callback_query.register(
+        edit, ReportCb.filter(F.step == ReportStep.EDIT), StateFilter(ReportForm.review, ReportForm.edit)
+    )
     router.callback_query.register(confirm, ReportCb.filter(F.step == ReportStep.CONFIRM), ReportForm.review)
     router.callback_query.register(toggle_anonymous, ReportCb.filter(F.step == ReportStep.ANONYMOUS), ReportForm.review)
     router.callback_query.register(back, ReportCb.filter(F.step == ReportStep.BACK), StateFilter(ReportForm))

@@ -36,7 +36,7 @@ PROMPTS = {
 
 
 def _worker(user: object) -> Actor:
-    return Actor(ActorRole.GRID, getattr(user, "id"), getattr(user, "full_name"))
+    return Actor(ActorRole.GRID, user.id, user.full_name)
 
 
 def parse_deadline(token: str) -> Deadline:
@@ -53,7 +53,9 @@ def _date_options(t: Translate, today: date) -> list[tuple[str, str]]:
     out = []
     for n in range(1, CALENDAR_DAYS + 1):
         day = add_working_days(today, n)
-        out.append((f"D{day:%Y%m%d}", t("deadline-date", date=f"{day:%m-%d}", weekday=t(f"weekday-{day.isoweekday()}"))))
+        out.append(
+            (f"D{day:%Y%m%d}", t("deadline-date", date=f"{day:%m-%d}", weekday=t(f"weekday-{day.isoweekday()}")))
+        )
     return out
 
 
@@ -71,11 +73,19 @@ async def triage_pressed(callback: CallbackQuery, callback_data: CardCb, t: Tran
     assert isinstance(message, Message)
     options = await triage.options(issue_id=callback_data.issue_id, chat_id=message.chat.id)
     await callback.answer()
-    await message.reply(t("triage-menu", ref=options.ref), reply_markup=keyboards.triage_menu(t, callback_data.issue_id))
+    await message.reply(
+        t("triage-menu", ref=options.ref), reply_markup=keyboards.triage_menu(t, callback_data.issue_id)
+    )
 
 
-async def triage_step(callback: CallbackQuery, callback_data: TriageCb, t: Translate, triage: TriageFlows,
-                      clock: Clock, settings: Settings) -> None:
+async def triage_step(
+    callback: CallbackQuery,
+    callback_data: TriageCb,
+    t: Translate,
+    triage: TriageFlows,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     message = callback.message
     assert isinstance(message, Message)
     chat_id, issue_id, value = message.chat.id, callback_data.issue_id, callback_data.value
@@ -89,32 +99,56 @@ async def triage_step(callback: CallbackQuery, callback_data: TriageCb, t: Trans
     match callback_data.step:
         case TriageStep.EXPLAIN:
             await callback.answer()
-            await _prompt(message, callback, t, triage, issue_id, LinkKind.EXPLAIN_PROMPT, "explain-prompt", options.ref)
+            await _prompt(
+                message, callback, t, triage, issue_id, LinkKind.EXPLAIN_PROMPT, "explain-prompt", options.ref
+            )
             await message.edit_text(t("triage-explain-asked", ref=options.ref))
         case TriageStep.HANDLE:
             await callback.answer()
-            await message.edit_text(t("triage-choose-deadline", ref=options.ref), reply_markup=keyboards.deadline_choices(
-                t, issue_id, _deadline_options(t, today, options.default_days), TriageStep.HANDLE_DEADLINE,
-                dates=(TriageStep.HANDLE_DATES, "")))
+            await message.edit_text(
+                t("triage-choose-deadline", ref=options.ref),
+                reply_markup=keyboards.deadline_choices(
+                    t,
+                    issue_id,
+                    _deadline_options(t, today, options.default_days),
+                    TriageStep.HANDLE_DEADLINE,
+                    dates=(TriageStep.HANDLE_DATES, ""),
+                ),
+            )
         case TriageStep.HANDLE_DATES:
             await callback.answer()
-            await message.edit_text(t("triage-choose-date", ref=options.ref), reply_markup=keyboards.deadline_choices(
-                t, issue_id, _date_options(t, today), TriageStep.HANDLE_DEADLINE, columns=4))
+            await message.edit_text(
+                t("triage-choose-date", ref=options.ref),
+                reply_markup=keyboards.deadline_choices(
+                    t, issue_id, _date_options(t, today), TriageStep.HANDLE_DEADLINE, columns=4
+                ),
+            )
         case TriageStep.ASSIGN_DATES:
             await callback.answer()
-            await message.edit_text(t("triage-choose-date", ref=options.ref), reply_markup=keyboards.deadline_choices(
-                t, issue_id, _date_options(t, today), TriageStep.ASSIGN_DEADLINE, prefix=f"{int(value)}_", columns=4))
+            await message.edit_text(
+                t("triage-choose-date", ref=options.ref),
+                reply_markup=keyboards.deadline_choices(
+                    t, issue_id, _date_options(t, today), TriageStep.ASSIGN_DEADLINE, prefix=f"{int(value)}_", columns=4
+                ),
+            )
         case TriageStep.HANDLE_DEADLINE:
             parse_deadline(value)
             people = [(worker.id or 0, t("triage-myself", name=worker.name or ""))]
             people += [(w.telegram_id, w.name) for w in options.workers if w.telegram_id != worker.id]
             await callback.answer()
-            await message.edit_text(t("triage-choose-person", ref=options.ref),
-                                    reply_markup=keyboards.person_choices(t, issue_id, value, people))
+            await message.edit_text(
+                t("triage-choose-person", ref=options.ref),
+                reply_markup=keyboards.person_choices(t, issue_id, value, people),
+            )
         case TriageStep.PERSON:
             token, _, person = value.partition("_")
-            summary = await triage.handle(issue_id=issue_id, worker=worker, chat_id=chat_id,
-                                          deadline=parse_deadline(token), responsible_id=int(person))
+            summary = await triage.handle(
+                issue_id=issue_id,
+                worker=worker,
+                chat_id=chat_id,
+                deadline=parse_deadline(token),
+                responsible_id=int(person),
+            )
             await callback.answer(t("triage-done", ref=summary.ref))
             await message.edit_text(t("triage-handled", ref=summary.ref))
         case TriageStep.ASSIGN:
@@ -122,17 +156,32 @@ async def triage_step(callback: CallbackQuery, callback_data: TriageCb, t: Trans
                 await callback.answer(t("triage-no-departments"), show_alert=True)
                 return
             await callback.answer()
-            await message.edit_text(t("triage-choose-department", ref=options.ref), reply_markup=keyboards.department_choices(
-                t, issue_id, [(d.id, d.name) for d in options.departments]))
+            await message.edit_text(
+                t("triage-choose-department", ref=options.ref),
+                reply_markup=keyboards.department_choices(t, issue_id, [(d.id, d.name) for d in options.departments]),
+            )
         case TriageStep.DEPARTMENT:
             await callback.answer()
-            await message.edit_text(t("triage-choose-deadline", ref=options.ref), reply_markup=keyboards.deadline_choices(
-                t, issue_id, _deadline_options(t, today, options.default_days), TriageStep.ASSIGN_DEADLINE,
-                prefix=f"{int(value)}_", dates=(TriageStep.ASSIGN_DATES, str(int(value)))))
+            await message.edit_text(
+                t("triage-choose-deadline", ref=options.ref),
+                reply_markup=keyboards.deadline_choices(
+                    t,
+                    issue_id,
+                    _deadline_options(t, today, options.default_days),
+                    TriageStep.ASSIGN_DEADLINE,
+                    prefix=f"{int(value)}_",
+                    dates=(TriageStep.ASSIGN_DATES, str(int(value))),
+                ),
+            )
         case TriageStep.ASSIGN_DEADLINE:
             department, _, token = value.partition("_")
-            summary = await triage.assign(issue_id=issue_id, worker=worker, chat_id=chat_id,
-                                          department_id=int(department), deadline=parse_deadline(token))
+            summary = await triage.assign(
+                issue_id=issue_id,
+                worker=worker,
+                chat_id=chat_id,
+                department_id=int(department),
+                deadline=parse_deadline(token),
+            )
             await callback.answer(t("triage-done", ref=summary.ref))
             await message.edit_text(t("triage-assigned", ref=summary.ref))
 
@@ -147,18 +196,29 @@ async def move_pressed(callback: CallbackQuery, callback_data: CardCb, t: Transl
     await _prompt(message, callback, t, triage, callback_data.issue_id, kind, key, options.ref)
 
 
-async def _prompt(message: Message, callback: CallbackQuery, t: Translate, triage: TriageFlows, issue_id: int,
-                  kind: LinkKind, key: str, ref: str) -> None:
+async def _prompt(
+    message: Message,
+    callback: CallbackQuery,
+    t: Translate,
+    triage: TriageFlows,
+    issue_id: int,
+    kind: LinkKind,
+    key: str,
+    ref: str,
+) -> None:
     user = callback.from_user
     prompt = await message.reply(
         t(key, ref=ref, user_id=str(user.id), name=html(user.full_name)),
         reply_markup=ForceReply(selective=True, input_field_placeholder=t("triage-placeholder")),
     )
-    await triage.remember_prompt(chat_id=message.chat.id, message_id=prompt.message_id, issue_id=issue_id,
-                                 user_id=user.id, kind=kind)
+    await triage.remember_prompt(
+        chat_id=message.chat.id, message_id=prompt.message_id, issue_id=issue_id, user_id=user.id, kind=kind
+    )
 
 
-async def prompt_reply(message: Message, t: Translate, triage: TriageFlows, link: LinkedIssue, text: str | None) -> None:
+async def prompt_reply(
+    message: Message, t: Translate, triage: TriageFlows, link: LinkedIssue, text: str | None
+) -> None:
     """A reply to an explanation, escalation or send-back prompt (called from handlers.group)."""
     assert message.from_user is not None
     if link.user_id is not None and link.user_id != message.from_user.id:
@@ -180,8 +240,9 @@ async def prompt_reply(message: Message, t: Translate, triage: TriageFlows, link
         await message.reply(t("triage-sent-back", ref=summary.ref))
 
 
-async def bind_department(message: Message, command: CommandObject, t: Translate, settings: Settings,
-                          triage: TriageFlows) -> None:
+async def bind_department(
+    message: Message, command: CommandObject, t: Translate, settings: Settings, triage: TriageFlows
+) -> None:
     """/binddept CODE: this group becomes the department's work group."""
     assert message.from_user is not None
     if not settings.is_admin(message.from_user.id):

@@ -297,7 +297,6 @@ class FsmRecord(SQLModel, table=True):
     updated_at: datetime = utc_column(nullable=False)
 
 
-
 # -- deputies (人大代表), invitations and roles ------------------------------------------------------
 
 
@@ -452,6 +451,8 @@ class PointEntry(SQLModel, table=True):
     points: int
     at: datetime = utc_column(nullable=False, index=True)
     note: str = ""
+
+
 class SupervisionMark(SQLModel, table=True):
     """A reminder, alert, escalation or digest already sent: jobs check here so no rerun repeats it.
 
@@ -465,6 +466,8 @@ class SupervisionMark(SQLModel, table=True):
     subject: str = Field(max_length=40)
     key: str = Field(max_length=40)
     at: datetime = utc_column(nullable=False)
+
+
 class ProcessedUpdate(SQLModel, table=True):
     """Telegram update ids already handled, so a redelivered update (after a crash) runs once.
 

@@ -114,8 +114,9 @@ class Person:
         """Press and return the answerCallbackQuery (for refusals shown as an alert)."""
         mark = self.fake.mark()
         # Explicit data may be a button the message no longer shows (stale or forged).
-        query = await self.fake.press(self.user, message, data or button_data(message, label),
-                                      require_button=data is None)
+        query = await self.fake.press(
+            self.user, message, data or button_data(message, label), require_button=data is None
+        )
         return await self.fake.wait_for(
             "answerCallbackQuery", since=mark, where=lambda c: c.params.get("callback_query_id") == query["id"]
         )

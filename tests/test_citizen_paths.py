@@ -50,7 +50,9 @@ async def test_resolution_with_photo_and_a_satisfied_rating(running: RunningBot,
     prompt = await bob.screen("办结说明", since=mark)
     mark = fake.mark()
     await fake.send_photo(bob.user, file_id="after-photo", caption="已疏通", chat=bob.chat, reply_to=prompt)
-    await fake.wait_for("sendPhoto", chat_id=alice.chat_id, since=mark, where=lambda c: c.params["photo"] == "after-photo")
+    await fake.wait_for(
+        "sendPhoto", chat_id=alice.chat_id, since=mark, where=lambda c: c.params["photo"] == "after-photo"
+    )
     rate = await alice.screen(["已办结", "已疏通", "王芳"], since=mark)
     edited = await bob.screen(["已办结", "王芳"], since=mark)
     assert labels(edited) == ["📄 详情"]

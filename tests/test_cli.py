@@ -37,8 +37,10 @@ def test_import_twice_is_idempotent() -> None:
 
 def test_import_rejects_a_broken_file(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
-    broken.write_text("grids:\n  - {code: A, name: 县, level: county, children: [{code: B, name: 村, level: village}]}\n",
-                      encoding="utf-8")
+    broken.write_text(
+        "grids:\n  - {code: A, name: 县, level: county, children: [{code: B, name: 村, level: village}]}\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["import", str(broken)])
     assert result.exit_code == 2 and "can only hold township" in result.output
 

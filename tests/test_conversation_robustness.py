@@ -143,7 +143,7 @@ async def test_untrusted_text_is_shown_literally(running: RunningBot, fake: Fake
     await bind_group(fake)
     alice = Person(fake, fake.user(1001, "<b>Alice</b>"))
     await _to_describe(alice)
-    evil = "<b>粗体</b> </code><a href=\"http://evil.example\">点我</a> & 1 < 2"
+    evil = '<b>粗体</b> </code><a href="http://evil.example">点我</a> & 1 < 2'
     progress = await alice.say(evil, expect="文字已记录")
     review = await skip_to_review(alice, progress)
     assert evil in review["text"]
@@ -205,16 +205,24 @@ async def test_a_failure_is_answered_politely_and_keeps_the_draft(running: Runni
 
     alice = Person(fake, fake.user(1001, "Alice"))
     await _to_describe(alice)
-    fake.inject(Fault(method="sendMessage", chat_id=alice.chat_id, error_code=500,
-                      description="Internal Server Error", times=1))
+    fake.inject(
+        Fault(method="sendMessage", chat_id=alice.chat_id, error_code=500, description="Internal Server Error", times=1)
+    )
     apology = await alice.say("垃圾桶满了", expect="系统出了点问题")
     assert "Traceback" not in apology["text"] and "Error" not in apology["text"]
     progress = await alice.say("在小区东门", expect="文字已记录")
     assert "文字 11/2000" in progress["text"]  # both pieces kept: 垃圾桶满了 + a newline + 在小区东门
 
     # A button press whose handler fails after answering the press gets a message instead.
-    fake.inject(Fault(method="editMessageText", chat_id=alice.chat_id, error_code=500,
-                      description="Internal Server Error", times=1))
+    fake.inject(
+        Fault(
+            method="editMessageText",
+            chat_id=alice.chat_id,
+            error_code=500,
+            description="Internal Server Error",
+            times=1,
+        )
+    )
     mark = fake.mark()
     await fake.press(alice.user, progress, button_data(progress, "下一步"))
     await alice.screen("系统出了点问题", since=mark)

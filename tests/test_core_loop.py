@@ -57,8 +57,14 @@ def _data(message: dict, label: str) -> str:
 
 
 async def card_in_group(fake: FakeTelegram, *, since: int, headline: str = "新诉求", chat_id: int = GROUP_ID) -> dict:
-    call = await fake.wait_for("sendMessage", chat_id=chat_id, since=since, timeout=10, ok=True,
-                               where=lambda c: headline in c.params.get("text", ""))
+    call = await fake.wait_for(
+        "sendMessage",
+        chat_id=chat_id,
+        since=since,
+        timeout=10,
+        ok=True,
+        where=lambda c: headline in c.params.get("text", ""),
+    )
     return fake.message(chat_id, call.result["message_id"])
 
 
@@ -122,8 +128,11 @@ async def full_loop(running: RunningBot, fake: FakeTelegram) -> None:
     await fake.press(bob.user, card, _data(card, "办结"))
     prompt = await bob.screen("办结说明", since=mark)
     asked = await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark)
-    assert asked.params["reply_markup"] == {"force_reply": True, "selective": True,
-                                            "input_field_placeholder": "办结说明"}
+    assert asked.params["reply_markup"] == {
+        "force_reply": True,
+        "selective": True,
+        "input_field_placeholder": "办结说明",
+    }
     mark = fake.mark()
     await fake.send_text(bob.user, "已全部清运完毕", chat=bob.chat, reply_to=prompt)
     rate = await alice.screen(["已办结", "已全部清运完毕"], since=mark)
@@ -145,16 +154,24 @@ async def full_loop(running: RunningBot, fake: FakeTelegram) -> None:
     try:
         async with db.session() as s:
             issue = (await s.exec(select(Issue).where(Issue.ref == ref))).one()
-            kinds = [e.kind for e in (await s.exec(
-                select(IssueEvent).where(IssueEvent.issue_id == issue.id).order_by(col(IssueEvent.id))
-            )).all()]
+            kinds = [
+                e.kind
+                for e in (
+                    await s.exec(select(IssueEvent).where(IssueEvent.issue_id == issue.id).order_by(col(IssueEvent.id)))
+                ).all()
+            ]
             failed = (await s.exec(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED))).all()
     finally:
         await db.dispose()
     assert issue.status == "reopened" and issue.rating == "unsatisfied" and issue.reopen_count == 1
     assert kinds == [
-        EventKind.SUBMITTED, EventKind.CLAIMED, EventKind.ANSWERED, EventKind.CITIZEN_REPLIED,
-        EventKind.RESOLVED, EventKind.RATED, EventKind.REOPENED,
+        EventKind.SUBMITTED,
+        EventKind.CLAIMED,
+        EventKind.ANSWERED,
+        EventKind.CITIZEN_REPLIED,
+        EventKind.RESOLVED,
+        EventKind.RATED,
+        EventKind.REOPENED,
     ]
     assert failed == []
 

@@ -30,7 +30,11 @@ FIRST_CHAT = 7_000_000
 async def _start(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
     gridline = Path(sys.executable).with_name("gridline")
     return await asyncio.create_subprocess_exec(
-        str(gridline), "run", env=env, stdout=log.open("ab"), stderr=asyncio.subprocess.STDOUT,
+        str(gridline),
+        "run",
+        env=env,
+        stdout=log.open("ab"),
+        stderr=asyncio.subprocess.STDOUT,
     )
 
 
@@ -56,8 +60,15 @@ async def test_sigkill_mid_fanout_loses_nothing(tmp_path: Path, fake: FakeTelegr
     now = datetime.now(UTC)
     async with db.transaction() as s:
         for n in range(MESSAGES):
-            s.add(OutboxMessage(chat_id=FIRST_CHAT + n % CHATS, method="sendMessage", params={"text": f"#{n}"},
-                                created_at=now, next_attempt_at=now))
+            s.add(
+                OutboxMessage(
+                    chat_id=FIRST_CHAT + n % CHATS,
+                    method="sendMessage",
+                    params={"text": f"#{n}"},
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
     await db.dispose()
 
     env = {
@@ -82,9 +93,16 @@ async def test_sigkill_mid_fanout_loses_nothing(tmp_path: Path, fake: FakeTelegr
     # Sent before the kill but not recorded as sent: these are the ones that may go out again.
     db = Database(url)
     async with db.session() as s:
-        pending = {r.params["text"] for r in (await s.exec(
-            select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING).order_by(col(OutboxMessage.id))
-        )).all()}
+        pending = {
+            r.params["text"]
+            for r in (
+                await s.exec(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.status == OutboxStatus.PENDING)
+                    .order_by(col(OutboxMessage.id))
+                )
+            ).all()
+        }
     await db.dispose()
     unrecorded = sum(1 for text in before if text in pending)
 
@@ -98,9 +116,11 @@ async def test_sigkill_mid_fanout_loses_nothing(tmp_path: Path, fake: FakeTelegr
 
     delivered = _delivered(fake)
     duplicates = sum(n - 1 for n in delivered.values())
-    print(f"\nSIGKILL after {sum(before.values())} of {MESSAGES} deliveries: {unrecorded} sent but not yet recorded "
-          f"({in_flight_requests} requests open); after restart all {len(delivered)} delivered, "
-          f"{duplicates} duplicates")
+    print(
+        f"\nSIGKILL after {sum(before.values())} of {MESSAGES} deliveries: {unrecorded} sent but not yet recorded "
+        f"({in_flight_requests} requests open); after restart all {len(delivered)} delivered, "
+        f"{duplicates} duplicates"
+    )
     assert set(delivered) == {f"#{n}" for n in range(MESSAGES)}  # nothing lost
     assert duplicates <= unrecorded + in_flight_requests  # only what was in flight
     # And that is small: the sender keeps at most MAX_UNRECORDED deliveries under way or waiting

@@ -38,8 +38,13 @@ async def start_bot(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[Callabl
 async def queue(app: Gridline, chat_id: int, *texts: str, **params: Any) -> None:
     async with app.db.transaction() as s:
         for text in texts:
-            enqueue(s, chat_id=chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML", **params},
-                    now=app.services.clock.now())
+            enqueue(
+                s,
+                chat_id=chat_id,
+                method="sendMessage",
+                params={"text": text, "parse_mode": "HTML", **params},
+                now=app.services.clock.now(),
+            )
     app.sender.wake()
 
 
@@ -127,7 +132,9 @@ async def test_group_that_removed_the_bot_is_reported_to_admins(fake: FakeTelegr
     await queue(app, GROUP_ID, "新诉求卡片", "另一张卡片")
     notice = await fake.wait_for("sendMessage", chat_id=ADMIN_ID, since=mark, ok=True)
     assert "无法送达" in notice.text and "GC01 网格工作群" in notice.text and "南大街社区" in notice.text
-    assert [r.status for r in await rows(app, GROUP_ID) if r.params["text"] != "已绑定"][-2:] == [OutboxStatus.FAILED] * 2
+    assert [r.status for r in await rows(app, GROUP_ID) if r.params["text"] != "已绑定"][-2:] == [
+        OutboxStatus.FAILED
+    ] * 2
     # A second failure does not repeat the notice.
     await queue(app, GROUP_ID, "第三张")
     await fake.wait_for_count("sendMessage", 2, chat_id=GROUP_ID, since=mark, ok=False)
@@ -162,8 +169,9 @@ async def test_long_text_is_split(fake: FakeTelegram, start_bot: Any) -> None:
     assert len(calls) == 3 and all(c.ok for c in calls)
     sent = fake.sent_messages(ALICE)
     assert all(len(m["text"]) <= 4096 for m in sent)
-    assert "\n".join(m["text"] for m in sent) == "\n".join(line.replace("<b>", "").replace("</b>", "")
-                                                         .replace("&lt;", "<").replace("&gt;", ">") for line in lines)
+    assert "\n".join(m["text"] for m in sent) == "\n".join(
+        line.replace("<b>", "").replace("</b>", "").replace("&lt;", "<").replace("&gt;", ">") for line in lines
+    )
     assert [bool(m.get("reply_markup")) for m in sent] == [False, False, True]
 
 
@@ -171,8 +179,9 @@ async def test_pacing_keeps_within_the_servers_flood_limits(fake: FakeTelegram, 
     """Real limits scaled by 50 on both sides (1,500/s, 50/s per private chat, 1,000/min per group)."""
     scale = 50
     fake.enable_flood_limits(FloodLimits(scale=scale))
-    app = await start_bot(flood_global_per_second=30 * scale, flood_private_per_second=1 * scale,
-                          flood_group_per_minute=20 * scale)
+    app = await start_bot(
+        flood_global_per_second=30 * scale, flood_private_per_second=1 * scale, flood_group_per_minute=20 * scale
+    )
     fake.user(ALICE, "Alice")
     group = fake.group(GROUP_ID, "网格工作群")
     for user_id in range(5000, 5200):

@@ -10,15 +10,16 @@ from sqlmodel import select
 from bot.invitations.service import Role
 from storage.database import Database
 from storage.models import Deputy, Issue, PointEntry, RoleGrant
-from tests.test_core_loop import GROUP_ID, bind_group, card_in_group, report
 from tests.fake_telegram import FakeTelegram
 from tests.harness import Person, RunningBot, button_data
+from tests.test_core_loop import GROUP_ID, bind_group, card_in_group, report
 
 DEPUTY_ID = 7001
 
 
-async def link_deputy(running: RunningBot, fake: FakeTelegram, code: str = "D001", user_id: int = DEPUTY_ID,
-                      name: str = "张建国") -> Person:
+async def link_deputy(
+    running: RunningBot, fake: FakeTelegram, code: str = "D001", user_id: int = DEPUTY_ID, name: str = "张建国"
+) -> Person:
     assert running.app is not None
     created = await running.app.services.invitations.create(role=Role.DEPUTY, target=code, created_by="test")
     deputy = Person(fake, fake.user(user_id, name))
@@ -125,8 +126,9 @@ async def test_supervise_from_a_push(running: RunningBot, fake: FakeTelegram) ->
     mark = fake.mark()
     done = await deputy.press_for_alert(push, "督办")
     assert "您已督办" in done.params["text"]
-    notice = await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark, ok=True,
-                                 where=lambda c: "正在督办" in c.params.get("text", ""))
+    notice = await fake.wait_for(
+        "sendMessage", chat_id=GROUP_ID, since=mark, ok=True, where=lambda c: "正在督办" in c.params.get("text", "")
+    )
     assert notice.result["reply_to_message"]["message_id"] == card["message_id"]
     edited = await fake.wait_for("editMessageText", chat_id=GROUP_ID, since=mark, ok=True)
     assert "人大代表督办中" in edited.params["text"]
@@ -228,5 +230,7 @@ async def test_find_a_deputy_from_the_menu_and_set_a_theme(running: RunningBot, 
 
     admin = Person(fake, fake.user(ADMIN_ID, "管理员"))
     await admin.say("/theme", expect=["用法", "S-GC"])
-    await admin.say("/theme S-GC 2026-12 冬季<b>防火</b>", expect=["葛城街道人大代表联络站", "2026-12", "冬季<b>防火</b>"])
+    await admin.say(
+        "/theme S-GC 2026-12 冬季<b>防火</b>", expect=["葛城街道人大代表联络站", "2026-12", "冬季<b>防火</b>"]
+    )
     await admin.say("/theme NOPE 主题", expect="没有代码为 NOPE 的联络站")

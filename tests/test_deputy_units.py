@@ -26,15 +26,20 @@ def test_each_notice_reaches_a_deputy_once_per_mode(kind: NoticeKind) -> None:
 
 
 def test_urgent_kinds_are_the_issue_s() -> None:
-    assert URGENT == {NoticeKind.ESCALATED, NoticeKind.OVERDUE, NoticeKind.UNSATISFIED}
+    assert {NoticeKind.ESCALATED, NoticeKind.OVERDUE, NoticeKind.UNSATISFIED} == URGENT
 
 
 def test_dynamic_deputy_keys_exist() -> None:
     translator = Translator()
     keys = [f"dep-notice-{k.value}" for k in NoticeKind]
-    keys += [f"dep-step-{k.value.replace('_', '-')}" for k in EventKind
-                 if k not in (EventKind.REOPENED, EventKind.SUPERVISED, EventKind.PHONE_VIEWED)]
-    keys += [f"invite-{r}" for r in ("unknown", "used", "expired", "welcome-deputy", "welcome-worker", "welcome-official")]
+    keys += [
+        f"dep-step-{k.value.replace('_', '-')}"
+        for k in EventKind
+        if k not in (EventKind.REOPENED, EventKind.SUPERVISED, EventKind.PHONE_VIEWED)
+    ]
+    keys += [
+        f"invite-{r}" for r in ("unknown", "used", "expired", "welcome-deputy", "welcome-worker", "welcome-official")
+    ]
     keys += [f"dep-mode-{m.value}" for m in NotifyMode]
     assert [key for key in keys if not translator.has(key)] == []
 
@@ -47,20 +52,29 @@ def test_demo_county_has_stations_and_deputies() -> None:
 
 def _org(**deputy: object) -> dict:
     return {
-        "grids": [{"code": "C", "name": "县", "level": "county",
-                   "children": [{"code": "T", "name": "镇", "level": "township"}]}],
+        "grids": [
+            {
+                "code": "C",
+                "name": "县",
+                "level": "county",
+                "children": [{"code": "T", "name": "镇", "level": "township"}],
+            }
+        ],
         "stations": [{"code": "S", "name": "站", "duty_day": 15}],
         "deputies": [{"code": "D1", "name": "代表", "level": "县", "station": "S", "constituency": ["T"], **deputy}],
     }
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"constituency": ["NOPE"]}, "unknown grids"),
-    ({"station": "NOPE"}, "unknown stations"),
-    ({"constituency": []}, "at least 1"),
-    ({"duty_day": 32}, "less than or equal to 31"),
-    ({"code": "D 1"}, "pattern"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"constituency": ["NOPE"]}, "unknown grids"),
+        ({"station": "NOPE"}, "unknown stations"),
+        ({"constituency": []}, "at least 1"),
+        ({"duty_day": 32}, "less than or equal to 31"),
+        ({"code": "D 1"}, "pattern"),
+    ],
+)
 def test_bad_deputies_are_refused(change: dict, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         OrganisationFile.model_validate(_org(**change))

@@ -106,8 +106,10 @@ async def test_eve_reminder(services: Services) -> None:
 
 async def test_theme_of_the_month(services: Services) -> None:
     with time_machine.travel(at(1, 9), tick=False):
-        assert await services.deputies.set_theme(station_code="S-GC", period="2026-12", theme="冬季防火",
-                                                  admin_id=ADMIN) == "葛城街道人大代表联络站"
+        assert (
+            await services.deputies.set_theme(station_code="S-GC", period="2026-12", theme="冬季防火", admin_id=ADMIN)
+            == "葛城街道人大代表联络站"
+        )
     await run_at(services, "duty-day", at(10, 8, 30))
     assert "本月主题：冬季防火" in (await messages(services, 7001))[0]
 
@@ -131,7 +133,7 @@ async def _start_bot_at(services: Services, moment: datetime) -> None:
     all_done = asyncio.Event()
 
     def listener(event: object) -> None:
-        finished.add(getattr(event, "job_id"))
+        finished.add(event.job_id)
         if expected <= finished:
             all_done.set()
 
@@ -186,10 +188,12 @@ async def test_quarterly_points_on_the_first_day_of_the_quarter(services: Servic
     assert trigger(spec, services).get_next_fire_time(None, at(15, 12)) == datetime(2027, 1, 1, 9, tzinfo=SHANGHAI)
     async with services.db.transaction() as s:
         d1 = (await s.exec(select(Deputy).where(Deputy.code == "D001"))).one()
-        for moment, action, points in [(at(10, 12, month=10), PointAction.VISIT, 5),
-                                       (at(10, 12, month=11), PointAction.VISIT, 5),
-                                       (at(3, 12, month=12), PointAction.REPLY, 1),
-                                       (at(30, 12, month=9), PointAction.VISIT, 5)]:  # Q3: not counted
+        for moment, action, points in [
+            (at(10, 12, month=10), PointAction.VISIT, 5),
+            (at(10, 12, month=11), PointAction.VISIT, 5),
+            (at(3, 12, month=12), PointAction.REPLY, 1),
+            (at(30, 12, month=9), PointAction.VISIT, 5),
+        ]:  # Q3: not counted
             add_points(s, deputy_id=d1.id, action=action.value, points=points, now=moment)
 
     assert "nothing due" in await run_at(services, "deputy-quarterly", at(15, 9))

@@ -33,9 +33,7 @@ from aiogram.types import (
 from tests.fake_telegram import FakeTelegram, Fault, FloodLimits
 
 TOKEN = "123456:TEST"
-KEYBOARD = InlineKeyboardMarkup(
-    inline_keyboard=[[InlineKeyboardButton(text="受理", callback_data="case:accept:7")]]
-)
+KEYBOARD = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="受理", callback_data="case:accept:7")]])
 
 
 class QuickSession(AiohttpSession):
@@ -101,20 +99,14 @@ async def test_dispatcher_echo_command_and_callback(fake: FakeTelegram, bot: Bot
         assert call.params["text"] == "echo: hello"
 
         await fake.send_text(alice, "/start")
-        call = await fake.wait_for(
-            "sendMessage", 1001, since=mark, where=lambda c: c.text == "welcome"
-        )
+        call = await fake.wait_for("sendMessage", 1001, since=mark, where=lambda c: c.text == "welcome")
         card = call.result
 
-        group_msg = await fake.send_text(
-            bob, "/bind@gridline_test_bot V001", chat=fake.chats[-100200]
-        )
+        group_msg = await fake.send_text(bob, "/bind@gridline_test_bot V001", chat=fake.chats[-100200])
         assert group_msg["entities"][0] == {"type": "bot_command", "offset": 0, "length": 23}
         call = await fake.wait_for("sendMessage", chat_id=-100200, since=mark)
         assert call.params["text"] == "bound V001"
-        assert (
-            fake.last_message(-100200)["reply_to_message"]["message_id"] == group_msg["message_id"]
-        )
+        assert fake.last_message(-100200)["reply_to_message"]["message_id"] == group_msg["message_id"]
 
         query = await fake.press(alice, card, "case:accept:7")
         answer = await fake.wait_for("answerCallbackQuery", since=mark)
@@ -196,9 +188,7 @@ async def test_edit_not_modified_and_unknown(fake: FakeTelegram, bot: Bot) -> No
 @pytest.mark.asyncio
 async def test_reply_parameters_embed_reply_to_message(fake: FakeTelegram, bot: Bot) -> None:
     asked = await fake.send_photo(fake.users[1001], file_id="ph1", caption="路灯坏了")
-    sent = await bot.send_message(
-        1001, "收到", reply_parameters=ReplyParameters(message_id=asked["message_id"])
-    )
+    sent = await bot.send_message(1001, "收到", reply_parameters=ReplyParameters(message_id=asked["message_id"]))
     assert sent.reply_to_message is not None
     assert sent.reply_to_message.caption == "路灯坏了"
     assert sent.reply_to_message.photo[-1].file_id == "ph1"

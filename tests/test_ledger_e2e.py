@@ -24,8 +24,21 @@ from tests.fake_telegram import FakeTelegram
 from tests.harness import ADMIN_ID, Person, RunningBot, labels, make_settings
 from tests.triage_helpers import TOWNSHIP_GROUP, VILLAGE_GROUP, WORKER_ID, bind, org_file
 
-HEADER = ["编号", "受理时间", "网格", "类别", "诉求内容", "研判结果", "责任单位", "责任人", "办理时限", "办理状态",
-          "办结时间", "是否超期", "满意度"]
+HEADER = [
+    "编号",
+    "受理时间",
+    "网格",
+    "类别",
+    "诉求内容",
+    "研判结果",
+    "责任单位",
+    "责任人",
+    "办理时限",
+    "办理状态",
+    "办结时间",
+    "是否超期",
+    "满意度",
+]
 
 
 @pytest.fixture
@@ -43,11 +56,20 @@ async def seed(settings: Settings, *, count: int) -> None:
             category = (await s.exec(select(Category).where(Category.code == "environment"))).one()
             for n in range(count):
                 grid = grids["GC01"] if n % 2 == 0 else grids["GC02"]
-                issue = Issue(ref=f"GL-2611-{n + 1:04d}", citizen_id=1001, grid_id=grid, holder_grid_id=grid,
-                              category_id=category.id, description=f"第{n + 1}件：" + "路面积水很深，" * (4 if n == 0 else 1),
-                              created_at=now - timedelta(days=3, hours=n), updated_at=now,
-                              status=IssueStatus.IN_PROGRESS, disposition=Disposition.HANDLE, assignee_name="王芳",
-                              deadline=now + timedelta(days=n - 1, hours=1))
+                issue = Issue(
+                    ref=f"GL-2611-{n + 1:04d}",
+                    citizen_id=1001,
+                    grid_id=grid,
+                    holder_grid_id=grid,
+                    category_id=category.id,
+                    description=f"第{n + 1}件：" + "路面积水很深，" * (4 if n == 0 else 1),
+                    created_at=now - timedelta(days=3, hours=n),
+                    updated_at=now,
+                    status=IssueStatus.IN_PROGRESS,
+                    disposition=Disposition.HANDLE,
+                    assignee_name="王芳",
+                    deadline=now + timedelta(days=n - 1, hours=1),
+                )
                 if n == count - 1:  # one resolved late and rated
                     issue.status, issue.resolved_at, issue.rating = IssueStatus.CLOSED, now, Rating.BASIC
                     issue.deadline = now - timedelta(days=2)
@@ -100,8 +122,9 @@ def _check_workbook(data: bytes, *, rows: int) -> None:
         assert isinstance(late[0][HEADER.index("办结时间")], datetime)
 
 
-async def test_export_in_private_chat_and_command_line(running: RunningBot, fake: FakeTelegram, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_export_in_private_chat_and_command_line(
+    running: RunningBot, fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     await seed(running.settings, count=12)
     admin = Person(fake, fake.user(ADMIN_ID, "管理员"))
     mark = fake.mark()
@@ -121,9 +144,20 @@ async def test_export_in_private_chat_and_command_line(running: RunningBot, fake
     assert ran.exit_code == 0 and "Wrote 6 issues" in ran.output, ran.output
     _check_workbook(out.read_bytes(), rows=6)
     today = datetime.now(running.settings.tz).date()
-    ran = await asyncio.to_thread(CliRunner().invoke, cli, [
-        "export", "ledger", "--out", str(out), "--from", (today - timedelta(days=1)).isoformat(),
-        "--to", today.isoformat()])
+    ran = await asyncio.to_thread(
+        CliRunner().invoke,
+        cli,
+        [
+            "export",
+            "ledger",
+            "--out",
+            str(out),
+            "--from",
+            (today - timedelta(days=1)).isoformat(),
+            "--to",
+            today.isoformat(),
+        ],
+    )
     assert ran.exit_code == 0 and "Wrote 0 issues" in ran.output
     bad = await asyncio.to_thread(CliRunner().invoke, cli, ["export", "ledger", "--out", str(out), "--grid", "NOPE"])
     assert bad.exit_code == 2

@@ -30,8 +30,16 @@ EXPECTED = {
     (S.REOPENED, A.RESOLVE): S.RESOLVED,
     (S.REOPENED, A.ANSWER): S.REOPENED,
     (S.REOPENED, A.CITIZEN_REPLY): S.REOPENED,
-    **{(s, a): to for s in (S.RECEIVED, S.IN_PROGRESS, S.REOPENED) for a, to in (
-        (A.TRIAGE, S.IN_PROGRESS), (A.EXPLAIN, S.RESOLVED), (A.ESCALATE, S.RECEIVED), (A.SEND_BACK, S.RECEIVED))},
+    **{
+        (s, a): to
+        for s in (S.RECEIVED, S.IN_PROGRESS, S.REOPENED)
+        for a, to in (
+            (A.TRIAGE, S.IN_PROGRESS),
+            (A.EXPLAIN, S.RESOLVED),
+            (A.ESCALATE, S.RECEIVED),
+            (A.SEND_BACK, S.RECEIVED),
+        )
+    },
     (S.RESOLVED, A.ANSWER): S.RESOLVED,
     (S.RESOLVED, A.CITIZEN_REPLY): S.RESOLVED,
     (S.RESOLVED, A.RATE_SATISFIED): S.CLOSED,

@@ -18,8 +18,13 @@ async def _detail(worker: Person, card: dict) -> dict:
     fake = worker.fake
     mark = fake.mark()
     await fake.press(worker.user, card, button_data(fake.message(GROUP_ID, card["message_id"]), "详情"))
-    call = await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark, ok=True,
-                               where=lambda c: "完整电话" in str(c.params.get("reply_markup")))
+    call = await fake.wait_for(
+        "sendMessage",
+        chat_id=GROUP_ID,
+        since=mark,
+        ok=True,
+        where=lambda c: "完整电话" in str(c.params.get("reply_markup")),
+    )
     return fake.message(GROUP_ID, call.result["message_id"])
 
 

@@ -50,6 +50,8 @@ def test_buttons_follow_the_role_of_the_chat() -> None:
     working = card_buttons(IssueStatus.IN_PROGRESS, ChatRole.HOLDER, escalate=False, send_back=True)
     assert working == [CardButton.TRIAGE, CardButton.RESOLVE, CardButton.SEND_BACK, CardButton.DETAIL]
     assert card_buttons(IssueStatus.IN_PROGRESS, ChatRole.DEPARTMENT, escalate=True, send_back=True) == [
-        CardButton.RESOLVE, CardButton.DETAIL]
+        CardButton.RESOLVE,
+        CardButton.DETAIL,
+    ]
     assert card_buttons(IssueStatus.RECEIVED, ChatRole.OBSERVER, escalate=True, send_back=True) == [CardButton.DETAIL]
     assert card_buttons(IssueStatus.CLOSED, ChatRole.HOLDER, escalate=True, send_back=True) == [CardButton.DETAIL]

@@ -31,7 +31,16 @@ def test_chart_draws_chinese_with_the_cjk_font() -> None:
     cmap = TTFont(cjk).getBestCmap()
     chinese = [text for text in figure.findobj(Text) if any("\u4e00" <= ch <= "\u9fff" for ch in text.get_text())]
     shown = " ".join(text.get_text() for text in chinese)
-    for expected in ("南大街社区", "葛城街道城管办", "挂图作业", "受理", "按时办结", "超期", "满意度 87 · 满意", "暂无评价"):
+    for expected in (
+        "南大街社区",
+        "葛城街道城管办",
+        "挂图作业",
+        "受理",
+        "按时办结",
+        "超期",
+        "满意度 87 · 满意",
+        "暂无评价",
+    ):
         assert expected in shown
     for text in chinese:
         assert font_manager.findfont(text.get_fontproperties()) == cjk, text.get_text()

@@ -35,8 +35,11 @@ async def _issue(settings: Settings, ref: str) -> tuple[Issue, list[EventKind]]:
     try:
         async with db.session() as s:
             issue = (await s.exec(select(Issue).where(Issue.ref == ref))).one()
-            kinds = (await s.exec(select(IssueEvent.kind).where(IssueEvent.issue_id == issue.id)
-                                  .order_by(col(IssueEvent.id)))).all()
+            kinds = (
+                await s.exec(
+                    select(IssueEvent.kind).where(IssueEvent.issue_id == issue.id).order_by(col(IssueEvent.id))
+                )
+            ).all()
             return issue, list(kinds)
     finally:
         await db.dispose()
@@ -51,8 +54,9 @@ async def _run(running: RunningBot, name: str, now: datetime) -> str:
     return await run_job(catalogue()[name], running.app.services, now)
 
 
-async def test_reminders_alerts_and_escalation(running: RunningBot, fake: FakeTelegram, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_reminders_alerts_and_escalation(
+    running: RunningBot, fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     await bind(fake, VILLAGE_GROUP, "GC01")
     await bind(fake, TOWNSHIP_GROUP, "GC")
     deputy = await link_deputy(running, fake)  # D001's constituency holds GC01

@@ -19,8 +19,9 @@ async def _forge(person: Person, message: dict, data: str) -> str:
     return answer.params.get("text", "")
 
 
-async def test_forged_buttons_are_refused_and_logged(running: RunningBot, fake: FakeTelegram,
-                                                     caplog: pytest.LogCaptureFixture) -> None:
+async def test_forged_buttons_are_refused_and_logged(
+    running: RunningBot, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.WARNING)
     await bind_group(fake)
     alice = Person(fake, fake.user(1001, "Alice"))

@@ -18,9 +18,9 @@ from tests.fake_telegram import FakeTelegram
 from tests.harness import Person, RunningBot, labels, make_settings
 from tests.test_core_loop import card_in_group, report
 from tests.triage_helpers import (
-    LIAISON_ID,
     COUNTY_GROUP,
     DEPT_GROUP,
+    LIAISON_ID,
     TOWNSHIP_GROUP,
     VILLAGE_GROUP,
     WORKER_ID,
@@ -80,8 +80,13 @@ async def test_handle_within_the_grid_with_deadline_and_responsible(running: Run
     people = await leader.press(deadlines, "5 个工作日", expect="责任人")
     assert "王芳" in labels(people)
     mark = fake.mark()
-    await fake.press(leader.user, people, next(b["callback_data"] for row in people["reply_markup"]["inline_keyboard"]
-                                                for b in row if b["text"] == "王芳"))
+    await fake.press(
+        leader.user,
+        people,
+        next(
+            b["callback_data"] for row in people["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "王芳"
+        ),
+    )
     pushed = await alice.screen(["立即办理", "责任人：王芳", "前办结"], since=mark)
     edited = await leader.screen(["研判结果：立即办理", "办理时限"], since=mark)
     assert edited["message_id"] == card["message_id"]
@@ -205,4 +210,3 @@ async def test_liaison_answers_and_resolves_in_a_private_chat(running: RunningBo
     await fake.send_text(liaison.user, "占道摊位已清理", reply_to=prompt)
     await alice.screen(["已办结", "占道摊位已清理"], since=mark)
     await township.screen(["已办结"], since=mark)
-

@@ -24,8 +24,11 @@ async def test_relays_names_and_timeline_are_escaped(running: RunningBot, fake: 
     card = await card_in_group(fake, since=start)
 
     mark = fake.mark()
-    await fake.press(worker.user, card, next(b["callback_data"] for row in card["reply_markup"]["inline_keyboard"]
-                                            for b in row if "认领" in b["text"]))
+    await fake.press(
+        worker.user,
+        card,
+        next(b["callback_data"] for row in card["reply_markup"]["inline_keyboard"] for b in row if "认领" in b["text"]),
+    )
     claimed = await worker.screen("办理中", since=mark)
     assert _literal(claimed)  # the worker's name on the card
 
@@ -41,8 +44,13 @@ async def test_relays_names_and_timeline_are_escaped(running: RunningBot, fake: 
 
     detail = fake.message(GROUP_ID, card["message_id"])
     mark = fake.mark()
-    await fake.press(worker.user, detail, next(b["callback_data"] for row in detail["reply_markup"]["inline_keyboard"]
-                                              for b in row if "详情" in b["text"]))
+    await fake.press(
+        worker.user,
+        detail,
+        next(
+            b["callback_data"] for row in detail["reply_markup"]["inline_keyboard"] for b in row if "详情" in b["text"]
+        ),
+    )
     timeline = await worker.screen("下水道堵了", since=mark)
     assert _literal(timeline) and timeline["text"].count(EVIL) >= 3  # name, answer, citizen's reply
 
@@ -82,8 +90,11 @@ async def test_too_many_reports_keep_the_draft(tmp_path: Path, fake: FakeTelegra
         review = await alice.press(options, "跳过", expect="请核对")
         answer = await alice.press_for_alert(review, "确认提交")
         assert "请稍后再提交" in answer.params["text"] and answer.params.get("show_alert")
-        assert "确认提交" in " ".join(b["text"] for row in fake.message(alice.chat_id, review["message_id"])
-                                     ["reply_markup"]["inline_keyboard"] for b in row)
+        assert "确认提交" in " ".join(
+            b["text"]
+            for row in fake.message(alice.chat_id, review["message_id"])["reply_markup"]["inline_keyboard"]
+            for b in row
+        )
     finally:
         await bot.stop()
 
@@ -97,13 +108,19 @@ async def test_long_timeline_is_split_into_messages(running: RunningBot, fake: F
     card = await card_in_group(fake, since=start)
     for n in range(3):  # three long answers: the history is well over 4,096 characters
         mark = fake.mark()
-        await fake.send_text(worker.user, f"第{n}次答复：" + "正在协调供电所处理" * 200, chat=worker.chat, reply_to=card)
+        await fake.send_text(
+            worker.user, f"第{n}次答复：" + "正在协调供电所处理" * 200, chat=worker.chat, reply_to=card
+        )
         await worker.screen("已转达", since=mark)
     mark = fake.mark()
-    await fake.press(worker.user, card, next(b["callback_data"] for row in card["reply_markup"]["inline_keyboard"]
-                                            for b in row if "详情" in b["text"]))
-    last = await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark, ok=True,
-                               where=lambda c: "reply_markup" in c.params)
+    await fake.press(
+        worker.user,
+        card,
+        next(b["callback_data"] for row in card["reply_markup"]["inline_keyboard"] for b in row if "详情" in b["text"]),
+    )
+    last = await fake.wait_for(
+        "sendMessage", chat_id=GROUP_ID, since=mark, ok=True, where=lambda c: "reply_markup" in c.params
+    )
     pieces = [c for c in fake.requests[mark:] if c.method == "sendMessage" and c.chat_id == GROUP_ID and c.ok]
     assert len(pieces) >= 2 and pieces[-1] is last
     assert all(len(fake.message(GROUP_ID, c.result["message_id"])["text"]) <= 4096 for c in pieces)

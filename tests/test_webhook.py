@@ -23,8 +23,9 @@ def _free_port() -> int:
 
 async def test_webhook_mode(tmp_path: Path, fake: FakeTelegram) -> None:
     port = _free_port()
-    settings = make_settings(tmp_path, fake, webhook_url="https://gridline.example.org", webhook_port=port,
-                             webhook_secret=SECRET)
+    settings = make_settings(
+        tmp_path, fake, webhook_url="https://gridline.example.org", webhook_port=port, webhook_secret=SECRET
+    )
     app = Gridline(settings)
     mark = fake.mark()
     task = asyncio.create_task(app.run_webhook(handle_signals=False))

@@ -42,7 +42,11 @@ def card_text(deputy: DeputyView) -> CardText:
         title="人大代表 · 代表码",
         name=deputy.name,
         role=f"{deputy.level}人大代表",
-        lines=[f"联络站：{deputy.station or '—'}", f"选区：{deputy.constituency}", f"集中履职日：每月{deputy.duty_day}日"],
+        lines=[
+            f"联络站：{deputy.station or '—'}",
+            f"选区：{deputy.constituency}",
+            f"集中履职日：每月{deputy.duty_day}日",
+        ],
         footer="有事找代表 · 扫码直接给代表留言",
     )
 

@@ -84,8 +84,14 @@ class DeputyFlows:
 
     def _points(self, s: AsyncSession, deputy: Deputy, action: PointAction, note: str = "") -> None:
         assert deputy.id is not None
-        service.add_points(s, deputy_id=deputy.id, action=action.value, points=self.points.get(action.value, 0),
-                           now=self.clock.now(), note=note)
+        service.add_points(
+            s,
+            deputy_id=deputy.id,
+            action=action.value,
+            points=self.points.get(action.value, 0),
+            now=self.clock.now(),
+            note=note,
+        )
 
     async def _me(self, s: AsyncSession, user_id: int) -> Deputy:
         deputy = await service.deputy_by_user(s, user_id)
@@ -137,14 +143,19 @@ class DeputyFlows:
             s.add(contact)
             await s.flush()
             if deputy.telegram_user_id is not None:
-                await self.messenger.to_deputy(s, deputy=deputy, contact=contact, text=text,
-                                               citizen_name=citizen.name or "", now=now, first=True)
+                await self.messenger.to_deputy(
+                    s, deputy=deputy, contact=contact, text=text, citizen_name=citizen.name or "", now=now, first=True
+                )
             else:
                 # Kept for the deputy; the station staff (administrators) see it now.
                 for admin in sorted(self.admin_ids):
                     t = await self.messenger.user_t(s, admin)
-                    self.messenger.send(s, chat_id=admin, now=now, text=t(
-                        "dep-admin-unlinked", deputy=html(deputy.name), number=str(contact.id)))
+                    self.messenger.send(
+                        s,
+                        chat_id=admin,
+                        now=now,
+                        text=t("dep-admin-unlinked", deputy=html(deputy.name), number=str(contact.id)),
+                    )
             view = await service.view(s, deputy, default_day=self.default_day)
         self._on_queued()
         return Delivered(view, view.linked)
@@ -187,8 +198,9 @@ class DeputyFlows:
             deputy = await s.get(Deputy, contact.deputy_id)
             assert deputy is not None
             if deputy.telegram_user_id is not None:
-                await self.messenger.to_deputy(s, deputy=deputy, contact=contact, text=text,
-                                               citizen_name=citizen.name or "", now=now, first=False)
+                await self.messenger.to_deputy(
+                    s, deputy=deputy, contact=contact, text=text, citizen_name=citizen.name or "", now=now, first=False
+                )
             name = deputy.name
         self._on_queued()
         return name
@@ -204,8 +216,12 @@ class DeputyFlows:
                 raise AlreadyConverted(contact_id)
             user = await s.get(User, contact.citizen_id)
             grid_id = await self._grid_for(s, deputy, user.last_grid_id if user else None)
-            draft = IssueDraft(grid_id=grid_id, category_id=await _other_category(s), description=contact.text,
-                               phone=user.phone if user else None)
+            draft = IssueDraft(
+                grid_id=grid_id,
+                category_id=await _other_category(s),
+                description=contact.text,
+                phone=user.phone if user else None,
+            )
             # Claimed first, so a double press cannot create two issues.
             contact.converted_at = self.clock.now()
             s.add(contact)
@@ -236,8 +252,12 @@ class DeputyFlows:
         covered = await service.covered_grids(s, deputy.id)
         if citizen_grid is not None and citizen_grid in covered:
             return citizen_grid
-        query = (select(DeputyGrid.grid_id).join(Grid, col(Grid.id) == DeputyGrid.grid_id)
-                 .where(DeputyGrid.deputy_id == deputy.id).order_by(col(Grid.position)))
+        query = (
+            select(DeputyGrid.grid_id)
+            .join(Grid, col(Grid.id) == DeputyGrid.grid_id)
+            .where(DeputyGrid.deputy_id == deputy.id)
+            .order_by(col(Grid.position))
+        )
         first = (await s.exec(query)).first()
         if first is None:
             raise NotAllowed(f"deputy {deputy.id} has no constituency")
@@ -245,11 +265,15 @@ class DeputyFlows:
 
     # -- issues of the constituency ----------------------------------------------------------------
 
-    async def _covered_issue(self, s: AsyncSession, issue_id: int, deputy: Deputy, *, for_update: bool = False) -> Issue:
+    async def _covered_issue(
+        self, s: AsyncSession, issue_id: int, deputy: Deputy, *, for_update: bool = False
+    ) -> Issue:
         """A deputy may act on the issues of their constituency, and on those they supervise."""
         issue = await issues.get_issue(s, issue_id, for_update=for_update)
         assert deputy.id is not None
-        if issue.supervised_by_deputy_id != deputy.id and issue.grid_id not in await service.covered_grids(s, deputy.id):
+        if issue.supervised_by_deputy_id != deputy.id and issue.grid_id not in await service.covered_grids(
+            s, deputy.id
+        ):
             raise NotAllowed(f"issue {issue_id} is outside deputy {deputy.id}'s constituency")
         return issue
 
@@ -265,8 +289,9 @@ class DeputyFlows:
                 raise AlreadySupervised(issue.ref)
             issue.supervised_by_deputy_id = deputy.id
             issue.updated_at = now
-            await issues.record(s, issue=issue, kind=EventKind.SUPERVISED,
-                                actor=Actor(ActorRole.DEPUTY, user_id, deputy.name), now=now)
+            await issues.record(
+                s, issue=issue, kind=EventKind.SUPERVISED, actor=Actor(ActorRole.DEPUTY, user_id, deputy.name), now=now
+            )
             await self.messenger.supervision_to_grid(s, deputy=deputy, issue=issue, now=now)
             await self.messenger.issues.refresh_cards(s, issue=issue, now=now)
             self._points(s, deputy, PointAction.SUPERVISE, f"issue:{issue.ref}")
@@ -289,8 +314,9 @@ class DeputyFlows:
 
     # -- the duty day: visits and themes --------------------------------------------------------
 
-    async def log_visit(self, *, user_id: int, residents: int, places: str, notes: str,
-                        matters: list[str]) -> list[tuple[int, str]]:
+    async def log_visit(
+        self, *, user_id: int, residents: int, places: str, notes: str, matters: list[str]
+    ) -> list[tuple[int, str]]:
         """记录走访; returns the matters with their ids, each of which can become an issue."""
         async with self.db.transaction() as s:
             now = self.clock.now()
@@ -316,12 +342,16 @@ class DeputyFlows:
                 raise NotAllowed(f"matter {matter_id} is not deputy {deputy.id}'s")
             if matter.issue_id is not None:
                 raise AlreadyConverted(matter_id)
-            draft = IssueDraft(grid_id=await self._grid_for(s, deputy, None), category_id=await _other_category(s),
-                               description=matter.text)
+            draft = IssueDraft(
+                grid_id=await self._grid_for(s, deputy, None),
+                category_id=await _other_category(s),
+                description=matter.text,
+            )
             assert deputy.id is not None
             deputy_id, name = deputy.id, deputy.name
-        summary = await self.issue_flows.submit(draft=draft, citizen=Actor(ActorRole.CITIZEN, user_id, name),
-                                                supervisor_deputy_id=deputy_id)
+        summary = await self.issue_flows.submit(
+            draft=draft, citizen=Actor(ActorRole.CITIZEN, user_id, name), supervisor_deputy_id=deputy_id
+        )
         async with self.db.transaction() as s:
             matter = await s.get(VisitMatter, matter_id)
             deputy = await s.get(Deputy, deputy_id)
@@ -337,8 +367,11 @@ class DeputyFlows:
             station = (await s.exec(select(Station).where(Station.code == station_code))).first()
             if station is None or station.id is None:
                 return None
-            row = (await s.exec(select(StationTheme).where(StationTheme.station_id == station.id,
-                                                          StationTheme.period == period))).first()
+            row = (
+                await s.exec(
+                    select(StationTheme).where(StationTheme.station_id == station.id, StationTheme.period == period)
+                )
+            ).first()
             row = row or StationTheme(station_id=station.id, period=period, theme=theme, set_at=self.clock.now())
             row.theme, row.set_by, row.set_at = theme, admin_id, self.clock.now()
             s.add(row)

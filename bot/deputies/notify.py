@@ -65,5 +65,6 @@ class DeputyNotifier:
         note = f"issue:{issue.ref}"
         action = PointAction.SUPERVISED_RESOLVED.value
         if not await service.has_points(session, deputy_id=deputy_id, action=action, note=note):
-            service.add_points(session, deputy_id=deputy_id, action=action, points=self.points.get(action, 0),
-                               now=now, note=note)
+            service.add_points(
+                session, deputy_id=deputy_id, action=action, points=self.points.get(action, 0), now=now, note=note
+            )

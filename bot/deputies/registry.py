@@ -30,4 +30,3 @@ async def import_deputies(session: AsyncSession, org: OrganisationFile, grid_ids
         for code in dict.fromkeys(spec.constituency):
             assert deputy.id is not None
             session.add(DeputyGrid(deputy_id=deputy.id, grid_id=grid_ids[code]))
-

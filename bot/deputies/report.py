@@ -42,7 +42,9 @@ async def quarter_table(session: AsyncSession, *, year: int, quarter: int, tz: t
     months = calendar.quarter_months(year, quarter)
     start = _start(*months[0], tz)
     end = _start(*calendar.shift_month(*months[-1], 1), tz)
-    entries = (await session.exec(select(PointEntry).where(col(PointEntry.at) >= start, col(PointEntry.at) < end))).all()
+    entries = (
+        await session.exec(select(PointEntry).where(col(PointEntry.at) >= start, col(PointEntry.at) < end))
+    ).all()
     per_month: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     per_action: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for entry in entries:
@@ -51,9 +53,17 @@ async def quarter_table(session: AsyncSession, *, year: int, quarter: int, tz: t
         per_action[entry.deputy_id][entry.action] += entry.points
     query = select(Deputy, Station).outerjoin(Station, col(Station.id) == Deputy.station_id).order_by(col(Deputy.code))
     rows = [
-        PointsRow(d.id, d.code, d.name, d.level, st.name if st else "", tuple(per_month[d.id]),  # type: ignore[arg-type]
-                  dict(per_action[d.id]))
-        for d, st in (await session.exec(query)).all() if d.id is not None
+        PointsRow(
+            d.id,
+            d.code,
+            d.name,
+            d.level,
+            st.name if st else "",
+            tuple(per_month[d.id]),  # type: ignore[arg-type]
+            dict(per_action[d.id]),
+        )
+        for d, st in (await session.exec(query)).all()
+        if d.id is not None
     ]
     return sorted(rows, key=lambda r: (-r.total, r.code))
 
@@ -68,8 +78,18 @@ def workbook(rows: list[PointsRow], *, year: int, quarter: int, actions: list[st
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for rank, row in enumerate(rows, start=1):
-        sheet.append([rank, row.code, row.name, row.level, row.station, *row.months, row.total,
-                      *(row.by_action.get(a, 0) for a in actions)])
+        sheet.append(
+            [
+                rank,
+                row.code,
+                row.name,
+                row.level,
+                row.station,
+                *row.months,
+                row.total,
+                *(row.by_action.get(a, 0) for a in actions),
+            ]
+        )
     sheet.freeze_panes = "A2"
     for column, width in zip("ABCDE", (6, 10, 12, 8, 28), strict=True):
         sheet.column_dimensions[column].width = width

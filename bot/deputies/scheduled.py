@@ -65,8 +65,12 @@ class Roster:
 
     @classmethod
     async def load(cls, s: AsyncSession) -> Roster:
-        query = (select(Deputy, Station).outerjoin(Station, col(Station.id) == Deputy.station_id)
-                 .where(col(Deputy.telegram_user_id).is_not(None)).order_by(col(Deputy.id)))
+        query = (
+            select(Deputy, Station)
+            .outerjoin(Station, col(Station.id) == Deputy.station_id)
+            .where(col(Deputy.telegram_user_id).is_not(None))
+            .order_by(col(Deputy.id))
+        )
         deputies = [(d, st) for d, st in (await s.exec(query)).all()]
         tree = GridTree(list((await s.exec(select(Grid).order_by(col(Grid.position)))).all()))
         constituencies = await service.constituencies(s)
@@ -84,12 +88,13 @@ class Roster:
 
 def _chunks(items: list, size: int) -> Iterable[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 async def _done(s: AsyncSession, kind: str, periods: Iterable[str]) -> set[tuple[int | None, str]]:
     query = select(DeputySend.deputy_id, DeputySend.period).where(
-        DeputySend.kind == kind, col(DeputySend.period).in_(list(periods)))
+        DeputySend.kind == kind, col(DeputySend.period).in_(list(periods))
+    )
     return {(d, p) for d, p in (await s.exec(query)).all()}
 
 
@@ -106,12 +111,17 @@ class Counts:
 async def _grid_counts(s: AsyncSession, now: datetime) -> dict[int, Counts]:
     """Open, overdue (an overdue notice from the deadline code) and new issues, per grid."""
     open_q = select(Issue.grid_id, func.count()).where(col(Issue.status).in_(OPEN)).group_by(col(Issue.grid_id))
-    new_q = (select(Issue.grid_id, func.count()).where(col(Issue.created_at) >= now - NEW_WINDOW)
-             .group_by(col(Issue.grid_id)))
-    overdue_q = (select(Issue.grid_id, func.count(func.distinct(Issue.id)))
-                 .join(IssueNotice, col(IssueNotice.issue_id) == Issue.id)
-                 .where(IssueNotice.kind == NoticeKind.OVERDUE.value, col(Issue.status).in_(OPEN))
-                 .group_by(col(Issue.grid_id)))
+    new_q = (
+        select(Issue.grid_id, func.count())
+        .where(col(Issue.created_at) >= now - NEW_WINDOW)
+        .group_by(col(Issue.grid_id))
+    )
+    overdue_q = (
+        select(Issue.grid_id, func.count(func.distinct(Issue.id)))
+        .join(IssueNotice, col(IssueNotice.issue_id) == Issue.id)
+        .where(IssueNotice.kind == NoticeKind.OVERDUE.value, col(Issue.status).in_(OPEN))
+        .group_by(col(Issue.grid_id))
+    )
     opened = dict((await s.exec(open_q)).all())
     new = dict((await s.exec(new_q)).all())
     overdue = dict((await s.exec(overdue_q)).all())
@@ -129,8 +139,10 @@ async def _reminders(services: Services, now: datetime, *, kind: str, at: time, 
         periods = {p for p, _ in calendar.reminder_dates(today, 1, 0)}
         done = await _done(s, kind, periods)
         counts = await _grid_counts(s, now) if kind == "duty-day" else {}
-        themes = {(row.station_id, row.period): row.theme for row in (await s.exec(
-            select(StationTheme).where(col(StationTheme.period).in_(periods)))).all()}
+        themes = {
+            (row.station_id, row.period): row.theme
+            for row in (await s.exec(select(StationTheme).where(col(StationTheme.period).in_(periods)))).all()
+        }
         outgoing: list[tuple[int, str, dict]] = []
         records: list[dict] = []
         for deputy, station in roster.deputies:
@@ -144,8 +156,15 @@ async def _reminders(services: Services, now: datetime, *, kind: str, at: time, 
                 status = "sent" if due == today else "missed"
                 if status == "sent":
                     t = services.translator.bind(roster.locales.get(deputy.telegram_user_id))
-                    text = _reminder_text(t, kind, deputy, roster, counts, (due + timedelta(days=lead_days)).isoformat(),
-                                          themes.get((deputy.station_id, period)))
+                    text = _reminder_text(
+                        t,
+                        kind,
+                        deputy,
+                        roster,
+                        counts,
+                        (due + timedelta(days=lead_days)).isoformat(),
+                        themes.get((deputy.station_id, period)),
+                    )
                     params: dict = {"text": text, "parse_mode": "HTML"}
                     if kind == "duty-day":
                         params["reply_markup"] = markup(deputy_keyboards.duty_day(t))
@@ -160,8 +179,9 @@ async def _reminders(services: Services, now: datetime, *, kind: str, at: time, 
     return f"{kind}: queued {sent} reminders, recorded {missed} missed"
 
 
-def _reminder_text(t: Translate, kind: str, deputy: Deputy, roster: Roster, counts: dict[int, Counts], date: str,
-                   theme: str | None) -> str:
+def _reminder_text(
+    t: Translate, kind: str, deputy: Deputy, roster: Roster, counts: dict[int, Counts], date: str, theme: str | None
+) -> str:
     assert deputy.id is not None
     args = {"name": html(deputy.name), "date": date, "constituency": html(roster.constituency(deputy.id))}
     if kind == "duty-eve":
@@ -169,8 +189,13 @@ def _reminder_text(t: Translate, kind: str, deputy: Deputy, roster: Roster, coun
     else:
         grids = roster.covered.get(deputy.id, set())
         total = [counts.get(g, Counts()) for g in grids]
-        text = t("duty-day-text", **args, open=str(sum(c.open for c in total)),
-                 overdue=str(sum(c.overdue for c in total)), new=str(sum(c.new for c in total)))
+        text = t(
+            "duty-day-text",
+            **args,
+            open=str(sum(c.open for c in total)),
+            overdue=str(sum(c.overdue for c in total)),
+            new=str(sum(c.new for c in total)),
+        )
     if theme:
         text += "\n" + t("duty-theme", theme=html(theme))
     return text
@@ -202,13 +227,33 @@ async def digest(services: Services, now: datetime) -> str:
     async with services.db.transaction() as s:
         roster = await Roster.load(s)
         done = await _done(s, "digest", [period])
-        last = dict((await s.exec(select(DeputySend.deputy_id, func.max(DeputySend.at))
-                                  .where(DeputySend.kind == "digest").group_by(col(DeputySend.deputy_id)))).all())
+        last = dict(
+            (
+                await s.exec(
+                    select(DeputySend.deputy_id, func.max(DeputySend.at))
+                    .where(DeputySend.kind == "digest")
+                    .group_by(col(DeputySend.deputy_id))
+                )
+            ).all()
+        )
         since = now - timedelta(days=1)
-        notices = list((await s.exec(select(IssueNotice).where(col(IssueNotice.at) > since - timedelta(days=6))
-                                     .order_by(col(IssueNotice.id)))).all())
-        issues = {i.id: i for i in (await s.exec(select(Issue).where(
-            col(Issue.id).in_({n.issue_id for n in notices})))).all()} if notices else {}
+        notices = list(
+            (
+                await s.exec(
+                    select(IssueNotice)
+                    .where(col(IssueNotice.at) > since - timedelta(days=6))
+                    .order_by(col(IssueNotice.id))
+                )
+            ).all()
+        )
+        issues = (
+            {
+                i.id: i
+                for i in (await s.exec(select(Issue).where(col(Issue.id).in_({n.issue_id for n in notices})))).all()
+            }
+            if notices
+            else {}
+        )
         for deputy, _ in roster.deputies:
             assert deputy.id is not None and deputy.telegram_user_id is not None
             if deputy.notify_mode in (NotifyMode.ALL, NotifyMode.OFF) or (deputy.id, period) in done:
@@ -217,7 +262,11 @@ async def digest(services: Services, now: datetime) -> str:
             grids = roster.covered.get(deputy.id, set())
             latest: dict[int, IssueNotice] = {}
             for notice in notices:
-                if notice.at > start and notice.grid_id in grids and wants_digest(deputy.notify_mode, NoticeKind(notice.kind)):
+                if (
+                    notice.at > start
+                    and notice.grid_id in grids
+                    and wants_digest(deputy.notify_mode, NoticeKind(notice.kind))
+                ):
                     latest[notice.issue_id] = notice
             status = "empty"
             if latest:
@@ -225,24 +274,47 @@ async def digest(services: Services, now: datetime) -> str:
                 lines = [t("digest-title", date=period, count=str(len(latest)))]
                 for issue_id, notice in latest.items():
                     issue = issues[issue_id]
-                    lines.append(t("digest-item", ref=issue.ref, grid=html(roster.grid_names.get(issue.grid_id, "")),
-                                   what=t(f"dep-notice-{notice.kind}"),
-                                   status=t(f"status-{issue.status.value.replace('_', '-')}")))
-                enqueue(s, chat_id=deputy.telegram_user_id, method="sendMessage",
-                        params={"text": "\n".join(lines[:60]), "parse_mode": "HTML"}, now=queued_at)
+                    lines.append(
+                        t(
+                            "digest-item",
+                            ref=issue.ref,
+                            grid=html(roster.grid_names.get(issue.grid_id, "")),
+                            what=t(f"dep-notice-{notice.kind}"),
+                            status=t(f"status-{issue.status.value.replace('_', '-')}"),
+                        )
+                    )
+                enqueue(
+                    s,
+                    chat_id=deputy.telegram_user_id,
+                    method="sendMessage",
+                    params={"text": "\n".join(lines[:60]), "parse_mode": "HTML"},
+                    now=queued_at,
+                )
                 status, sent = "sent", sent + 1
             s.add(DeputySend(deputy_id=deputy.id, kind="digest", period=period, status=status, at=now))
     return f"digest: queued {sent} digests"
 
 
 JOBS = [
-    JobSpec(name="duty-eve", description="集中履职日: the eve reminder to deputies (default 18:00 the day before)",
-            run=duty_eve, schedule=lambda settings: _daily(settings.deputy_eve_time)),
+    JobSpec(
+        name="duty-eve",
+        description="集中履职日: the eve reminder to deputies (default 18:00 the day before)",
+        run=duty_eve,
+        schedule=lambda settings: _daily(settings.deputy_eve_time),
+    ),
     # Fires every day: which deputies are due depends on their own, their station's or the default day.
-    JobSpec(name="duty-day", description="集中履职日: the morning reminder with the constituency's figures (default 08:30)",
-            run=duty_day, schedule=lambda settings: _daily(settings.deputy_day_time)),
-    JobSpec(name="deputy-digest", description="The daily digest of constituency issues to deputies (20:00)",
-            run=digest, schedule=_daily(DIGEST_AT)),
+    JobSpec(
+        name="duty-day",
+        description="集中履职日: the morning reminder with the constituency's figures (default 08:30)",
+        run=duty_day,
+        schedule=lambda settings: _daily(settings.deputy_day_time),
+    ),
+    JobSpec(
+        name="deputy-digest",
+        description="The daily digest of constituency issues to deputies (20:00)",
+        run=digest,
+        schedule=_daily(DIGEST_AT),
+    ),
 ]
 
 
@@ -280,33 +352,75 @@ async def quarterly(services: Services, now: datetime) -> str:
             if status == "sent":
                 row = by_id[deputy.id]
                 t = services.translator.bind(roster.locales.get(deputy.telegram_user_id))
-                lines = "\n".join(t("quarter-month", month=m, points=str(p)) for m, p in zip(months, row.months, strict=True))
-                enqueue(s, chat_id=deputy.telegram_user_id, method="sendMessage", now=queued_at, params={
-                    "text": t("quarter-deputy", quarter=label, name=html(deputy.name), total=str(row.total),
-                              months=lines), "parse_mode": "HTML"})
+                lines = "\n".join(
+                    t("quarter-month", month=m, points=str(p)) for m, p in zip(months, row.months, strict=True)
+                )
+                enqueue(
+                    s,
+                    chat_id=deputy.telegram_user_id,
+                    method="sendMessage",
+                    now=queued_at,
+                    params={
+                        "text": t(
+                            "quarter-deputy", quarter=label, name=html(deputy.name), total=str(row.total), months=lines
+                        ),
+                        "parse_mode": "HTML",
+                    },
+                )
                 sent += 1
             s.add(DeputySend(deputy_id=deputy.id, kind="quarter", period=label, status=status, at=now))
-        admin_done = {r for r in (await s.exec(select(DeputySend.recipient).where(
-            DeputySend.kind == "quarter-admin", DeputySend.period == label))).all()}
+        admin_done = {
+            r
+            for r in (
+                await s.exec(
+                    select(DeputySend.recipient).where(DeputySend.kind == "quarter-admin", DeputySend.period == label)
+                )
+            ).all()
+        }
         actions = sorted({*settings.deputy_points, *DEFAULT_POINTS})
         content = workbook(rows, year=year, quarter=quarter, actions=actions)
         t = services.translator.bind(None)
         for admin in sorted(settings.admin_ids - admin_done):
             if status == "sent":
                 table = [t("quarter-admin-title", quarter=label, count=str(len(rows)))]
-                table += [t("quarter-admin-row", rank=str(rank), name=html(r.name), station=html(r.station),
-                            total=str(r.total)) for rank, r in enumerate(rows[:30], start=1)]
-                enqueue(s, chat_id=admin, method="sendMessage", now=queued_at,
-                        params={"text": "\n".join(table), "parse_mode": "HTML"})
-                enqueue(s, chat_id=admin, method="sendDocument", now=queued_at, params={
-                    "document": upload(content, f"deputy-points-{label}.xlsx"),
-                    "caption": t("quarter-admin-file", quarter=label)})
-            s.add(DeputySend(deputy_id=None, recipient=admin, kind="quarter-admin", period=label, status=status, at=now))
+                table += [
+                    t(
+                        "quarter-admin-row",
+                        rank=str(rank),
+                        name=html(r.name),
+                        station=html(r.station),
+                        total=str(r.total),
+                    )
+                    for rank, r in enumerate(rows[:30], start=1)
+                ]
+                enqueue(
+                    s,
+                    chat_id=admin,
+                    method="sendMessage",
+                    now=queued_at,
+                    params={"text": "\n".join(table), "parse_mode": "HTML"},
+                )
+                enqueue(
+                    s,
+                    chat_id=admin,
+                    method="sendDocument",
+                    now=queued_at,
+                    params={
+                        "document": upload(content, f"deputy-points-{label}.xlsx"),
+                        "caption": t("quarter-admin-file", quarter=label),
+                    },
+                )
+            s.add(
+                DeputySend(deputy_id=None, recipient=admin, kind="quarter-admin", period=label, status=status, at=now)
+            )
     return f"quarterly {label}: queued {sent} summaries ({status})"
 
 
-JOBS.append(JobSpec(
-    name="deputy-quarterly",
-    description="履职积分: each deputy's quarter and the table for administrators (1st of Jan/Apr/Jul/Oct, 09:00)",
-    run=quarterly, schedule={"month": "1,4,7,10", "day": 1, "hour": 9, "minute": 0},
-))
+JOBS.append(
+    JobSpec(
+        name="deputy-quarterly",
+        description="履职积分: each deputy's quarter and the table for administrators (1st of Jan/Apr/Jul/Oct, 09:00)",
+        run=quarterly,
+        schedule={"month": "1,4,7,10", "day": 1, "hour": 9, "minute": 0},
+    )
+)

@@ -105,29 +105,45 @@ async def view(session: AsyncSession, deputy: Deputy, *, default_day: int) -> De
     assert deputy.id is not None
     station = await session.get(Station, deputy.station_id) if deputy.station_id else None
     rows = (await session.exec(select(DeputyGrid.grid_id).where(DeputyGrid.deputy_id == deputy.id))).all()
-    names = [g.name for g in (await session.exec(select(Grid).where(col(Grid.id).in_(rows)).order_by(col(Grid.position)))).all()]
-    return DeputyView(deputy.id, deputy.code, deputy.name, deputy.level, station.name if station else "",
-                      duty_day(deputy, station, default_day), "、".join(names), deputy.telegram_user_id is not None)
+    names = [
+        g.name
+        for g in (await session.exec(select(Grid).where(col(Grid.id).in_(rows)).order_by(col(Grid.position)))).all()
+    ]
+    return DeputyView(
+        deputy.id,
+        deputy.code,
+        deputy.name,
+        deputy.level,
+        station.name if station else "",
+        duty_day(deputy, station, default_day),
+        "、".join(names),
+        deputy.telegram_user_id is not None,
+    )
 
 
 async def theme(session: AsyncSession, station_id: int | None, period: str) -> str | None:
     if station_id is None:
         return None
-    row = (await session.exec(select(StationTheme).where(
-        StationTheme.station_id == station_id, StationTheme.period == period))).first()
+    row = (
+        await session.exec(
+            select(StationTheme).where(StationTheme.station_id == station_id, StationTheme.period == period)
+        )
+    ).first()
     return row.theme if row else None
 
 
 def remember_contact_message(
     session: AsyncSession, *, chat_id: int, message_id: int, contact_id: int, kind: LinkKind, now: datetime
 ) -> None:
-    session.add(DeputyMessageLink(chat_id=chat_id, message_id=message_id, contact_id=contact_id, kind=kind,
-                                  created_at=now))
+    session.add(
+        DeputyMessageLink(chat_id=chat_id, message_id=message_id, contact_id=contact_id, kind=kind, created_at=now)
+    )
 
 
 async def find_contact_link(session: AsyncSession, *, chat_id: int, message_id: int) -> DeputyMessageLink | None:
-    query = select(DeputyMessageLink).where(DeputyMessageLink.chat_id == chat_id,
-                                            DeputyMessageLink.message_id == message_id)
+    query = select(DeputyMessageLink).where(
+        DeputyMessageLink.chat_id == chat_id, DeputyMessageLink.message_id == message_id
+    )
     return (await session.exec(query)).first()
 
 
@@ -135,12 +151,15 @@ async def get_contact(session: AsyncSession, contact_id: int, *, for_update: boo
     return await session.get(DeputyContact, contact_id, with_for_update=for_update)
 
 
-def add_points(session: AsyncSession, *, deputy_id: int, action: str, points: int, now: datetime, note: str = "") -> None:
+def add_points(
+    session: AsyncSession, *, deputy_id: int, action: str, points: int, now: datetime, note: str = ""
+) -> None:
     if points:
         session.add(PointEntry(deputy_id=deputy_id, action=action, points=points, at=now, note=note[:200]))
 
 
 async def has_points(session: AsyncSession, *, deputy_id: int, action: str, note: str) -> bool:
-    query = select(PointEntry.id).where(PointEntry.deputy_id == deputy_id, PointEntry.action == action,
-                                        PointEntry.note == note)
+    query = select(PointEntry.id).where(
+        PointEntry.deputy_id == deputy_id, PointEntry.action == action, PointEntry.note == note
+    )
     return (await session.exec(query)).first() is not None

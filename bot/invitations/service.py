@@ -77,12 +77,20 @@ class Invitations:
         self.db = db
         self.clock = clock
 
-    async def create(self, *, role: Role, target: str, created_by: str, ttl: timedelta = DEFAULT_TTL) -> CreatedInvitation:
+    async def create(
+        self, *, role: Role, target: str, created_by: str, ttl: timedelta = DEFAULT_TTL
+    ) -> CreatedInvitation:
         now = self.clock.now()
         async with self.db.transaction() as s:
             scope, label = await _target(s, role, target.strip())
-            row = Invitation(token=secrets.token_urlsafe(16), role=role.value, target=scope,
-                             created_by=created_by[:100], created_at=now, expires_at=now + ttl)
+            row = Invitation(
+                token=secrets.token_urlsafe(16),
+                role=role.value,
+                target=scope,
+                created_by=created_by[:100],
+                created_at=now,
+                expires_at=now + ttl,
+            )
             s.add(row)
         return CreatedInvitation(row.token, role, scope, label, row.expires_at)
 
@@ -101,10 +109,17 @@ class Invitations:
             label = await self._link(s, role, row.target, user_id)
             row.used_at, row.used_by = now, user_id
             s.add(row)
-            existing = (await s.exec(select(RoleGrant).where(
-                RoleGrant.user_id == user_id, RoleGrant.role == role.value, RoleGrant.scope == row.target))).first()
+            existing = (
+                await s.exec(
+                    select(RoleGrant).where(
+                        RoleGrant.user_id == user_id, RoleGrant.role == role.value, RoleGrant.scope == row.target
+                    )
+                )
+            ).first()
             if existing is None:
-                s.add(RoleGrant(user_id=user_id, role=role.value, scope=row.target, granted_at=now, invitation_id=row.id))
+                s.add(
+                    RoleGrant(user_id=user_id, role=role.value, scope=row.target, granted_at=now, invitation_id=row.id)
+                )
         return Grant(role, row.target, label)
 
     async def _link(self, s: AsyncSession, role: Role, scope: str, user_id: int) -> str:
@@ -115,8 +130,13 @@ class Invitations:
         if deputy is None:
             raise InvitationRefused("unknown")
         # One account per deputy: a new link replaces an older one (a new phone, say).
-        await s.exec(delete(RoleGrant).where(RoleGrant.role == Role.DEPUTY.value,  # type: ignore[call-overload]
-                                             RoleGrant.scope == scope, RoleGrant.user_id != user_id))
+        await s.exec(
+            delete(RoleGrant).where(
+                RoleGrant.role == Role.DEPUTY.value,  # type: ignore[call-overload]
+                RoleGrant.scope == scope,
+                RoleGrant.user_id != user_id,
+            )
+        )
         deputy.telegram_user_id = user_id
         s.add(deputy)
         return deputy.name

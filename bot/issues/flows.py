@@ -81,7 +81,9 @@ class IssueFlows:
 
     # -- citizen ---------------------------------------------------------------------------------
 
-    async def submit(self, *, draft: IssueDraft, citizen: Actor, supervisor_deputy_id: int | None = None) -> IssueSummary:
+    async def submit(
+        self, *, draft: IssueDraft, citizen: Actor, supervisor_deputy_id: int | None = None
+    ) -> IssueSummary:
         """`supervisor_deputy_id`: a deputy turned a citizen's message into this issue (转为诉求)."""
         assert citizen.id is not None
         async with self.db.transaction() as s:
@@ -112,11 +114,19 @@ class IssueFlows:
             now = self.clock.now()
             issue = await self._own_issue(s, issue_id, citizen)
             service.apply(issue, Action.CITIZEN_REPLY, now=now)
-            await service.record(s, issue=issue, kind=EventKind.CITIZEN_REPLIED, actor=_shown(issue, citizen), now=now,
-                                 text=text, photo=photo)
+            await service.record(
+                s,
+                issue=issue,
+                kind=EventKind.CITIZEN_REPLIED,
+                actor=_shown(issue, citizen),
+                now=now,
+                text=text,
+                photo=photo,
+            )
             await self.messenger.relay_to_group(s, issue=issue, text=text, photo=photo, now=now)
-            await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.STEP, now=now,
-                                              detail=EventKind.CITIZEN_REPLIED.value)
+            await self.observer.issue_changed(
+                s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.CITIZEN_REPLIED.value
+            )
             ref = issue.ref
         self._on_queued()
         return ref
@@ -133,16 +143,23 @@ class IssueFlows:
             issue = await self._own_issue(s, issue_id, citizen, for_update=True)
             service.apply(issue, rating.action, now=now)
             issue.rating, issue.rating_comment, issue.rated_at = rating, comment, now
-            await service.record(s, issue=issue, kind=EventKind.RATED, actor=_shown(issue, citizen), now=now,
-                                 text=self._rating_line(rating, comment))
+            await service.record(
+                s,
+                issue=issue,
+                kind=EventKind.RATED,
+                actor=_shown(issue, citizen),
+                now=now,
+                text=self._rating_line(rating, comment),
+            )
             if issue.status == IssueStatus.REOPENED:
                 await self._reopen(s, issue=issue, now=now)
                 await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.UNSATISFIED, now=now)
             else:
                 await self.messenger.push(s, issue=issue, key="push-closed", now=now)
                 await self.messenger.refresh_cards(s, issue=issue, now=now)
-                await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.STEP, now=now,
-                                                  detail=EventKind.RATED.value)
+                await self.observer.issue_changed(
+                    s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.RATED.value
+                )
             summary = _summary(issue)
         self._on_queued()
         return summary
@@ -186,7 +203,9 @@ class IssueFlows:
             await service.record(s, issue=issue, kind=EventKind.CLAIMED, actor=worker, now=now)
             await self.messenger.push(s, issue=issue, key="push-claimed", now=now)
             await self.messenger.refresh_cards(s, issue=issue, now=now)
-            await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.CLAIMED.value)
+            await self.observer.issue_changed(
+                s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.CLAIMED.value
+            )
             summary = _summary(issue)
         self._on_queued()
         return summary
@@ -198,9 +217,12 @@ class IssueFlows:
             service.apply(issue, Action.ANSWER, now=now)
             await service.record(s, issue=issue, kind=EventKind.ANSWERED, actor=worker, now=now, text=text, photo=photo)
             dept = await triage.acting_department(s, issue, chat_id)
-            await self.messenger.relay_to_citizen(s, issue=issue, text=text, photo=photo, now=now,
-                                                  department=dept.name if dept else None)
-            await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.ANSWERED.value)
+            await self.messenger.relay_to_citizen(
+                s, issue=issue, text=text, photo=photo, now=now, department=dept.name if dept else None
+            )
+            await self.observer.issue_changed(
+                s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.ANSWERED.value
+            )
             ref = issue.ref
         self._on_queued()
         return ref
@@ -214,11 +236,18 @@ class IssueFlows:
     async def remember_prompt(self, *, chat_id: int, message_id: int, issue_id: int, user_id: int) -> None:
         async with self.db.transaction() as s:
             service.remember_message(
-                s, chat_id=chat_id, message_id=message_id, issue_id=issue_id,
-                kind=LinkKind.RESOLVE_PROMPT, now=self.clock.now(), user_id=user_id,
+                s,
+                chat_id=chat_id,
+                message_id=message_id,
+                issue_id=issue_id,
+                kind=LinkKind.RESOLVE_PROMPT,
+                now=self.clock.now(),
+                user_id=user_id,
             )
 
-    async def resolve(self, *, issue_id: int, worker: Actor, chat_id: int, note: str, photo: str | None) -> IssueSummary:
+    async def resolve(
+        self, *, issue_id: int, worker: Actor, chat_id: int, note: str, photo: str | None
+    ) -> IssueSummary:
         async with self.db.transaction() as s:
             now = self.clock.now()
             issue = await self._held_issue(s, issue_id, chat_id, for_update=True)
@@ -230,11 +259,18 @@ class IssueFlows:
             if photo:
                 await self.messenger.relay_to_citizen(s, issue=issue, text=None, photo=photo, now=now)
             await self.messenger.push(
-                s, issue=issue, key="push-resolved", now=now, keyboard="rating",
-                note=html(note), who=html(worker.name or ""),
+                s,
+                issue=issue,
+                key="push-resolved",
+                now=now,
+                keyboard="rating",
+                note=html(note),
+                who=html(worker.name or ""),
             )
             await self.messenger.refresh_cards(s, issue=issue, now=now)
-            await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.RESOLVED.value)
+            await self.observer.issue_changed(
+                s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.RESOLVED.value
+            )
             summary = _summary(issue)
         self._on_queued()
         return summary
@@ -266,7 +302,12 @@ class IssueFlows:
         return issue
 
     async def _held_issue(
-        self, s: AsyncSession, issue_id: int, chat_id: int, *, for_update: bool = False,
+        self,
+        s: AsyncSession,
+        issue_id: int,
+        chat_id: int,
+        *,
+        for_update: bool = False,
         roles: frozenset[ChatRole] = WORK_ROLES,
     ) -> Issue:
         """Only the group of the level holding the issue (or its assigned department) works on it."""

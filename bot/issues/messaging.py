@@ -209,8 +209,16 @@ class IssueMessenger:
         t = self.group_t()
         body = t("relay-from-citizen", ref=issue.ref, text=html(text) if text else t("relay-photo-only"))
         for chat_id in await service.card_chats(session, issue_id=issue.id):
-            self._text_or_photo(session, chat_id=chat_id, issue=issue, body=body, photo=photo, now=now,
-                                link_kind=LinkKind.GROUP_RELAY, target_kind=LinkKind.CARD)
+            self._text_or_photo(
+                session,
+                chat_id=chat_id,
+                issue=issue,
+                body=body,
+                photo=photo,
+                now=now,
+                link_kind=LinkKind.GROUP_RELAY,
+                target_kind=LinkKind.CARD,
+            )
 
     async def unrouted(self, session: AsyncSession, *, issue: Issue, now: datetime) -> None:
         """No group is bound anywhere above the issue's grid: tell the administrators."""
@@ -260,7 +268,13 @@ class IssueMessenger:
         )
 
     async def relay_to_citizen(
-        self, session: AsyncSession, *, issue: Issue, text: str | None, photo: str | None, now: datetime,
+        self,
+        session: AsyncSession,
+        *,
+        issue: Issue,
+        text: str | None,
+        photo: str | None,
+        now: datetime,
         department: str | None = None,
     ) -> None:
         """A grid's (or, when `department` is given, an assigned department's) answer."""
@@ -273,8 +287,15 @@ class IssueMessenger:
             body = t("relay-from-department", ref=issue.ref, department=html(department), text=content)
         else:
             body = t("relay-from-grid", ref=issue.ref, grid=html(facts.grid_name), text=content)
-        self._text_or_photo(session, chat_id=issue.citizen_id, issue=issue, body=body, photo=photo, now=now,
-                            link_kind=LinkKind.CITIZEN_RELAY)
+        self._text_or_photo(
+            session,
+            chat_id=issue.citizen_id,
+            issue=issue,
+            body=body,
+            photo=photo,
+            now=now,
+            link_kind=LinkKind.CITIZEN_RELAY,
+        )
 
     def _text_or_photo(
         self,
@@ -288,11 +309,18 @@ class IssueMessenger:
         link_kind: LinkKind,
         target_kind: LinkKind | None = None,
     ) -> None:
-        common = {"chat_id": chat_id, "now": now, "issue_id": issue.id, "link_kind": link_kind, "target_kind": target_kind}
+        common = {
+            "chat_id": chat_id,
+            "now": now,
+            "issue_id": issue.id,
+            "link_kind": link_kind,
+            "target_kind": target_kind,
+        }
         if photo and len(body) <= CAPTION_LIMIT:
-            enqueue(session, method="sendPhoto", params={"photo": photo, "caption": body, "parse_mode": "HTML"}, **common)
+            enqueue(
+                session, method="sendPhoto", params={"photo": photo, "caption": body, "parse_mode": "HTML"}, **common
+            )
             return
         if photo:
             enqueue(session, method="sendPhoto", params={"photo": photo}, **common)
         enqueue(session, method="sendMessage", params={"text": body, "parse_mode": "HTML"}, **common)
-

@@ -17,8 +17,8 @@ from storage.models import (
     ActorRole,
     AttachmentKind,
     EventKind,
-    GroupChat,
     Grid,
+    GroupChat,
     Issue,
     IssueAttachment,
     IssueEvent,
@@ -55,9 +55,7 @@ async def next_ref(session: AsyncSession, *, period: str) -> str:
     return format_ref(period, sequence)
 
 
-async def create_issue(
-    session: AsyncSession, *, draft: IssueDraft, citizen_id: int, ref: str, now: datetime
-) -> Issue:
+async def create_issue(session: AsyncSession, *, draft: IssueDraft, citizen_id: int, ref: str, now: datetime) -> Issue:
     issue = Issue(
         ref=ref,
         citizen_id=citizen_id,
@@ -180,7 +178,9 @@ def remember_message(
     user_id: int | None = None,
 ) -> None:
     session.add(
-        MessageLink(chat_id=chat_id, message_id=message_id, issue_id=issue_id, kind=kind, user_id=user_id, created_at=now)
+        MessageLink(
+            chat_id=chat_id, message_id=message_id, issue_id=issue_id, kind=kind, user_id=user_id, created_at=now
+        )
     )
 
 
@@ -198,6 +198,9 @@ async def holding_group(session: AsyncSession, *, grid_id: int) -> GroupChat | N
 
 async def card_chats(session: AsyncSession, *, issue_id: int) -> list[int]:
     """The chats where this issue's card stands."""
-    query = select(MessageLink.chat_id).where(MessageLink.issue_id == issue_id, MessageLink.kind == LinkKind.CARD).distinct()
+    query = (
+        select(MessageLink.chat_id)
+        .where(MessageLink.issue_id == issue_id, MessageLink.kind == LinkKind.CARD)
+        .distinct()
+    )
     return [int(chat_id) for chat_id in (await session.exec(query)).all()]
-

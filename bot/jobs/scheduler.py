@@ -49,4 +49,6 @@ def start_scheduler(scheduler: AsyncIOScheduler, services: Services) -> None:
     scheduler.start()
     for spec in catalogue().values():
         if spec.catch_up:
-            scheduler.add_job(run_job, args=[spec, services], id=f"{spec.name}:catch-up", name=f"{spec.name} (catch-up)")
+            scheduler.add_job(
+                run_job, args=[spec, services], id=f"{spec.name}:catch-up", name=f"{spec.name} (catch-up)"
+            )

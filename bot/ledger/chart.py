@@ -47,8 +47,15 @@ def draw(t: Translate, stats: list[UnitStats], *, title: str) -> tuple[bytes, Fi
         axes.bar_label(bars, fontproperties=font, fontsize=8)
     top = max([u.received for u in stats] + [1])
     for position, unit in zip(positions, stats, strict=True):
-        score = t("stats-no-rating") if unit.satisfaction is None else t(
-            "stats-satisfaction", score=f"{unit.satisfaction:.0f}", tier=t(f"tier-{unit.tier.value}") if unit.tier else "")
+        score = (
+            t("stats-no-rating")
+            if unit.satisfaction is None
+            else t(
+                "stats-satisfaction",
+                score=f"{unit.satisfaction:.0f}",
+                tier=t(f"tier-{unit.tier.value}") if unit.tier else "",
+            )
+        )
         axes.text(position, top * 1.12, score, ha="center", fontproperties=font, fontsize=9)
     axes.set_ylim(0, top * 1.3 + 1)
     axes.set_xticks(positions, [u.name for u in stats], fontproperties=font)

@@ -19,8 +19,18 @@ from bot.ledger.service import LedgerRow
 
 # (column key, width); the order is that of the paper ledger.
 COLUMNS = [
-    ("ref", 14), ("received", 17), ("grid", 14), ("category", 11), ("description", 48), ("disposition", 11),
-    ("unit", 18), ("responsible", 10), ("deadline", 17), ("status", 14), ("resolved", 17), ("overdue", 9),
+    ("ref", 14),
+    ("received", 17),
+    ("grid", 14),
+    ("category", 11),
+    ("description", 48),
+    ("disposition", 11),
+    ("unit", 18),
+    ("responsible", 10),
+    ("deadline", 17),
+    ("status", 14),
+    ("resolved", 17),
+    ("overdue", 9),
     ("rating", 10),
 ]
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
@@ -36,7 +46,8 @@ class LedgerWriter:
         self.workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
         self.sheet = self.workbook.add_worksheet(t("ledger-sheet-title"))
         header = self.workbook.add_format(
-            {"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top", "border": 1})
+            {"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top", "border": 1}
+        )
         self.wrap = self.workbook.add_format({"text_wrap": True, "valign": "top"})
         top = self.workbook.add_format({"valign": "top"})
         self.dated = self.workbook.add_format({"num_format": DATE_FORMAT, "valign": "top"})

@@ -17,7 +17,6 @@ from bot.triage import service as triage
 from storage.database import Database
 from storage.models import GroupChat
 
-
 EXPORT_CHUNK = 5000
 
 
@@ -49,8 +48,10 @@ class Ledger:
     async def person_pages(self, *, user_id: int, admin: bool, page: int) -> list[ledger.LedgerPage]:
         async with self.db.session() as s:
             now = self.clock.now()
-            return [await ledger.ledger_page(s, scope, now=now, page=page)
-                    for scope in await ledger.scopes_of_person(s, user_id, admin=admin)]
+            return [
+                await ledger.ledger_page(s, scope, now=now, page=page)
+                for scope in await ledger.scopes_of_person(s, user_id, admin=admin)
+            ]
 
     def render(self, t: Translate, page: ledger.LedgerPage) -> str:
         now = self.clock.now()
@@ -59,12 +60,18 @@ class Ledger:
             lines.append(t("ledger-empty"))
         for row in page.rows:
             key = "ledger-row-overdue" if row.overdue(now) else "ledger-row"
-            lines.append(t(
-                key, ref=row.ref, status=t(f"status-{row.status.value.replace('_', '-')}"),
-                deadline=local_text(row.deadline, self.tz) if row.deadline else t("ledger-no-deadline"),
-                unit=html(row.unit), grid=html(row.grid), category=html(row.category),
-                description=html(row.description[:40] + ("…" if len(row.description) > 40 else "")),
-            ))
+            lines.append(
+                t(
+                    key,
+                    ref=row.ref,
+                    status=t(f"status-{row.status.value.replace('_', '-')}"),
+                    deadline=local_text(row.deadline, self.tz) if row.deadline else t("ledger-no-deadline"),
+                    unit=html(row.unit),
+                    grid=html(row.grid),
+                    category=html(row.category),
+                    description=html(row.description[:40] + ("…" if len(row.description) > 40 else "")),
+                )
+            )
         if page.total > page.page_size:
             pages = (page.total + page.page_size - 1) // page.page_size
             lines.append(t("ledger-page", page=str(page.page + 1), pages=str(pages)))
@@ -72,8 +79,9 @@ class Ledger:
 
     # -- export ------------------------------------------------------------------------------
 
-    async def export(self, path: Path, *, grid_code: str | None = None, date_from: date | None = None,
-                     date_to: date | None = None) -> int:
+    async def export(
+        self, path: Path, *, grid_code: str | None = None, date_from: date | None = None, date_to: date | None = None
+    ) -> int:
         """Write the workbook; dates are local and inclusive. Returns the number of issues."""
         async with self.db.session() as s:
             grid_ids = None
@@ -86,15 +94,17 @@ class Ledger:
         end = self._midnight(date_to + timedelta(days=1)) if date_to else None
         from bot.ledger.export import LedgerWriter  # xlsxwriter only when exporting
 
-        writer = await asyncio.to_thread(LedgerWriter, path, t=self.translator.bind(None), tz=self.tz,
-                                         now=self.clock.now())
+        writer = await asyncio.to_thread(
+            LedgerWriter, path, t=self.translator.bind(None), tz=self.tz, now=self.clock.now()
+        )
         after: int | None = None
         writing: asyncio.Future[None] | None = None
         try:
             while True:
                 async with self.db.session() as s:
-                    chunk = await ledger.export_chunk(s, grid_ids=grid_ids, created_from=start, created_to=end,
-                                                      after=after, limit=EXPORT_CHUNK)
+                    chunk = await ledger.export_chunk(
+                        s, grid_ids=grid_ids, created_from=start, created_to=end, after=after, limit=EXPORT_CHUNK
+                    )
                 if writing is not None:
                     await writing
                 if not chunk:
@@ -124,10 +134,14 @@ class Ledger:
             if grid_id is None:
                 return None
             name = await triage.grid_name(s, grid_id)
-            units = [await stats_.unit_stats(s, unit, start=start, end=now + timedelta(seconds=1), now=now)
-                     for unit in await stats_.units_below(s, grid_id)]
+            units = [
+                await stats_.unit_stats(s, unit, start=start, end=now + timedelta(seconds=1), now=now)
+                for unit in await stats_.units_below(s, grid_id)
+            ]
         t = self.translator.bind(None)
-        title = t("stats-title", scope=name, start=start.date().isoformat(), end=now.astimezone(self.tz).date().isoformat())
+        title = t(
+            "stats-title", scope=name, start=start.date().isoformat(), end=now.astimezone(self.tz).date().isoformat()
+        )
         from bot.ledger import chart  # matplotlib only when drawing
 
         png, _figure = await asyncio.to_thread(chart.draw, t, units, title=title)

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.issues.lifecycle import OPEN, IssueStatus, Rating
 from bot.triage import service as triage
-from storage.models import Category, Department, Disposition, GroupChat, Grid, Issue, Staff
+from storage.models import Category, Department, Disposition, Grid, GroupChat, Issue, Staff
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,13 @@ async def scopes_of_person(s: AsyncSession, user_id: int, *, admin: bool) -> lis
         roots = (await s.exec(select(Grid).where(col(Grid.parent_id).is_(None)).order_by(col(Grid.position)))).all()
         grid_ids = [g.id for g in roots if g.id is not None]
     else:
-        grid_ids = list(dict.fromkeys((await s.exec(
-            select(Staff.grid_id).where(Staff.telegram_user_id == user_id).order_by(col(Staff.id)))).all()))
+        grid_ids = list(
+            dict.fromkeys(
+                (
+                    await s.exec(select(Staff.grid_id).where(Staff.telegram_user_id == user_id).order_by(col(Staff.id)))
+                ).all()
+            )
+        )
     return [Scope(await triage.grid_name(s, g), tuple(await triage.subtree_ids(s, g))) for g in grid_ids]
 
 
@@ -92,8 +97,21 @@ def _select():  # noqa: ANN202
     holder = aliased(Grid)
     unit = func.coalesce(Department.name, holder.name)
     return (
-        select(Issue.id, Issue.ref, Issue.created_at, Grid.name, Category.name, Issue.description, Issue.disposition,
-               unit, Issue.assignee_name, Issue.deadline, Issue.status, Issue.resolved_at, Issue.rating)
+        select(
+            Issue.id,
+            Issue.ref,
+            Issue.created_at,
+            Grid.name,
+            Category.name,
+            Issue.description,
+            Issue.disposition,
+            unit,
+            Issue.assignee_name,
+            Issue.deadline,
+            Issue.status,
+            Issue.resolved_at,
+            Issue.rating,
+        )
         .join(Grid, col(Grid.id) == Issue.grid_id)
         .join(Category, col(Category.id) == Issue.category_id)
         .outerjoin(holder, holder.id == Issue.holder_grid_id)
@@ -102,11 +120,36 @@ def _select():  # noqa: ANN202
 
 
 def _row(values: tuple) -> LedgerRow:
-    (id_, ref, created, grid, category, description, disposition, unit, responsible, deadline, status, resolved,
-     rating) = values
-    return LedgerRow(id_, ref, created, grid, category, description, Disposition(disposition) if disposition else None,
-                     unit or "", responsible or "", deadline, IssueStatus(status), resolved,
-                     Rating(rating) if rating else None)
+    (
+        id_,
+        ref,
+        created,
+        grid,
+        category,
+        description,
+        disposition,
+        unit,
+        responsible,
+        deadline,
+        status,
+        resolved,
+        rating,
+    ) = values
+    return LedgerRow(
+        id_,
+        ref,
+        created,
+        grid,
+        category,
+        description,
+        Disposition(disposition) if disposition else None,
+        unit or "",
+        responsible or "",
+        deadline,
+        IssueStatus(status),
+        resolved,
+        Rating(rating) if rating else None,
+    )
 
 
 async def ledger_page(s: AsyncSession, scope: Scope, *, now: datetime, page: int, page_size: int = 8) -> LedgerPage:
@@ -117,16 +160,30 @@ async def ledger_page(s: AsyncSession, scope: Scope, *, now: datetime, page: int
     """
     where = and_(scope.condition(), col(Issue.status).in_(OPEN))
     order = (case((col(Issue.deadline).is_(None), 1), else_=0), col(Issue.deadline), col(Issue.id))
-    ids = [int(i) for i in (await s.exec(
-        select(Issue.id).where(where).order_by(*order).limit(page_size).offset(page * page_size))).all()]
+    ids = [
+        int(i)
+        for i in (
+            await s.exec(select(Issue.id).where(where).order_by(*order).limit(page_size).offset(page * page_size))
+        ).all()
+    ]
     rows = [_row(tuple(r)) for r in (await s.exec(_select().where(col(Issue.id).in_(ids)).order_by(*order))).all()]
-    total, overdue = (await s.exec(select(
-        func.count(), func.count(case((col(Issue.deadline) < now, 1)))).select_from(Issue).where(where))).one()
+    total, overdue = (
+        await s.exec(
+            select(func.count(), func.count(case((col(Issue.deadline) < now, 1)))).select_from(Issue).where(where)
+        )
+    ).one()
     return LedgerPage(scope, rows, int(total), int(overdue), page, page_size)
 
 
-async def export_chunk(s: AsyncSession, *, grid_ids: list[int] | None, created_from: datetime | None,
-                       created_to: datetime | None, after: int | None, limit: int) -> list[LedgerRow]:
+async def export_chunk(
+    s: AsyncSession,
+    *,
+    grid_ids: list[int] | None,
+    created_from: datetime | None,
+    created_to: datetime | None,
+    after: int | None,
+    limit: int,
+) -> list[LedgerRow]:
     """Issues (open or not) received in the period in the order they came (by id, as 编号 run), the
     next `limit` after issue `after`: keyset paging on the primary key keeps each chunk a short
     query, so an export never holds the database for long."""

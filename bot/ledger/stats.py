@@ -75,13 +75,27 @@ async def unit_stats(s: AsyncSession, unit: Unit, *, start: datetime, end: datet
     else:
         scope = col(Issue.grid_id).in_(unit.grid_ids)
     finished = func.coalesce(col(Issue.resolved_at), now)
-    on_time = and_(col(Issue.resolved_at).is_not(None),
-                   or_(col(Issue.deadline).is_(None), col(Issue.resolved_at) <= col(Issue.deadline)))
-    received, in_time, overdue = (await s.exec(
-        select(func.count(), func.count(case((on_time, 1))),
-               func.count(case((and_(col(Issue.deadline).is_not(None), finished > col(Issue.deadline)), 1))))
-        .select_from(Issue).where(scope, col(Issue.created_at) >= start, col(Issue.created_at) < end))).one()
-    ratings = (await s.exec(select(Issue.rating).where(scope, col(Issue.rating).is_not(None),
-                                                       col(Issue.created_at) >= start, col(Issue.created_at) < end))).all()
+    on_time = and_(
+        col(Issue.resolved_at).is_not(None),
+        or_(col(Issue.deadline).is_(None), col(Issue.resolved_at) <= col(Issue.deadline)),
+    )
+    received, in_time, overdue = (
+        await s.exec(
+            select(
+                func.count(),
+                func.count(case((on_time, 1))),
+                func.count(case((and_(col(Issue.deadline).is_not(None), finished > col(Issue.deadline)), 1))),
+            )
+            .select_from(Issue)
+            .where(scope, col(Issue.created_at) >= start, col(Issue.created_at) < end)
+        )
+    ).one()
+    ratings = (
+        await s.exec(
+            select(Issue.rating).where(
+                scope, col(Issue.rating).is_not(None), col(Issue.created_at) >= start, col(Issue.created_at) < end
+            )
+        )
+    ).all()
     average, tier = satisfaction([Rating(r) for r in ratings])
     return UnitStats(unit.name, int(received), int(in_time), int(overdue), average, tier)

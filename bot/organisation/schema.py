@@ -138,7 +138,9 @@ class OrganisationFile(_Strict):
         levels = {grid.code: grid.level for root in self.grids for grid, _ in root.walk()}
         for department in self.departments:
             if levels.get(department.grid) not in (GridLevel.TOWNSHIP, GridLevel.COUNTY):
-                raise ValueError(f"department {department.code}: grid {department.grid} is not a township or county grid")
+                raise ValueError(
+                    f"department {department.code}: grid {department.grid} is not a township or county grid"
+                )
         department_codes = [d.code for d in self.departments]
         if len(department_codes) != len(set(department_codes)):
             raise ValueError("department codes must be unique")

@@ -31,8 +31,19 @@ GLOBAL_BURST_SHARE = 0.05
 GROUP_BURST = 4  # a card and its photos go out together; the rest of the minute is paced evenly
 
 PACED_METHODS = {
-    "sendMessage", "sendPhoto", "sendMediaGroup", "sendVoice", "sendLocation", "sendDocument",
-    "sendContact", "sendVideo", "sendAudio", "sendAnimation", "sendSticker", "copyMessage", "forwardMessage",
+    "sendMessage",
+    "sendPhoto",
+    "sendMediaGroup",
+    "sendVoice",
+    "sendLocation",
+    "sendDocument",
+    "sendContact",
+    "sendVideo",
+    "sendAudio",
+    "sendAnimation",
+    "sendSticker",
+    "copyMessage",
+    "forwardMessage",
 }
 
 
@@ -43,7 +54,9 @@ class FloodLimits:
     group_per_minute: float = 20
 
     def scaled(self, factor: float) -> FloodLimits:
-        return FloodLimits(self.global_per_second * factor, self.private_per_second * factor, self.group_per_minute * factor)
+        return FloodLimits(
+            self.global_per_second * factor, self.private_per_second * factor, self.group_per_minute * factor
+        )
 
 
 def window_limiter(limit: float, span: float, *, burst: int = 1, margin: float = MARGIN) -> AsyncLimiter:
@@ -60,8 +73,9 @@ def window_limiter(limit: float, span: float, *, burst: int = 1, margin: float =
 class FloodLimiter(BaseRequestMiddleware):
     def __init__(self, limits: FloodLimits, *, chats_tracked: int = 50_000) -> None:
         self.limits = limits
-        self._global = window_limiter(limits.global_per_second, 1,
-                                      burst=max(1, round(limits.global_per_second * GLOBAL_BURST_SHARE)))
+        self._global = window_limiter(
+            limits.global_per_second, 1, burst=max(1, round(limits.global_per_second * GLOBAL_BURST_SHARE))
+        )
         self._chats: LRUCache[int, AsyncLimiter] = LRUCache(maxsize=chats_tracked)
 
     def _chat_limiter(self, chat_id: int) -> AsyncLimiter:

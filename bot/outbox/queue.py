@@ -45,14 +45,23 @@ def enqueue(
     return row
 
 
-async def enqueue_many(session: AsyncSession, messages: list[tuple[int, str, dict[str, Any]]], *, now: datetime) -> None:
+async def enqueue_many(
+    session: AsyncSession, messages: list[tuple[int, str, dict[str, Any]]], *, now: datetime
+) -> None:
     """Queue (chat id, method, params) for many chats in one bulk insert: a scheduled run that
     writes to thousands of deputies would spend most of its time in the ORM otherwise."""
     if not messages:
         return
     rows = [
-        {"chat_id": chat_id, "method": method, "params": params, "status": OutboxStatus.PENDING, "attempts": 0,
-         "created_at": now, "next_attempt_at": now}
+        {
+            "chat_id": chat_id,
+            "method": method,
+            "params": params,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+        }
         for chat_id, method, params in messages
     ]
     await (await session.connection()).execute(insert(OutboxMessage), rows)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -110,10 +111,8 @@ class OutboxSender:
                 await self._start_due_workers()
             except Exception:  # a database hiccup must not end delivery for good
                 log.exception("outbox: scanning for due messages failed")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
-            except TimeoutError:
-                pass
             # Coalesce wake-ups (every finished worker sends one) so a busy outbox is not rescanned
             # hundreds of times a second; a new message waits this long at most.
             await asyncio.sleep(SCAN_GAP)
@@ -343,8 +342,9 @@ class OutboxSender:
             await s.exec(
                 update(OutboxMessage)
                 .where(col(OutboxMessage.id).in_([row.id for row, _ in batch]))
-                .values(status=OutboxStatus.SENT, sent_at=now, attempts=col(OutboxMessage.attempts) + 1,
-                        last_error=None)
+                .values(
+                    status=OutboxStatus.SENT, sent_at=now, attempts=col(OutboxMessage.attempts) + 1, last_error=None
+                )
             )
             if came_back:  # unblocked, or the bot was added back to the group
                 await s.exec(delete(UnreachableChat).where(col(UnreachableChat.chat_id).in_(came_back)))
@@ -354,12 +354,22 @@ class OutboxSender:
                 for message_id in _message_ids(results):
                     if row.issue_id is not None:
                         service.remember_message(
-                            s, chat_id=row.chat_id, message_id=message_id, issue_id=row.issue_id,
-                            kind=row.link_kind, now=now,
+                            s,
+                            chat_id=row.chat_id,
+                            message_id=message_id,
+                            issue_id=row.issue_id,
+                            kind=row.link_kind,
+                            now=now,
                         )
                     if row.contact_id is not None:  # a citizen↔deputy conversation
-                        remember_contact_message(s, chat_id=row.chat_id, message_id=message_id,
-                                                 contact_id=row.contact_id, kind=row.link_kind, now=now)
+                        remember_contact_message(
+                            s,
+                            chat_id=row.chat_id,
+                            message_id=message_id,
+                            contact_id=row.contact_id,
+                            kind=row.link_kind,
+                            now=now,
+                        )
         unreachable -= came_back
 
     async def _retry(self, row: OutboxMessage, *, delay: float, error: str, count: bool) -> None:
@@ -450,7 +460,8 @@ def _uploads(params: dict[str, Any]) -> dict[str, Any]:
     """A file queued with the message ({"upload": base64, "filename": ...}) is sent as an upload."""
     return {
         key: BufferedInputFile(base64.b64decode(value["upload"]), filename=str(value.get("filename", "file")))
-        if isinstance(value, dict) and "upload" in value else value
+        if isinstance(value, dict) and "upload" in value
+        else value
         for key, value in params.items()
     }
 

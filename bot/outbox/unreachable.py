@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import Translator
 from bot.outbox.queue import enqueue
-from storage.models import GroupChat, Grid
+from storage.models import Grid, GroupChat
 
 
 class GroupGoneNotice:
@@ -32,4 +32,6 @@ class GroupGoneNotice:
             reason=escape(reason[:200], quote=False),
         )
         for admin_id in sorted(self.admin_ids):
-            enqueue(session, chat_id=admin_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"}, now=now)
+            enqueue(
+                session, chat_id=admin_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"}, now=now
+            )

@@ -81,10 +81,19 @@ class TriageFlows:
             raise ValueError(f"a deadline of {days} working days is out of range")
         return deadline_after(now, days, self.tz)
 
-    async def remember_prompt(self, *, chat_id: int, message_id: int, issue_id: int, user_id: int, kind: LinkKind) -> None:
+    async def remember_prompt(
+        self, *, chat_id: int, message_id: int, issue_id: int, user_id: int, kind: LinkKind
+    ) -> None:
         async with self.db.transaction() as s:
-            service.remember_message(s, chat_id=chat_id, message_id=message_id, issue_id=issue_id, kind=kind,
-                                     now=self.clock.now(), user_id=user_id)
+            service.remember_message(
+                s,
+                chat_id=chat_id,
+                message_id=message_id,
+                issue_id=issue_id,
+                kind=kind,
+                now=self.clock.now(),
+                user_id=user_id,
+            )
 
     async def bind_department(self, *, chat_id: int, code: str) -> str | None:
         """/binddept: the group becomes the department's work group; its name, or None if unknown."""
@@ -110,15 +119,23 @@ class TriageFlows:
                 issue.assignee_id, issue.assignee_name = worker.id, worker.name
             await service.record(s, issue=issue, kind=EventKind.EXPLAINED, actor=worker, now=now, text=text)
             await self._observe(s, issue, NoticeKind.STEP, now, EventKind.EXPLAINED)
-            await self.messenger.push(s, issue=issue, key="push-explained", now=now, keyboard="rating",
-                                      note=html(text), who=html(worker.name or ""))
+            await self.messenger.push(
+                s,
+                issue=issue,
+                key="push-explained",
+                now=now,
+                keyboard="rating",
+                note=html(text),
+                who=html(worker.name or ""),
+            )
             await self.messenger.refresh_cards(s, issue=issue, now=now)
             summary = _summary(issue)
         self.issues._on_queued()  # noqa: SLF001
         return summary
 
-    async def handle(self, *, issue_id: int, worker: Actor, chat_id: int, deadline: Deadline,
-                     responsible_id: int) -> IssueSummary:
+    async def handle(
+        self, *, issue_id: int, worker: Actor, chat_id: int, deadline: Deadline, responsible_id: int
+    ) -> IssueSummary:
         """立即办理 / 协助自办: a deadline and a responsible person within the grid."""
         async with self.db.transaction() as s:
             now = self.clock.now()
@@ -134,19 +151,33 @@ class TriageFlows:
             issue.assignee_name = worker.name if responsible_id == worker.id else workers[responsible_id]
             due = local_text(issue.deadline, self.tz)
             t = self.messenger.group_t()
-            await service.record(s, issue=issue, kind=EventKind.HANDLED, actor=worker, now=now,
-                                 text=t("triage-handled-line", who=issue.assignee_name or "", deadline=due))
+            await service.record(
+                s,
+                issue=issue,
+                kind=EventKind.HANDLED,
+                actor=worker,
+                now=now,
+                text=t("triage-handled-line", who=issue.assignee_name or "", deadline=due),
+            )
             await self._observe(s, issue, NoticeKind.STEP, now, EventKind.HANDLED)
             where = await self._where(s, issue)
-            await self.messenger.push(s, issue=issue, key="push-handled", now=now, where=html(where),
-                                      who=html(issue.assignee_name or ""), deadline=due)
+            await self.messenger.push(
+                s,
+                issue=issue,
+                key="push-handled",
+                now=now,
+                where=html(where),
+                who=html(issue.assignee_name or ""),
+                deadline=due,
+            )
             await self.messenger.refresh_cards(s, issue=issue, now=now)
             summary = _summary(issue)
         self.issues._on_queued()  # noqa: SLF001
         return summary
 
-    async def assign(self, *, issue_id: int, worker: Actor, chat_id: int, department_id: int,
-                     deadline: Deadline) -> IssueSummary:
+    async def assign(
+        self, *, issue_id: int, worker: Actor, chat_id: int, department_id: int, deadline: Deadline
+    ) -> IssueSummary:
         """交办督办: the department gets the card (its group, or its liaisons); the grid supervises."""
         async with self.db.transaction() as s:
             now = self.clock.now()
@@ -161,15 +192,22 @@ class TriageFlows:
             issue.assignee_id = issue.assignee_name = None
             due = local_text(issue.deadline, self.tz)
             t = self.messenger.group_t()
-            await service.record(s, issue=issue, kind=EventKind.ASSIGNED, actor=worker, now=now,
-                                 text=t("triage-assigned-line", department=dept.name, deadline=due))
+            await service.record(
+                s,
+                issue=issue,
+                kind=EventKind.ASSIGNED,
+                actor=worker,
+                now=now,
+                text=t("triage-assigned-line", department=dept.name, deadline=due),
+            )
             await self._observe(s, issue, NoticeKind.STEP, now, EventKind.ASSIGNED)
             await self.messenger.refresh_cards(s, issue=issue, now=now)
             if dept.chat_id is not None:
                 await self.messenger.post_card(s, issue=issue, chat_id=dept.chat_id, now=now, headline="card-assigned")
             await self._tell_liaisons(s, issue, dept, now)
-            await self.messenger.push(s, issue=issue, key="push-assigned", now=now,
-                                      department=html(dept.name), deadline=due)
+            await self.messenger.push(
+                s, issue=issue, key="push-assigned", now=now, department=html(dept.name), deadline=due
+            )
             summary = _summary(issue)
         self.issues._on_queued()  # noqa: SLF001
         return summary
@@ -179,15 +217,20 @@ class TriageFlows:
     async def escalate(self, *, issue_id: int, actor: Actor, chat_id: int | None, reason: str) -> IssueSummary:
         """上报 one level up. chat_id None: the supervision job escalating an overdue issue (超期上报)."""
         async with self.db.transaction() as s:
-            issue = await (self._holder_issue(s, issue_id, chat_id) if chat_id is not None
-                           else service.get_issue(s, issue_id, for_update=True))
-            summary = await self.escalate_in(s, issue=issue, actor=actor, reason=reason, now=self.clock.now(),
-                                             automatic=chat_id is None)
+            issue = await (
+                self._holder_issue(s, issue_id, chat_id)
+                if chat_id is not None
+                else service.get_issue(s, issue_id, for_update=True)
+            )
+            summary = await self.escalate_in(
+                s, issue=issue, actor=actor, reason=reason, now=self.clock.now(), automatic=chat_id is None
+            )
         self.issues._on_queued()  # noqa: SLF001
         return summary
 
-    async def escalate_in(self, s: AsyncSession, *, issue: Issue, actor: Actor, reason: str, now: datetime,
-                          automatic: bool) -> IssueSummary:
+    async def escalate_in(
+        self, s: AsyncSession, *, issue: Issue, actor: Actor, reason: str, now: datetime, automatic: bool
+    ) -> IssueSummary:
         acting = await triage.acting_grid_id(s, issue)
         try:
             target = escalation_target(await triage.issue_path(s, issue), acting or triage.holder_grid_id(issue))
@@ -198,8 +241,14 @@ class TriageFlows:
         kind = EventKind.AUTO_ESCALATED if automatic else EventKind.ESCALATED
         await service.record(s, issue=issue, kind=kind, actor=actor, now=now, text=reason)
         await self._observe(s, issue, NoticeKind.ESCALATED, now, kind)
-        await self._arrive(s, issue, now, headline="card-auto-escalated" if automatic else "card-escalated",
-                           note=reason, push_key="push-escalated")
+        await self._arrive(
+            s,
+            issue,
+            now,
+            headline="card-auto-escalated" if automatic else "card-escalated",
+            note=reason,
+            push_key="push-escalated",
+        )
         return _summary(issue)
 
     async def send_back(self, *, issue_id: int, actor: Actor, chat_id: int, note: str) -> IssueSummary:
@@ -231,26 +280,39 @@ class TriageFlows:
         issue.assignee_id = issue.assignee_name = None
         issue.deadline = deadline_after(now, await self._default_days(s, issue), self.tz)
 
-    async def _arrive(self, s: AsyncSession, issue: Issue, now: datetime, *, headline: str, note: str,
-                      push_key: str) -> None:
+    async def _arrive(
+        self, s: AsyncSession, issue: Issue, now: datetime, *, headline: str, note: str, push_key: str
+    ) -> None:
         await self.messenger.refresh_cards(s, issue=issue, now=now)  # lower cards now show where it is
         group = await triage.holder_group(s, issue)
         if group is not None:
             await self.messenger.post_card(s, issue=issue, chat_id=group.chat_id, now=now, headline=headline)
             t = self.messenger.group_t()
-            enqueue(s, chat_id=group.chat_id, method="sendMessage", now=now, issue_id=issue.id,
-                    params={"text": t("card-move-note", note=html(note)), "parse_mode": "HTML"},
-                    link_kind=LinkKind.CARD_MEDIA, target_kind=LinkKind.CARD)
+            enqueue(
+                s,
+                chat_id=group.chat_id,
+                method="sendMessage",
+                now=now,
+                issue_id=issue.id,
+                params={"text": t("card-move-note", note=html(note)), "parse_mode": "HTML"},
+                link_kind=LinkKind.CARD_MEDIA,
+                target_kind=LinkKind.CARD,
+            )
         else:
             await self.messenger.unrouted(s, issue=issue, now=now)
         assert issue.deadline is not None
-        await self.messenger.push(s, issue=issue, key=push_key, now=now, where=html(await self._where(s, issue)),
-                                  deadline=local_text(issue.deadline, self.tz))
+        await self.messenger.push(
+            s,
+            issue=issue,
+            key=push_key,
+            now=now,
+            where=html(await self._where(s, issue)),
+            deadline=local_text(issue.deadline, self.tz),
+        )
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    async def _observe(self, s: AsyncSession, issue: Issue, kind: NoticeKind, now: datetime,
-                       event: EventKind) -> None:
+    async def _observe(self, s: AsyncSession, issue: Issue, kind: NoticeKind, now: datetime, event: EventKind) -> None:
         """Tell the areas listening to issue changes (deputies), in this transaction."""
         await self.issues.observer.issue_changed(s, issue=issue, kind=kind, now=now, detail=event.value)
 

@@ -18,11 +18,11 @@ from bot.issues.lifecycle import OPEN
 from bot.issues.messaging import html
 from bot.issues.observers import NoticeKind
 from bot.issues.service import Actor
+from bot.jobs.registry import JobSpec
 from bot.outbox.queue import enqueue
 from bot.triage import service as triage
 from bot.triage.routing import NoLevel, escalation_target
 from bot.triage.workdays import add_working_days, end_of_day, working_days_between
-from bot.jobs.registry import JobSpec
 from storage.models import (
     ActorRole,
     Department,
@@ -47,8 +47,11 @@ ALERTS_PER_MESSAGE = 15  # issues listed in one gathered alert (Telegram allows 
 
 async def _mark(s: AsyncSession, *, kind: str, subject: str, key: str, now: datetime) -> bool:
     """Record that this was sent; False when it already was (then send nothing)."""
-    found = await s.exec(select(SupervisionMark.id).where(
-        SupervisionMark.kind == kind, SupervisionMark.subject == subject, SupervisionMark.key == key))
+    found = await s.exec(
+        select(SupervisionMark.id).where(
+            SupervisionMark.kind == kind, SupervisionMark.subject == subject, SupervisionMark.key == key
+        )
+    )
     if found.first() is not None:
         return False
     s.add(SupervisionMark(kind=kind, subject=subject, key=key, at=now))
@@ -59,15 +62,23 @@ async def _send_without_waiting(s: AsyncSession, services: Services) -> None:
     """A run for a later `now` (jobs run --now) stamps its messages with that time; the sender
     only takes rows that are due, so bring never-tried rows from the future forward to the clock."""
     real_now = services.clock.now()
-    await s.exec(update(OutboxMessage)  # type: ignore[call-overload]
-                 .where(col(OutboxMessage.status) == OutboxStatus.PENDING, col(OutboxMessage.attempts) == 0,
-                        col(OutboxMessage.next_attempt_at) > real_now)
-                 .values(next_attempt_at=real_now))
+    await s.exec(
+        update(OutboxMessage)  # type: ignore[call-overload]
+        .where(
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+            col(OutboxMessage.attempts) == 0,
+            col(OutboxMessage.next_attempt_at) > real_now,
+        )
+        .values(next_attempt_at=real_now)
+    )
 
 
 async def _open_with_deadline(s: AsyncSession, *, until: datetime) -> list[Issue]:
-    query = (select(Issue).where(col(Issue.status).in_(OPEN), col(Issue.deadline).is_not(None), col(Issue.deadline) <= until)
-             .order_by(col(Issue.deadline), col(Issue.id)))
+    query = (
+        select(Issue)
+        .where(col(Issue.status).in_(OPEN), col(Issue.deadline).is_not(None), col(Issue.deadline) <= until)
+        .order_by(col(Issue.deadline), col(Issue.id))
+    )
     return list((await s.exec(query)).all())
 
 
@@ -99,9 +110,14 @@ class Alerts:
         t = self.services.messenger.group_t()
         facts = await self.services.messenger.facts(s, issue)
         assert issue.deadline is not None
-        text = t(self.key, ref=issue.ref, category=html(facts.category), grid=html(facts.grid_name),
-                 deadline=local_text(issue.deadline, self.services.settings.tz),
-                 who=html(issue.assignee_name or facts.department or ""))
+        text = t(
+            self.key,
+            ref=issue.ref,
+            category=html(facts.category),
+            grid=html(facts.grid_name),
+            deadline=local_text(issue.deadline, self.services.settings.tz),
+            who=html(issue.assignee_name or facts.department or ""),
+        )
         for chat_id in await _recipients(s, issue):
             self.by_chat.setdefault(chat_id, []).append((issue, text))
 
@@ -110,15 +126,27 @@ class Alerts:
         for chat_id, items in self.by_chat.items():
             if len(items) == 1:
                 issue, text = items[0]
-                enqueue(s, chat_id=chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"},
-                        now=now, issue_id=issue.id, target_kind=LinkKind.CARD)
+                enqueue(
+                    s,
+                    chat_id=chat_id,
+                    method="sendMessage",
+                    params={"text": text, "parse_mode": "HTML"},
+                    now=now,
+                    issue_id=issue.id,
+                    target_kind=LinkKind.CARD,
+                )
                 continue
             lines = [t(f"{self.key}-many", count=str(len(items)))]
             lines += [f"{n}. {text}" for n, (_, text) in enumerate(items[:ALERTS_PER_MESSAGE], start=1)]
             if len(items) > ALERTS_PER_MESSAGE:
                 lines.append(t("remind-more", count=str(len(items) - ALERTS_PER_MESSAGE)))
-            enqueue(s, chat_id=chat_id, method="sendMessage", params={"text": "\n".join(lines), "parse_mode": "HTML"},
-                    now=now)
+            enqueue(
+                s,
+                chat_id=chat_id,
+                method="sendMessage",
+                params={"text": "\n".join(lines), "parse_mode": "HTML"},
+                now=now,
+            )
         return len(self.by_chat)
 
 
@@ -149,7 +177,9 @@ async def alert_overdue(services: Services, now: datetime) -> str:
             assert issue.deadline is not None
             if await _mark(s, kind=OVERDUE, subject=f"issue:{issue.id}", key=day, now=now):
                 await alerts.add(s, issue)
-            if await _mark(s, kind=PASSED_DEADLINE, subject=f"issue:{issue.id}", key=issue.deadline.isoformat(), now=now):
+            if await _mark(
+                s, kind=PASSED_DEADLINE, subject=f"issue:{issue.id}", key=issue.deadline.isoformat(), now=now
+            ):
                 await services.flows.observer.issue_changed(s, issue=issue, kind=NoticeKind.OVERDUE, now=now)
         sent = alerts.queue(s, now)
         await _send_without_waiting(s, services)
@@ -177,11 +207,16 @@ async def escalate_overdue(services: Services, now: datetime) -> str:
             if not await _mark(s, kind=ESCALATED, subject=f"issue:{issue.id}", key=key, now=now):
                 continue
             reason = t("auto-escalation-reason", deadline=local_text(issue.deadline, tz), days=str(grace))
-            await services.triage.escalate_in(s, issue=issue, actor=Actor(ActorRole.SYSTEM), reason=reason, now=now,
-                                              automatic=True)
+            await services.triage.escalate_in(
+                s, issue=issue, actor=Actor(ActorRole.SYSTEM), reason=reason, now=now, automatic=True
+            )
             escalated += 1
         await _send_without_waiting(s, services)
     return f"escalated {escalated} overdue issues"
+
+
+async def _count(s: AsyncSession, *where: object) -> int:
+    return int((await s.exec(select(func.count()).select_from(Issue).where(*where))).one())
 
 
 async def daily_digest(services: Services, now: datetime) -> str:
@@ -201,42 +236,49 @@ async def daily_digest(services: Services, now: datetime) -> str:
             if not await _mark(s, kind=DIGEST, subject=f"chat:{group.chat_id}", key=today.isoformat(), now=now):
                 continue
             scope = col(Issue.holder_grid_id).in_(await triage.subtree_ids(s, group.grid_id))
-
-            async def count(*where: object) -> int:
-                return int((await s.exec(select(func.count()).select_from(Issue).where(scope, *where))).one())
-
             open_ = col(Issue.status).in_(OPEN)
             numbers = {
-                "new": await count(col(Issue.created_at) >= start_yesterday, col(Issue.created_at) < start_today),
-                "due_today": await count(open_, col(Issue.deadline) >= now, col(Issue.deadline) <= end_of_day(today, tz)),
-                "overdue": await count(open_, col(Issue.deadline) < now),
-                "resolved": await count(col(Issue.resolved_at) >= start_yesterday, col(Issue.resolved_at) < start_today),
+                "new": await _count(
+                    s, scope, col(Issue.created_at) >= start_yesterday, col(Issue.created_at) < start_today
+                ),
+                "due_today": await _count(
+                    s, scope, open_, col(Issue.deadline) >= now, col(Issue.deadline) <= end_of_day(today, tz)
+                ),
+                "overdue": await _count(s, scope, open_, col(Issue.deadline) < now),
+                "resolved": await _count(
+                    s, scope, col(Issue.resolved_at) >= start_yesterday, col(Issue.resolved_at) < start_today
+                ),
             }
             grid = await triage.grid_name(s, group.grid_id)
             text = t("digest", grid=html(grid), date=today.isoformat(), **{k: str(v) for k, v in numbers.items()})
-            enqueue(s, chat_id=group.chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"}, now=now)
+            enqueue(
+                s, chat_id=group.chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"}, now=now
+            )
             sent += 1
         for dept in (await s.exec(select(Department).where(col(Department.chat_id).is_not(None)))).all():
             # A department's group: what is assigned to it (new = assigned yesterday is not tracked).
-            if dept.chat_id is None or not await _mark(s, kind=DIGEST, subject=f"chat:{dept.chat_id}",
-                                                       key=today.isoformat(), now=now):
+            if dept.chat_id is None or not await _mark(
+                s, kind=DIGEST, subject=f"chat:{dept.chat_id}", key=today.isoformat(), now=now
+            ):
                 continue
             assigned = and_(col(Issue.department_id) == dept.id, col(Issue.disposition) == Disposition.ASSIGN)
-
-            async def count_assigned(*where: object) -> int:
-                return int((await s.exec(select(func.count()).select_from(Issue).where(assigned, *where))).one())
-
             open_ = col(Issue.status).in_(OPEN)
             numbers = {
-                "open": await count_assigned(open_),
-                "due_today": await count_assigned(open_, col(Issue.deadline) >= now,
-                                                  col(Issue.deadline) <= end_of_day(today, tz)),
-                "overdue": await count_assigned(open_, col(Issue.deadline) < now),
-                "resolved": await count_assigned(col(Issue.resolved_at) >= start_yesterday,
-                                                 col(Issue.resolved_at) < start_today),
+                "open": await _count(s, assigned, open_),
+                "due_today": await _count(
+                    s, assigned, open_, col(Issue.deadline) >= now, col(Issue.deadline) <= end_of_day(today, tz)
+                ),
+                "overdue": await _count(s, assigned, open_, col(Issue.deadline) < now),
+                "resolved": await _count(
+                    s, assigned, col(Issue.resolved_at) >= start_yesterday, col(Issue.resolved_at) < start_today
+                ),
             }
-            text = t("digest-department", department=html(dept.name), date=today.isoformat(),
-                     **{k: str(v) for k, v in numbers.items()})
+            text = t(
+                "digest-department",
+                department=html(dept.name),
+                date=today.isoformat(),
+                **{k: str(v) for k, v in numbers.items()},
+            )
             enqueue(s, chat_id=dept.chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"}, now=now)
             sent += 1
         await _send_without_waiting(s, services)
@@ -244,12 +286,25 @@ async def daily_digest(services: Services, now: datetime) -> str:
 
 
 JOBS = [
-    JobSpec("due-soon", "Remind the responsible person and group a working day before a deadline",
-            remind_due_soon, schedule=WORKING_HOURS),
-    JobSpec("overdue", "Alert once a day about every overdue issue", alert_overdue, schedule={"hour": "9-20", "minute": 5}),
-    JobSpec("auto-escalate", "超期上报: escalate issues overdue beyond the grace period", escalate_overdue,
-            schedule={"hour": "9-20", "minute": 10}),
-    JobSpec("daily-digest", "09:00 digest to every group: new, due today, overdue, resolved yesterday",
-            daily_digest, schedule={"hour": DIGEST_HOUR, "minute": 0}),
+    JobSpec(
+        "due-soon",
+        "Remind the responsible person and group a working day before a deadline",
+        remind_due_soon,
+        schedule=WORKING_HOURS,
+    ),
+    JobSpec(
+        "overdue", "Alert once a day about every overdue issue", alert_overdue, schedule={"hour": "9-20", "minute": 5}
+    ),
+    JobSpec(
+        "auto-escalate",
+        "超期上报: escalate issues overdue beyond the grace period",
+        escalate_overdue,
+        schedule={"hour": "9-20", "minute": 10},
+    ),
+    JobSpec(
+        "daily-digest",
+        "09:00 digest to every group: new, due today, overdue, resolved yesterday",
+        daily_digest,
+        schedule={"hour": DIGEST_HOUR, "minute": 0},
+    ),
 ]
-

@@ -18,7 +18,7 @@ from bot.triage.routing import (
     may_send_back,
     send_back_target,
 )
-from storage.models import Department, Disposition, GroupChat, Grid, Issue, Staff
+from storage.models import Department, Disposition, Grid, GroupChat, Issue, Staff
 
 
 @dataclass(frozen=True)
@@ -70,13 +70,17 @@ async def department_by_code(s: AsyncSession, code: str) -> Department | None:
 
 
 async def departments_of(s: AsyncSession, grid_id: int) -> list[DepartmentView]:
-    rows = (await s.exec(select(Department).where(Department.grid_id == grid_id).order_by(col(Department.position)))).all()
+    rows = (
+        await s.exec(select(Department).where(Department.grid_id == grid_id).order_by(col(Department.position)))
+    ).all()
     return [_department_view(r) for r in rows]
 
 
 async def workers_of(s: AsyncSession, grid_id: int) -> list[WorkerView]:
     """Staff of a grid who have a Telegram account on file: the candidates for 责任人."""
-    query = select(Staff).where(Staff.grid_id == grid_id, col(Staff.telegram_user_id).is_not(None)).order_by(col(Staff.id))
+    query = (
+        select(Staff).where(Staff.grid_id == grid_id, col(Staff.telegram_user_id).is_not(None)).order_by(col(Staff.id))
+    )
     return [WorkerView(int(p.telegram_user_id), p.name) for p in (await s.exec(query)).all() if p.telegram_user_id]
 
 
@@ -98,7 +102,9 @@ async def chat_role(s: AsyncSession, issue: Issue, chat_id: int) -> ChatRole:
         return ChatRole.HOLDER
     if await s.get(GroupChat, chat_id) is not None and chat_id in await issues.card_chats(s, issue_id=issue.id or 0):
         return ChatRole.OBSERVER
-    if await department_of_chat(s, chat_id) is not None and chat_id in await issues.card_chats(s, issue_id=issue.id or 0):
+    if await department_of_chat(s, chat_id) is not None and chat_id in await issues.card_chats(
+        s, issue_id=issue.id or 0
+    ):
         return ChatRole.OBSERVER  # a department it was assigned to before
     return ChatRole.NONE
 

@@ -9,9 +9,8 @@ deadlines still have to work: they count Monday to Friday without the fixed-date
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, tzinfo
-
 import logging
+from datetime import date, datetime, time, timedelta, tzinfo
 
 import chinese_calendar
 
@@ -38,8 +37,11 @@ def is_working_day(day: date) -> bool:
             raise HolidayCalendarUnavailable(day) from None
     if day.year not in _warned:
         _warned.add(day.year)
-        log.warning("chinesecalendar does not know %s yet: counting Monday to Friday without the fixed-date "
-                    "holidays; upgrade the package once the State Council's notice is out", day.year)
+        log.warning(
+            "chinesecalendar does not know %s yet: counting Monday to Friday without the fixed-date "
+            "holidays; upgrade the package once the State Council's notice is out",
+            day.year,
+        )
     return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
 
 
@@ -83,5 +85,5 @@ def end_of_day(day: date, tz: tzinfo) -> datetime:
 
 
 def deadline_after(now: datetime, working_days: int, tz: tzinfo) -> datetime:
-    """"3 working days" from now: the end of the third working day after today."""
+    """ "3 working days" from now: the end of the third working day after today."""
     return end_of_day(add_working_days(now.astimezone(tz).date(), working_days), tz)

@@ -58,9 +58,7 @@ class FakeTelegram(BotApiServer):
         )
         return user
 
-    def group(
-        self, chat_id: int, title: str, *, type: str = "supergroup", username: str | None = None
-    ) -> FakeChat:
+    def group(self, chat_id: int, title: str, *, type: str = "supergroup", username: str | None = None) -> FakeChat:
         chat = FakeChat(chat_id, type, title=title, username=username)
         self.chats[chat_id] = chat
         return chat
@@ -155,9 +153,7 @@ class FakeTelegram(BotApiServer):
         entities = command_entities(text) if entities is None else entities
         if entities:
             content["entities"] = entities
-        return await self._user_says(
-            user, content, chat=chat, reply_to=reply_to, forward_from=forward_from
-        )
+        return await self._user_says(user, content, chat=chat, reply_to=reply_to, forward_from=forward_from)
 
     async def _send_file(
         self,
@@ -186,9 +182,7 @@ class FakeTelegram(BotApiServer):
         reply_to: Json | None = None,
     ) -> Json:
         extra = {"media_group_id": media_group_id} if media_group_id else None
-        return await self._send_file(
-            user, "photo", file_id, caption=caption, chat=chat, reply_to=reply_to, extra=extra
-        )
+        return await self._send_file(user, "photo", file_id, caption=caption, chat=chat, reply_to=reply_to, extra=extra)
 
     async def send_voice(
         self,
@@ -198,9 +192,7 @@ class FakeTelegram(BotApiServer):
         chat: ChatRef | None = None,
         reply_to: Json | None = None,
     ) -> Json:
-        return await self._send_file(
-            user, "voice", file_id, chat=chat, reply_to=reply_to, duration=duration
-        )
+        return await self._send_file(user, "voice", file_id, chat=chat, reply_to=reply_to, duration=duration)
 
     async def send_document(
         self,
@@ -233,9 +225,7 @@ class FakeTelegram(BotApiServer):
         chat: ChatRef | None = None,
         reply_to: Json | None = None,
     ) -> Json:
-        return await self._send_file(
-            user, "sticker", file_id, chat=chat, reply_to=reply_to, emoji=emoji
-        )
+        return await self._send_file(user, "sticker", file_id, chat=chat, reply_to=reply_to, emoji=emoji)
 
     async def send_location(
         self,
@@ -267,9 +257,7 @@ class FakeTelegram(BotApiServer):
             contact["last_name"] = user.last_name
         return await self._user_says(user, {"contact": contact}, chat=chat, reply_to=reply_to)
 
-    async def press(
-        self, user: FakeUser, message: Json, data: str, *, require_button: bool = True
-    ) -> Json:
+    async def press(self, user: FakeUser, message: Json, data: str, *, require_button: bool = True) -> Json:
         """Press an inline button; returns the CallbackQuery dict (``id`` included).
 
         With ``require_button`` the message must still exist and currently show
@@ -301,9 +289,7 @@ class FakeTelegram(BotApiServer):
         return len(self.requests)
 
     @staticmethod
-    def _matches(
-        call: ApiCall, method: str | None, chat_id: int | str | None, where: Where | None
-    ) -> bool:
+    def _matches(call: ApiCall, method: str | None, chat_id: int | str | None, where: Where | None) -> bool:
         if method is not None and call.method.lower() != method.lower():
             return False
         if chat_id is not None and call.chat_id != chat_id:
@@ -339,9 +325,7 @@ class FakeTelegram(BotApiServer):
 
     async def wait_polling(self, since: int = 0, timeout: float = 15) -> None:
         """Until the bot has started a getUpdates call (running or finished) at index >= since."""
-        started = await self._wait_until(
-            lambda: any(c.method == "getUpdates" for c in self.requests[since:]), timeout
-        )
+        started = await self._wait_until(lambda: any(c.method == "getUpdates" for c in self.requests[since:]), timeout)
         if not started:
             raise AssertionError(self._listing(since, f"timed out after {timeout}s waiting for getUpdates"))
 
@@ -365,9 +349,7 @@ class FakeTelegram(BotApiServer):
             hits = [
                 c
                 for c in self.requests[since:]
-                if c.done
-                and (ok is None or c.ok == ok)
-                and self._matches(c, method, chat_id, where)
+                if c.done and (ok is None or c.ok == ok) and self._matches(c, method, chat_id, where)
             ]
             return hits[:count] if len(hits) >= count else None
 
@@ -377,9 +359,7 @@ class FakeTelegram(BotApiServer):
             what += f" to chat_id={chat_id!r}" if chat_id is not None else ""
             what += " matching the where= predicate" if where is not None else ""
             what += f" with ok={ok}" if ok is not None else ""
-            raise AssertionError(
-                self._listing(since, f"timed out after {timeout}s waiting for {what}")
-            )
+            raise AssertionError(self._listing(since, f"timed out after {timeout}s waiting for {what}"))
         return calls
 
     async def wait_for(
@@ -392,9 +372,7 @@ class FakeTelegram(BotApiServer):
         where: Where | None = None,
         ok: bool | None = None,
     ) -> ApiCall:
-        calls = await self.wait_for_count(
-            method, 1, chat_id, since=since, timeout=timeout, where=where, ok=ok
-        )
+        calls = await self.wait_for_count(method, 1, chat_id, since=since, timeout=timeout, where=where, ok=ok)
         return calls[0]
 
     async def assert_nothing(
@@ -421,8 +399,7 @@ class FakeTelegram(BotApiServer):
         """Wait until the bot confirmed ``update_id`` via getUpdates offset."""
         if not await self._wait_until(lambda: self.updates.confirmed >= update_id, timeout):
             raise AssertionError(
-                f"update {update_id} not confirmed within {timeout}s "
-                f"(confirmed up to {self.updates.confirmed})"
+                f"update {update_id} not confirmed within {timeout}s (confirmed up to {self.updates.confirmed})"
             )
 
     def updates_consumed(self) -> int:
@@ -444,7 +421,5 @@ class FakeTelegram(BotApiServer):
     def my_commands(self, scope: Json | None = None, language_code: str = "") -> list[Json]:
         """What setMyCommands stored for that scope/language."""
         return copy.deepcopy(
-            self.commands.get(
-                self._commands_key({"scope": scope, "language_code": language_code}), []
-            )
+            self.commands.get(self._commands_key({"scope": scope, "language_code": language_code}), [])
         )

@@ -102,11 +102,7 @@ class _HtmlParser:
                         # Real Telegram shows a stray '&' literally; strict mode
                         # flags it because it means text was not html-escaped.
                         named = _NAMED_ENTITY.match(src, i)
-                        what = (
-                            f'Unsupported HTML entity "{named.group(0)}"'
-                            if named
-                            else 'Unescaped "&"'
-                        )
+                        what = f'Unsupported HTML entity "{named.group(0)}"' if named else 'Unescaped "&"'
                         raise self.fail(what, i)
                     decoded = ("&", i + 1)
                 self.emit(decoded[0])
@@ -163,9 +159,7 @@ class _HtmlParser:
             if tag == "blockquote" and attr == "expandable":
                 attrs[attr] = ""
                 return i
-            raise self.fail(
-                f'Expected equal sign in declaration of an attribute of the tag "{tag}"', begin
-            )
+            raise self.fail(f'Expected equal sign in declaration of an attribute of the tag "{tag}"', begin)
         i += 1
         while i < len(src) and src[i].isspace():
             i += 1
@@ -205,8 +199,7 @@ class _HtmlParser:
         name, start16, attrs, _ = self.stack[-1]
         if found and found != name:
             raise self.fail(
-                f"Unmatched end tag at byte offset {_byte_offset(src, begin)}, "
-                f'expected "</{name}>", found "</{found}>"'
+                f'Unmatched end tag at byte offset {_byte_offset(src, begin)}, expected "</{name}>", found "</{found}>"'
             )
         self.stack.pop()
         self.close_entity(name, start16, attrs)

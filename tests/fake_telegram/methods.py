@@ -222,9 +222,7 @@ class BotApiMethods:
         rows = markup["inline_keyboard"]
         for button in (b for row in rows for b in row):
             if not button.get("text"):
-                raise ApiError(
-                    400, "Bad Request: can't parse inline keyboard button: text is empty"
-                )
+                raise ApiError(400, "Bad Request: can't parse inline keyboard button: text is empty")
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode()) <= 64:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
@@ -473,10 +471,7 @@ class BotApiMethods:
             content: Json = {"media_group_id": group_id, kind: media_object(kind, file_id, **meta)}
             content.update(self._caption(item))
             contents.append(content)
-        return [
-            self.new_message(chat, self.bot_user, c, by_bot=True, reply_to=reply_to)
-            for c in contents
-        ]
+        return [self.new_message(chat, self.bot_user, c, by_bot=True, reply_to=reply_to) for c in contents]
 
     @api("sendLocation")
     async def _api_send_location(self, p: Json, request: web.Request) -> Json:
@@ -495,9 +490,7 @@ class BotApiMethods:
         chat = self._reachable_chat(p.get("chat_id"))
         if not p.get("phone_number") or not p.get("first_name"):
             raise ApiError(400, "Bad Request: phone number and first name must be non-empty")
-        contact = {
-            k: p[k] for k in ("phone_number", "first_name", "last_name", "vcard") if p.get(k)
-        }
+        contact = {k: p[k] for k in ("phone_number", "first_name", "last_name", "vcard") if p.get(k)}
         return self._bot_message(chat, p, {"contact": contact})
 
     def _source_message(self, p: Json, what: str) -> Json:
@@ -580,9 +573,7 @@ class BotApiMethods:
             return True
         if "text" not in message:
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
-        return self._apply_edit(
-            message, {"text": text, "entities": entities or None, "reply_markup": markup}
-        )
+        return self._apply_edit(message, {"text": text, "entities": entities or None, "reply_markup": markup})
 
     @api("editMessageCaption")
     async def _api_edit_message_caption(self, p: Json, request: web.Request) -> Json | bool:

@@ -290,9 +290,7 @@ class UpdateQueue:
             self._entries = keep
             return
         self.confirmed = max(self.confirmed, offset - 1)
-        self._entries = [
-            e for e in self._entries if e[0]["update_id"] >= offset or (e[1] and not e[2])
-        ]
+        self._entries = [e for e in self._entries if e[0]["update_id"] >= offset or (e[1] and not e[2])]
 
     def take(self, limit: int, allowed: list[str] | None) -> list[Json]:
         """Updates to deliver now; drops those of types the bot did not ask for."""

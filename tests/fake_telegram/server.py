@@ -114,18 +114,14 @@ async def read_params(request: web.Request) -> Json:
         params[key] = _resolve_attach(value, uploads)
         if key == "media" and isinstance(value, list):
             params[key] = [
-                {k: _resolve_attach(v, uploads) for k, v in item.items()}
-                if isinstance(item, dict)
-                else item
+                {k: _resolve_attach(v, uploads) for k, v in item.items()} if isinstance(item, dict) else item
                 for item in value
             ]
     return params
 
 
 def _json_response(body: Json, status: int = 200) -> web.Response:
-    return web.Response(
-        text=json.dumps(body, ensure_ascii=False), status=status, content_type="application/json"
-    )
+    return web.Response(text=json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
 
 
 class BotApiServer(BotApiMethods):
