@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from cachetools import LRUCache
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import Database
 from storage.models import User
+
+
+class TelegramUser(Protocol):
+    """What we keep of a Telegram user (aiogram's User has these); no Telegram import here."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def username(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -54,9 +66,10 @@ class Citizens:
                 s.add(user)
         self._locales[user_id] = locale
 
-    async def register(self, *, user_id: int, full_name: str, username: str | None, now: datetime) -> Profile:
+    async def register(self, person: TelegramUser, *, now: datetime) -> Profile:
+        """Create or refresh the profile of whoever just wrote to the bot."""
         async with self.db.transaction() as s:
-            user = await touch(s, user_id=user_id, full_name=full_name, username=username, now=now)
+            user = await touch(s, user_id=person.id, full_name=person.full_name, username=person.username, now=now)
             return Profile(user.id, user.full_name, user.locale, user.phone, user.last_grid_id)
 
     async def profile(self, user_id: int) -> Profile | None:

@@ -30,7 +30,7 @@ async def start(
 ) -> None:
     user = message.from_user
     assert user is not None
-    await citizens.register(user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now())
+    await citizens.register(user, now=clock.now())
     payload = (command.args or "").strip()
     if payload.startswith(GRID_LINK_PREFIX):
         grid = await directory.grid_by_code(payload[len(GRID_LINK_PREFIX) :])

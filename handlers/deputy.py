@@ -86,7 +86,7 @@ async def start_with_code(
 ) -> None:
     user = message.from_user
     assert user is not None
-    await citizens.register(user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now())
+    await citizens.register(user, now=clock.now())
     deputy = await deputies.by_code((command.args or "")[len(DEPUTY_LINK_PREFIX) :])
     if deputy is None:
         await message.answer(t("dep-unknown-code"), reply_markup=keyboards.main_menu(t))

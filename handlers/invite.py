@@ -25,7 +25,7 @@ async def redeem(
 ) -> None:
     user = message.from_user
     assert user is not None
-    await citizens.register(user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now())
+    await citizens.register(user, now=clock.now())
     token = (command.args or "")[len(LINK_PREFIX) :]
     try:
         grant = await invitations.redeem(token=token, user_id=user.id)

@@ -132,9 +132,7 @@ async def menu_report(
 ) -> None:
     await callback.answer()
     user = callback.from_user
-    profile = await citizens.register(
-        user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now()
-    )
+    profile = await citizens.register(user, now=clock.now())
     if isinstance(callback.message, Message):
         await begin_report(callback.message, state, t, directory, profile.last_grid_id)
 
@@ -144,9 +142,7 @@ async def report_command(
 ) -> None:
     user = message.from_user
     assert user is not None
-    profile = await citizens.register(
-        user_id=user.id, full_name=user.full_name, username=user.username, now=clock.now()
-    )
+    profile = await citizens.register(user, now=clock.now())
     await begin_report(message, state, t, directory, profile.last_grid_id)
 
 
