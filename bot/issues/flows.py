@@ -197,7 +197,7 @@ class IssueFlows:
     async def claim(self, *, issue_id: int, worker: Actor, chat_id: int) -> IssueSummary:
         async with self.db.transaction() as s:
             now = self.clock.now()
-            issue = await self._held_issue(s, issue_id, chat_id, for_update=True, roles=HOLDER_ONLY)
+            issue = await self.held_issue(s, issue_id, chat_id, for_update=True, roles=HOLDER_ONLY)
             service.apply(issue, Action.CLAIM, now=now)
             issue.assignee_id, issue.assignee_name = worker.id, worker.name
             await service.record(s, issue=issue, kind=EventKind.CLAIMED, actor=worker, now=now)
@@ -213,7 +213,7 @@ class IssueFlows:
     async def answer(self, *, issue_id: int, worker: Actor, chat_id: int, text: str | None, photo: str | None) -> str:
         async with self.db.transaction() as s:
             now = self.clock.now()
-            issue = await self._held_issue(s, issue_id, chat_id)
+            issue = await self.held_issue(s, issue_id, chat_id)
             service.apply(issue, Action.ANSWER, now=now)
             await service.record(s, issue=issue, kind=EventKind.ANSWERED, actor=worker, now=now, text=text, photo=photo)
             dept = await triage.acting_department(s, issue, chat_id)
@@ -229,7 +229,7 @@ class IssueFlows:
 
     async def check_can_resolve(self, *, issue_id: int, chat_id: int) -> str:
         async with self.db.session() as s:
-            issue = await self._held_issue(s, issue_id, chat_id)
+            issue = await self.held_issue(s, issue_id, chat_id)
             transition(issue.status, Action.RESOLVE)
             return issue.ref
 
@@ -250,7 +250,7 @@ class IssueFlows:
     ) -> IssueSummary:
         async with self.db.transaction() as s:
             now = self.clock.now()
-            issue = await self._held_issue(s, issue_id, chat_id, for_update=True)
+            issue = await self.held_issue(s, issue_id, chat_id, for_update=True)
             service.apply(issue, Action.RESOLVE, now=now)
             if issue.assignee_id is None:
                 issue.assignee_id, issue.assignee_name = worker.id, worker.name
@@ -277,7 +277,7 @@ class IssueFlows:
 
     async def group_timeline(self, *, issue_id: int, chat_id: int) -> str:
         async with self.db.session() as s:
-            issue = await self._held_issue(s, issue_id, chat_id, roles=WATCH_ROLES)
+            issue = await self.held_issue(s, issue_id, chat_id, roles=WATCH_ROLES)
             return await self._timeline(s, issue, self.messenger.group_t())
 
     async def find_link(self, *, chat_id: int, message_id: int) -> LinkedIssue | None:
@@ -293,6 +293,10 @@ class IssueFlows:
             link = await service.find_link(s, chat_id=chat_id, message_id=message_id)
         return LinkedIssue(link.issue_id, link.kind, link.user_id) if link else None
 
+    def notify_queued(self) -> None:
+        """Wake the sender after a transaction of another area's flow queued messages."""
+        self._on_queued()
+
     # -- shared checks ---------------------------------------------------------------------------
 
     async def _own_issue(self, s: AsyncSession, issue_id: int, citizen: Actor, *, for_update: bool = False) -> Issue:
@@ -301,7 +305,7 @@ class IssueFlows:
             raise NotAllowed(f"issue {issue_id} is not citizen {citizen.id}'s")
         return issue
 
-    async def _held_issue(
+    async def held_issue(
         self,
         s: AsyncSession,
         issue_id: int,

@@ -60,7 +60,7 @@ class TriageFlows:
 
     async def options(self, *, issue_id: int, chat_id: int, action: Action = Action.TRIAGE) -> TriageOptions:
         async with self.db.session() as s:
-            issue = await self.issues._held_issue(s, issue_id, chat_id, roles=HOLDER_ONLY)  # noqa: SLF001
+            issue = await self.issues.held_issue(s, issue_id, chat_id, roles=HOLDER_ONLY)
             transition(issue.status, action)
             acting = await triage.acting_grid_id(s, issue)
             assert acting is not None
@@ -130,7 +130,7 @@ class TriageFlows:
             )
             await self.messenger.refresh_cards(s, issue=issue, now=now)
             summary = _summary(issue)
-        self.issues._on_queued()  # noqa: SLF001
+        self.issues.notify_queued()
         return summary
 
     async def handle(
@@ -172,7 +172,7 @@ class TriageFlows:
             )
             await self.messenger.refresh_cards(s, issue=issue, now=now)
             summary = _summary(issue)
-        self.issues._on_queued()  # noqa: SLF001
+        self.issues.notify_queued()
         return summary
 
     async def assign(
@@ -209,7 +209,7 @@ class TriageFlows:
                 s, issue=issue, key="push-assigned", now=now, department=html(dept.name), deadline=due
             )
             summary = _summary(issue)
-        self.issues._on_queued()  # noqa: SLF001
+        self.issues.notify_queued()
         return summary
 
     # -- moving between levels -------------------------------------------------------------------
@@ -225,7 +225,7 @@ class TriageFlows:
             summary = await self.escalate_in(
                 s, issue=issue, actor=actor, reason=reason, now=self.clock.now(), automatic=chat_id is None
             )
-        self.issues._on_queued()  # noqa: SLF001
+        self.issues.notify_queued()
         return summary
 
     async def escalate_in(
@@ -270,7 +270,7 @@ class TriageFlows:
             await self._observe(s, issue, NoticeKind.STEP, now, EventKind.SENT_BACK)
             await self._arrive(s, issue, now, headline="card-sent-back", note=note, push_key="push-sent-back")
             summary = _summary(issue)
-        self.issues._on_queued()  # noqa: SLF001
+        self.issues.notify_queued()
         return summary
 
     async def _move(self, s: AsyncSession, issue: Issue, grid_id: int, now: datetime) -> None:
@@ -317,7 +317,7 @@ class TriageFlows:
         await self.issues.observer.issue_changed(s, issue=issue, kind=kind, now=now, detail=event.value)
 
     async def _holder_issue(self, s: AsyncSession, issue_id: int, chat_id: int) -> Issue:
-        return await self.issues._held_issue(s, issue_id, chat_id, for_update=True, roles=HOLDER_ONLY)  # noqa: SLF001
+        return await self.issues.held_issue(s, issue_id, chat_id, for_update=True, roles=HOLDER_ONLY)
 
     async def _default_days(self, s: AsyncSession, issue: Issue) -> int:
         category = await s.get(Category, issue.category_id)
