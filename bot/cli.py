@@ -122,8 +122,10 @@ def qr(
 
 @app.command()
 def invite(
-    role: str = typer.Argument(..., help="deputy, worker or official."),
-    target: str = typer.Argument(..., help="A deputy's code (or id), or a grid code for worker/official."),
+    role: str = typer.Argument(..., help="worker, official, liaison or deputy."),
+    target: str = typer.Argument(
+        ..., help="A grid code (worker, official), a department code (liaison) or a deputy's code."
+    ),
     bot_username: str = typer.Option(..., "--bot", help="The bot's username, without @."),
     days: int = typer.Option(7, "--days", min=1, max=90, help="Days until the link expires."),
     out: Path | None = typer.Option(None, "--out", help="QR code PNG (default: invite-<role>-<target>.png)."),
@@ -133,14 +135,16 @@ def invite(
 
     import segno
 
+    from bot.access import INVITABLE, Role
     from bot.app import prepare_database
-    from bot.invitations.service import Role, UnknownTarget
+    from bot.invitations.service import UnknownTarget
 
-    try:
-        chosen = Role(role)
-    except ValueError:
-        typer.secho(f"Unknown role {role!r}: use {', '.join(r.value for r in Role)}.", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
+    chosen = Role(role) if role in {r.value for r in INVITABLE} else None
+    if chosen is None:
+        typer.secho(
+            f"Unknown role {role!r}: use {', '.join(r.value for r in INVITABLE)}.", fg=typer.colors.RED, err=True
+        )
+        raise typer.Exit(2)
     settings = _settings()
 
     async def go():  # type: ignore[no-untyped-def]

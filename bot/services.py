@@ -68,6 +68,7 @@ class Services:
             on_queued=on_queued,
             settled=settled,
             observer=notifier,
+            admins=settings.admin_ids,
         )
         deputies = DeputyFlows(
             db=db,

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.citizens import Citizens
 from bot.clock import Clock
+from bot.config import Settings
 from bot.i18n import Translate, Translator
 from bot.issues.messaging import html
 from bot.organisation.service import Directory
@@ -45,8 +46,11 @@ async def menu(message: Message, t: Translate) -> None:
     await message.answer(t("menu-title"), reply_markup=keyboards.main_menu(t))
 
 
-async def help_command(message: Message, t: Translate) -> None:
-    await message.answer(t("help-text"), reply_markup=keyboards.back_to_menu(t))
+async def help_command(message: Message, t: Translate, settings: Settings) -> None:
+    text = t("help-text")
+    if message.from_user is not None and settings.is_admin(message.from_user.id):
+        text += "\n\n" + t("help-admin")
+    await message.answer(text, reply_markup=keyboards.back_to_menu(t))
 
 
 async def services_command(message: Message, t: Translate, directory: Directory) -> None:

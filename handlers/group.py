@@ -92,7 +92,9 @@ async def resolve_pressed(callback: CallbackQuery, callback_data: CardCb, t: Tra
     """Ask for the note as a reply: with privacy mode, that is how the bot gets to read it."""
     message = callback.message
     assert isinstance(message, Message)
-    ref = await flows.check_can_resolve(issue_id=callback_data.issue_id, chat_id=message.chat.id)
+    ref = await flows.check_can_resolve(
+        issue_id=callback_data.issue_id, chat_id=message.chat.id, user_id=callback.from_user.id
+    )
     await callback.answer()
     user = callback.from_user
     prompt = await message.reply(
@@ -107,7 +109,9 @@ async def resolve_pressed(callback: CallbackQuery, callback_data: CardCb, t: Tra
 async def detail(callback: CallbackQuery, callback_data: CardCb, t: Translate, flows: IssueFlows) -> None:
     message = callback.message
     assert isinstance(message, Message)
-    text = await flows.group_timeline(issue_id=callback_data.issue_id, chat_id=message.chat.id)
+    text = await flows.group_timeline(
+        issue_id=callback_data.issue_id, chat_id=message.chat.id, user_id=callback.from_user.id
+    )
     await callback.answer()
     *first, last = split_html(text)  # a long history is more than one message
     for piece in first:

@@ -23,7 +23,7 @@ async def _ledger_text(
     chat_type: str, chat_id: int, user_id: int, page: int, t: Translate, ledger: Ledger, settings: Settings
 ) -> tuple[str, bool] | None:
     if chat_type in GROUP_CHATS:
-        found = await ledger.group_page(chat_id=chat_id, page=page)
+        found = await ledger.group_page(chat_id=chat_id, user_id=user_id, admins=settings.admin_ids, page=page)
         return (ledger.render(t, found), found.has_more) if found else None
     pages = await ledger.person_pages(user_id=user_id, admin=settings.is_admin(user_id), page=page)
     if not pages:
@@ -100,10 +100,11 @@ async def stats_command(
     assert message.from_user is not None
     days = int(command.args) if (command.args or "").strip().isdigit() else 30
     days = min(max(days, 1), 366)
+    who = {"user_id": message.from_user.id, "admins": settings.admin_ids}
     if message.chat.type in GROUP_CHATS:
-        found = await ledger.chart(chat_id=message.chat.id, days=days)
+        found = await ledger.chart(chat_id=message.chat.id, days=days, **who)
     elif settings.is_admin(message.from_user.id):
-        found = await ledger.chart(chat_id=None, days=days)
+        found = await ledger.chart(chat_id=None, days=days, **who)
     else:
         await message.answer(t("stats-not-available"))
         return

@@ -71,7 +71,9 @@ def _deadline_options(t: Translate, today: date, default_days: int) -> list[tupl
 async def triage_pressed(callback: CallbackQuery, callback_data: CardCb, t: Translate, triage: TriageFlows) -> None:
     message = callback.message
     assert isinstance(message, Message)
-    options = await triage.options(issue_id=callback_data.issue_id, chat_id=message.chat.id)
+    options = await triage.options(
+        issue_id=callback_data.issue_id, chat_id=message.chat.id, user_id=callback.from_user.id
+    )
     await callback.answer()
     await message.reply(
         t("triage-menu", ref=options.ref), reply_markup=keyboards.triage_menu(t, callback_data.issue_id)
@@ -89,7 +91,8 @@ async def triage_step(
     message = callback.message
     assert isinstance(message, Message)
     chat_id, issue_id, value = message.chat.id, callback_data.issue_id, callback_data.value
-    options = await triage.options(issue_id=issue_id, chat_id=chat_id)  # refuses anyone outside the holder
+    # Refuses anyone outside the holding group, or without a role there.
+    options = await triage.options(issue_id=issue_id, chat_id=chat_id, user_id=callback.from_user.id)
     if callback_data.step == TriageStep.CANCEL:
         await callback.answer()
         await message.edit_text(t("triage-cancelled"))
@@ -191,7 +194,9 @@ async def move_pressed(callback: CallbackQuery, callback_data: CardCb, t: Transl
     message = callback.message
     assert isinstance(message, Message)
     action, kind, key = PROMPTS[callback_data.action]
-    options = await triage.options(issue_id=callback_data.issue_id, chat_id=message.chat.id, action=action)
+    options = await triage.options(
+        issue_id=callback_data.issue_id, chat_id=message.chat.id, user_id=callback.from_user.id, action=action
+    )
     await callback.answer()
     await _prompt(message, callback, t, triage, callback_data.issue_id, kind, key, options.ref)
 

@@ -4,6 +4,7 @@ fake Bot API, and lets tests act as citizens and grid workers."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -128,3 +129,17 @@ def _visible(text: str) -> str:
     import re
 
     return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def known_user(fake: FakeTelegram, user_id: int, name: str) -> FakeUser:
+    """The user the fake already knows (keeping their chat's messages), or a new one."""
+    return fake.users.get(user_id) or fake.user(user_id, name)
+
+
+async def enlist(fake: FakeTelegram, user: FakeUser, role: str, target: str) -> None:
+    """The only way to a role: the administrator's /invite, then the person opens the link."""
+    admin = Person(fake, known_user(fake, ADMIN_ID, "管理员"))
+    created = await admin.say(f"/invite {role} {target}", expect="邀请链接")
+    token = re.search(r"\?start=i_([\w-]+)", created["text"])
+    assert token, created["text"]
+    await Person(fake, user).say(f"/start i_{token.group(1)}", expect="绑定成功")

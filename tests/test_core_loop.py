@@ -4,6 +4,7 @@ citizen answers, the worker resolves, the citizen rates 不满意 and the issue 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +13,23 @@ from sqlmodel import col, select
 from storage.database import Database
 from storage.models import EventKind, Issue, IssueEvent, OutboxMessage, OutboxStatus
 from tests.fake_telegram import FakeTelegram
-from tests.harness import ADMIN_ID, Person, RunningBot, labels, make_settings
+from tests.harness import ADMIN_ID, Person, RunningBot, enlist, known_user, labels, make_settings
 
 GROUP_ID = -100200
 
 
-async def bind_group(fake: FakeTelegram, code: str = "GC01", chat_id: int = GROUP_ID) -> Person:
+WORKER = (2002, "王芳")  # the grid worker who works the cards in most tests
+
+
+async def bind_group(
+    fake: FakeTelegram, code: str = "GC01", chat_id: int = GROUP_ID, workers: Iterable[tuple[int, str]] = (WORKER,)
+) -> Person:
+    """The administrator binds the group to the grid and invites its workers."""
     group = fake.group(chat_id, f"{code} 网格工作群")
-    admin = Person(fake, fake.user(ADMIN_ID, "管理员"), group.id)
+    admin = Person(fake, known_user(fake, ADMIN_ID, "管理员"), group.id)
     await admin.say(f"/bind {code}", expect="已绑定")
+    for user_id, name in workers:
+        await enlist(fake, known_user(fake, user_id, name), "worker", code)
     return admin
 
 

@@ -25,6 +25,7 @@ from tests.triage_helpers import (
     VILLAGE_GROUP,
     WORKER_ID,
     bind,
+    enlist_liaison,
     org_file,
     ref_of,
 )
@@ -182,6 +183,7 @@ def _card_data(message: dict, label: str) -> str:
 
 async def test_liaison_answers_and_resolves_in_a_private_chat(running: RunningBot, fake: FakeTelegram) -> None:
     await bind(fake, TOWNSHIP_GROUP, "GC")  # the village has no group: the township's holds its issues
+    await enlist_liaison(fake)
     alice = Person(fake, fake.user(1001, "Alice"))
     township = Person(fake, fake.user(3001, "张镇"), TOWNSHIP_GROUP)
     liaison = Person(fake, fake.user(LIAISON_ID, "城管小周"))

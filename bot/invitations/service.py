@@ -1,28 +1,24 @@
 """Invitations: an administrator creates a link for a role; the first person to open it before it
-expires gets the role. The same mechanism serves deputies, grid workers and officials."""
+expires gets the role. It is the only way to a role other than citizen (administrators come from
+the settings), for deputies, grid workers, officials and department liaisons alike; bot.access
+reads the grants it leaves behind."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
-from sqlmodel import delete, select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.access import INVITABLE, Role
 from bot.clock import Clock
 from storage.database import Database
-from storage.models import Deputy, Grid, Invitation, RoleGrant
+from storage.models import Department, Deputy, Grid, Invitation, RoleGrant, Staff, StaffRole, User
 
 DEFAULT_TTL = timedelta(days=7)
 LINK_PREFIX = "i_"
-
-
-class Role(StrEnum):
-    DEPUTY = "deputy"  # scope: the deputy's id
-    WORKER = "worker"  # scope: a grid code
-    OFFICIAL = "official"  # scope: a grid code
 
 
 class InvitationRefused(Exception):
@@ -66,6 +62,11 @@ async def _target(session: AsyncSession, role: Role, target: str) -> tuple[str, 
         if deputy is None:
             raise UnknownTarget(f"no deputy {target!r}")
         return str(deputy.id), deputy.name
+    if role == Role.LIAISON:
+        dept = (await session.exec(select(Department).where(Department.code == target))).first()
+        if dept is None:
+            raise UnknownTarget(f"no department {target!r}")
+        return dept.code, dept.name
     grid = (await session.exec(select(Grid).where(Grid.code == target))).first()
     if grid is None:
         raise UnknownTarget(f"no grid {target!r}")
@@ -80,6 +81,8 @@ class Invitations:
     async def create(
         self, *, role: Role, target: str, created_by: str, ttl: timedelta = DEFAULT_TTL
     ) -> CreatedInvitation:
+        if role not in INVITABLE:
+            raise UnknownTarget(f"no invitation for the role {role.value!r}")
         now = self.clock.now()
         async with self.db.transaction() as s:
             scope, label = await _target(s, role, target.strip())
@@ -123,9 +126,21 @@ class Invitations:
         return Grant(role, row.target, label)
 
     async def _link(self, s: AsyncSession, role: Role, scope: str, user_id: int) -> str:
-        if role != Role.DEPUTY:
+        """Ties the account to the record the role is about; the label names that record."""
+        if role == Role.LIAISON:
+            dept = (await s.exec(select(Department).where(Department.code == scope))).first()
+            if dept is None:
+                raise InvitationRefused("unknown")
+            if user_id not in dept.liaison_ids:
+                dept.liaison_ids = [*dept.liaison_ids, user_id]  # a new list: JSON columns see assignment
+                s.add(dept)
+            return dept.name
+        if role in (Role.WORKER, Role.OFFICIAL):
             grid = (await s.exec(select(Grid).where(Grid.code == scope))).first()
-            return grid.name if grid else scope
+            if grid is None or grid.id is None:
+                raise InvitationRefused("unknown")
+            await _link_staff(s, grid.id, user_id, StaffRole.OFFICIAL if role == Role.OFFICIAL else StaffRole.WORKER)
+            return grid.name
         deputy = await s.get(Deputy, int(scope))
         if deputy is None:
             raise InvitationRefused("unknown")
@@ -145,3 +160,70 @@ class Invitations:
         async with self.db.session() as s:
             rows = (await s.exec(select(RoleGrant).where(RoleGrant.user_id == user_id))).all()
         return [(Role(r.role), r.scope) for r in rows]
+
+    async def grants(self) -> list[HeldGrant]:
+        """Everyone holding a role, for the administrator's overview."""
+        async with self.db.session() as s:
+            rows = (await s.exec(select(RoleGrant).order_by(col(RoleGrant.role), col(RoleGrant.scope)))).all()
+            names = {u.id: u.full_name for u in (await s.exec(select(User))).all() if u.id in {r.user_id for r in rows}}
+        return [HeldGrant(Role(r.role), r.scope, r.user_id, names.get(r.user_id, ""), r.granted_at) for r in rows]
+
+    async def revoke(self, *, user_id: int, role: Role, scope: str) -> bool:
+        """Takes a role back (a worker who left): the grant and the account's link to the record."""
+        async with self.db.transaction() as s:
+            row = (
+                await s.exec(
+                    select(RoleGrant).where(
+                        RoleGrant.user_id == user_id, RoleGrant.role == role.value, RoleGrant.scope == scope
+                    )
+                )
+            ).first()
+            if row is None:
+                return False
+            await s.delete(row)
+            await _unlink(s, role, scope, user_id)
+        return True
+
+
+@dataclass(frozen=True)
+class HeldGrant:
+    role: Role
+    scope: str
+    user_id: int
+    name: str
+    granted_at: datetime
+
+
+async def _link_staff(s: AsyncSession, grid_id: int, user_id: int, role: StaffRole) -> None:
+    """The account becomes a staff member of the grid (a candidate 责任人): the imported record of the
+    same name when there is one not yet linked, else a new record."""
+    staff = (await s.exec(select(Staff).where(Staff.grid_id == grid_id))).all()
+    if any(p.telegram_user_id == user_id for p in staff):
+        return
+    user = await s.get(User, user_id)
+    name = (user.full_name if user else "") or str(user_id)
+    person = next((p for p in staff if p.telegram_user_id is None and p.name == name), None)
+    if person is None:
+        person = Staff(name=name[:100], grid_id=grid_id, role=role)
+    person.telegram_user_id = user_id
+    s.add(person)
+
+
+async def _unlink(s: AsyncSession, role: Role, scope: str, user_id: int) -> None:
+    if role == Role.LIAISON:
+        dept = (await s.exec(select(Department).where(Department.code == scope))).first()
+        if dept is not None and user_id in dept.liaison_ids:
+            dept.liaison_ids = [i for i in dept.liaison_ids if i != user_id]
+            s.add(dept)
+    elif role in (Role.WORKER, Role.OFFICIAL):
+        grid = (await s.exec(select(Grid).where(Grid.code == scope))).first()
+        if grid is not None:
+            query = select(Staff).where(Staff.grid_id == grid.id, Staff.telegram_user_id == user_id)
+            for person in (await s.exec(query)).all():
+                person.telegram_user_id = None
+                s.add(person)
+    elif role == Role.DEPUTY:
+        deputy = await s.get(Deputy, int(scope))
+        if deputy is not None and deputy.telegram_user_id == user_id:
+            deputy.telegram_user_id = None
+            s.add(deputy)

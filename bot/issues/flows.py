@@ -9,6 +9,8 @@ from datetime import datetime, tzinfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import access
+from bot.access import NotAllowed
 from bot.clock import Clock
 from bot.i18n import Translate
 from bot.issues import service
@@ -26,10 +28,6 @@ from storage.models import ActorRole, EventKind, Issue, LinkKind, User
 HOLDER_ONLY = frozenset({ChatRole.HOLDER})
 WORK_ROLES = frozenset({ChatRole.HOLDER, ChatRole.DEPARTMENT})  # answer and resolve
 WATCH_ROLES = frozenset({ChatRole.HOLDER, ChatRole.DEPARTMENT, ChatRole.OBSERVER})  # 详情
-
-
-class NotAllowed(Exception):
-    """The person may not do this to this issue (not their issue, not held in this chat...)."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +67,10 @@ class IssueFlows:
         on_queued: Callable[[], None] = lambda: None,
         settled: Callable[[int], Awaitable[None]] | None = None,
         observer: IssueObserver | None = None,
+        admins: frozenset[int] = frozenset(),
     ) -> None:
         self.db = db
+        self.admins = admins
         self.messenger = messenger
         self.clock = clock
         self.tz = tz
@@ -197,7 +197,7 @@ class IssueFlows:
     async def claim(self, *, issue_id: int, worker: Actor, chat_id: int) -> IssueSummary:
         async with self.db.transaction() as s:
             now = self.clock.now()
-            issue = await self.held_issue(s, issue_id, chat_id, for_update=True, roles=HOLDER_ONLY)
+            issue = await self.held_issue(s, issue_id, chat_id, user_id=worker.id, for_update=True, roles=HOLDER_ONLY)
             service.apply(issue, Action.CLAIM, now=now)
             issue.assignee_id, issue.assignee_name = worker.id, worker.name
             await service.record(s, issue=issue, kind=EventKind.CLAIMED, actor=worker, now=now)
@@ -213,7 +213,7 @@ class IssueFlows:
     async def answer(self, *, issue_id: int, worker: Actor, chat_id: int, text: str | None, photo: str | None) -> str:
         async with self.db.transaction() as s:
             now = self.clock.now()
-            issue = await self.held_issue(s, issue_id, chat_id)
+            issue = await self.held_issue(s, issue_id, chat_id, user_id=worker.id)
             service.apply(issue, Action.ANSWER, now=now)
             await service.record(s, issue=issue, kind=EventKind.ANSWERED, actor=worker, now=now, text=text, photo=photo)
             dept = await triage.acting_department(s, issue, chat_id)
@@ -227,9 +227,9 @@ class IssueFlows:
         self._on_queued()
         return ref
 
-    async def check_can_resolve(self, *, issue_id: int, chat_id: int) -> str:
+    async def check_can_resolve(self, *, issue_id: int, chat_id: int, user_id: int) -> str:
         async with self.db.session() as s:
-            issue = await self.held_issue(s, issue_id, chat_id)
+            issue = await self.held_issue(s, issue_id, chat_id, user_id=user_id)
             transition(issue.status, Action.RESOLVE)
             return issue.ref
 
@@ -250,7 +250,7 @@ class IssueFlows:
     ) -> IssueSummary:
         async with self.db.transaction() as s:
             now = self.clock.now()
-            issue = await self.held_issue(s, issue_id, chat_id, for_update=True)
+            issue = await self.held_issue(s, issue_id, chat_id, user_id=worker.id, for_update=True)
             service.apply(issue, Action.RESOLVE, now=now)
             if issue.assignee_id is None:
                 issue.assignee_id, issue.assignee_name = worker.id, worker.name
@@ -275,9 +275,9 @@ class IssueFlows:
         self._on_queued()
         return summary
 
-    async def group_timeline(self, *, issue_id: int, chat_id: int) -> str:
+    async def group_timeline(self, *, issue_id: int, chat_id: int, user_id: int) -> str:
         async with self.db.session() as s:
-            issue = await self.held_issue(s, issue_id, chat_id, roles=WATCH_ROLES)
+            issue = await self.held_issue(s, issue_id, chat_id, user_id=user_id, roles=WATCH_ROLES)
             return await self._timeline(s, issue, self.messenger.group_t())
 
     async def find_link(self, *, chat_id: int, message_id: int) -> LinkedIssue | None:
@@ -311,13 +311,20 @@ class IssueFlows:
         issue_id: int,
         chat_id: int,
         *,
+        user_id: int,
         for_update: bool = False,
         roles: frozenset[ChatRole] = WORK_ROLES,
     ) -> Issue:
-        """Only the group of the level holding the issue (or its assigned department) works on it."""
+        """Only the group of the level holding the issue (or its assigned department) works on it,
+        and there only people whose role covers that group (bot.access)."""
         issue = await service.get_issue(s, issue_id, for_update=for_update)
-        if await triage.chat_role(s, issue, chat_id) not in roles:
+        chat_role = await triage.chat_role(s, issue, chat_id)
+        if chat_role not in roles:
             raise NotAllowed(f"issue {issue_id} is not held in chat {chat_id}")
+        if not await access.may_work(
+            s, issue, user_id=user_id, chat_id=chat_id, chat_role=chat_role, admins=self.admins
+        ):
+            raise NotAllowed(f"user {user_id} holds no role for issue {issue_id} in chat {chat_id}")
         return issue
 
     async def _timeline(self, s: AsyncSession, issue: Issue, t: Translate) -> str:

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import access
+from bot.access import NotAllowed
 from bot.clock import Clock, local_text
 from bot.i18n import Translate, Translator
 from bot.issues.messaging import html
@@ -40,10 +44,16 @@ class Ledger:
 
     # -- /ledger -----------------------------------------------------------------------------
 
-    async def group_page(self, *, chat_id: int, page: int) -> ledger.LedgerPage | None:
+    async def group_page(
+        self, *, chat_id: int, user_id: int, admins: frozenset[int], page: int
+    ) -> ledger.LedgerPage | None:
+        """A group's ledger, for people whose role covers the group; None where no grid is bound."""
         async with self.db.session() as s:
             scope = await ledger.scope_of_group(s, chat_id)
-            return await ledger.ledger_page(s, scope, now=self.clock.now(), page=page) if scope else None
+            if scope is None:
+                return None
+            await _check_group(s, chat_id, user_id, admins)
+            return await ledger.ledger_page(s, scope, now=self.clock.now(), page=page)
 
     async def person_pages(self, *, user_id: int, admin: bool, page: int) -> list[ledger.LedgerPage]:
         async with self.db.session() as s:
@@ -120,17 +130,21 @@ class Ledger:
 
     # -- /stats ------------------------------------------------------------------------------
 
-    async def chart(self, *, chat_id: int | None, days: int = 30) -> Chart | None:
+    async def chart(self, *, chat_id: int | None, user_id: int, admins: frozenset[int], days: int = 30) -> Chart | None:
         """The chart of a group's units, or of the whole county (chat_id None: an administrator)."""
         now = self.clock.now()
         start = self._midnight(now.astimezone(self.tz).date() - timedelta(days=days - 1))
         async with self.db.session() as s:
             if chat_id is None:
+                if user_id not in admins:
+                    raise NotAllowed(f"user {user_id} may not see the county's chart")
                 roots = await ledger.scopes_of_person(s, 0, admin=True)
                 grid_id = roots[0].grid_ids[0] if roots else None
             else:
                 group = await s.get(GroupChat, chat_id)
                 grid_id = group.grid_id if group else None
+                if grid_id is not None:
+                    await _check_group(s, chat_id, user_id, admins)
             if grid_id is None:
                 return None
             name = await triage.grid_name(s, grid_id)
@@ -149,3 +163,8 @@ class Ledger:
 
     def _midnight(self, day: date) -> datetime:
         return datetime.combine(day, datetime.min.time(), tzinfo=self.tz)
+
+
+async def _check_group(s: AsyncSession, chat_id: int, user_id: int, admins: frozenset[int]) -> None:
+    if not await access.may_work_in_group(s, user_id=user_id, chat_id=chat_id, admins=admins):
+        raise NotAllowed(f"user {user_id} holds no role in chat {chat_id}")

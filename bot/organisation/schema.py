@@ -26,6 +26,16 @@ DEFAULT_CATEGORIES = [
 ]
 
 
+def _by_invitation(field: str, value: object) -> None:
+    """Roles are granted only by one-time invitation links, never by a file anyone could edit."""
+    if value is not None:
+        raise ValueError(
+            f"{field}: Telegram accounts are not listed in the organisation file; give each person an "
+            "invitation link instead (gridline invite worker|official|liaison|deputy TARGET --bot NAME)"
+        )
+    return None
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -67,7 +77,12 @@ class DepartmentSpec(_Strict):
     name: str = Field(min_length=1, max_length=100)
     grid: str  # the township or county grid it belongs to
     chat_id: int | None = None  # its Telegram group (or bind one later with /binddept CODE)
-    liaisons: list[int] = Field(default_factory=list)  # Telegram ids of its liaison users
+    liaisons: None = None  # liaison accounts come only through invitations
+
+    @field_validator("liaisons", mode="before")
+    @classmethod
+    def _no_accounts(cls, value: object) -> None:
+        return _by_invitation("liaisons", value)
 
 
 class StaffSpec(_Strict):
@@ -75,7 +90,12 @@ class StaffSpec(_Strict):
     grid: str
     role: StaffRole = StaffRole.WORKER
     phone: str | None = None
-    telegram_id: int | None = None
+    telegram_id: None = None  # accounts come only through invitations
+
+    @field_validator("telegram_id", mode="before")
+    @classmethod
+    def _no_accounts(cls, value: object) -> None:
+        return _by_invitation("telegram_id", value)
 
 
 class StationSpec(_Strict):

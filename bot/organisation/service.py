@@ -79,7 +79,7 @@ async def import_organisation(session: AsyncSession, org: OrganisationFile) -> I
         grid_id = by_code[dept.grid].id
         assert grid_id is not None
         row = departments.get(dept.code) or Department(code=dept.code, name=dept.name, grid_id=grid_id)
-        row.name, row.grid_id, row.position, row.liaison_ids = dept.name, grid_id, index, list(dept.liaisons)
+        row.name, row.grid_id, row.position = dept.name, grid_id, index  # liaisons: by invitation
         if dept.chat_id is not None:  # keep a group bound with /binddept
             row.chat_id = dept.chat_id
         session.add(row)
@@ -89,7 +89,7 @@ async def import_organisation(session: AsyncSession, org: OrganisationFile) -> I
         grid_id = by_code[spec.grid].id
         assert grid_id is not None
         person = staff_rows.get((spec.name, grid_id)) or Staff(name=spec.name, grid_id=grid_id)
-        person.role, person.phone, person.telegram_user_id = spec.role, spec.phone, spec.telegram_id
+        person.role, person.phone = spec.role, spec.phone  # the account: by invitation
         session.add(person)
     from bot.deputies.registry import import_deputies  # deputies live in their own module
 

@@ -58,9 +58,11 @@ class TriageFlows:
 
     # -- the 研判 menu ---------------------------------------------------------------------------
 
-    async def options(self, *, issue_id: int, chat_id: int, action: Action = Action.TRIAGE) -> TriageOptions:
+    async def options(
+        self, *, issue_id: int, chat_id: int, user_id: int, action: Action = Action.TRIAGE
+    ) -> TriageOptions:
         async with self.db.session() as s:
-            issue = await self.issues.held_issue(s, issue_id, chat_id, roles=HOLDER_ONLY)
+            issue = await self.issues.held_issue(s, issue_id, chat_id, user_id=user_id, roles=HOLDER_ONLY)
             transition(issue.status, action)
             acting = await triage.acting_grid_id(s, issue)
             assert acting is not None
@@ -111,7 +113,7 @@ class TriageFlows:
         """宣传解释: the explanation goes to the citizen, who may still rate it."""
         async with self.db.transaction() as s:
             now = self.clock.now()
-            issue = await self._holder_issue(s, issue_id, chat_id)
+            issue = await self._holder_issue(s, issue_id, chat_id, worker.id)
             service.apply(issue, Action.EXPLAIN, now=now)
             issue.disposition, issue.department_id = Disposition.EXPLAIN, None
             issue.resolution_note, issue.resolved_at = text, now
@@ -139,7 +141,7 @@ class TriageFlows:
         """立即办理 / 协助自办: a deadline and a responsible person within the grid."""
         async with self.db.transaction() as s:
             now = self.clock.now()
-            issue = await self._holder_issue(s, issue_id, chat_id)
+            issue = await self._holder_issue(s, issue_id, chat_id, worker.id)
             acting = await triage.acting_grid_id(s, issue)
             workers = {w.telegram_id: w.name for w in await triage.workers_of(s, acting or 0)}
             if responsible_id != worker.id and responsible_id not in workers:
@@ -181,7 +183,7 @@ class TriageFlows:
         """交办督办: the department gets the card (its group, or its liaisons); the grid supervises."""
         async with self.db.transaction() as s:
             now = self.clock.now()
-            issue = await self._holder_issue(s, issue_id, chat_id)
+            issue = await self._holder_issue(s, issue_id, chat_id, worker.id)
             acting = await triage.acting_grid_id(s, issue)
             dept = await triage.department(s, department_id)
             if dept is None or dept.grid_id != acting:
@@ -218,7 +220,7 @@ class TriageFlows:
         """上报 one level up. chat_id None: the supervision job escalating an overdue issue (超期上报)."""
         async with self.db.transaction() as s:
             issue = await (
-                self._holder_issue(s, issue_id, chat_id)
+                self._holder_issue(s, issue_id, chat_id, actor.id)
                 if chat_id is not None
                 else service.get_issue(s, issue_id, for_update=True)
             )
@@ -255,7 +257,7 @@ class TriageFlows:
         """退回 one level down, towards the grid the issue was reported in, with a note."""
         async with self.db.transaction() as s:
             now = self.clock.now()
-            issue = await self._holder_issue(s, issue_id, chat_id)
+            issue = await self._holder_issue(s, issue_id, chat_id, actor.id)
             acting = await triage.acting_grid_id(s, issue)
             try:
                 target = send_back_target(await triage.issue_path(s, issue), acting or 0)
@@ -316,8 +318,10 @@ class TriageFlows:
         """Tell the areas listening to issue changes (deputies), in this transaction."""
         await self.issues.observer.issue_changed(s, issue=issue, kind=kind, now=now, detail=event.value)
 
-    async def _holder_issue(self, s: AsyncSession, issue_id: int, chat_id: int) -> Issue:
-        return await self.issues.held_issue(s, issue_id, chat_id, for_update=True, roles=HOLDER_ONLY)
+    async def _holder_issue(self, s: AsyncSession, issue_id: int, chat_id: int, user_id: int | None) -> Issue:
+        if user_id is None:
+            raise NotAllowed(f"no person to check for issue {issue_id}")
+        return await self.issues.held_issue(s, issue_id, chat_id, user_id=user_id, for_update=True, roles=HOLDER_ONLY)
 
     async def _default_days(self, s: AsyncSession, issue: Issue) -> int:
         category = await s.get(Category, issue.category_id)
