@@ -43,6 +43,14 @@ async def redeem(
     await message.answer(t(WELCOME[grant.role], name=html(grant.label)))
 
 
+async def _admin(message: Message, t: Translate, settings: Settings) -> bool:
+    """Roles are the administrators' to give: anyone else is told so."""
+    if message.from_user is not None and settings.is_admin(message.from_user.id):
+        return True
+    await message.answer(t("invite-admins-only"))
+    return False
+
+
 def _role(word: str) -> Role | None:
     try:
         role = Role(word.lower())
@@ -61,9 +69,7 @@ async def create(
     clock: Clock,
 ) -> None:
     """/invite ROLE TARGET [DAYS]: a one-time link for the administrator to hand over."""
-    assert message.from_user is not None
-    if not settings.is_admin(message.from_user.id):
-        await message.answer(t("invite-admins-only"))
+    if not await _admin(message, t, settings):
         return
     parts = (command.args or "").split()
     role = _role(parts[0]) if parts else None
@@ -71,6 +77,7 @@ async def create(
     if role is None or len(parts) not in (2, 3) or not 1 <= days <= MAX_DAYS:
         await message.answer(t("invite-usage", max_days=str(MAX_DAYS)))
         return
+    assert message.from_user is not None  # _admin checked it
     try:
         created = await invitations.create(
             role=role, target=parts[1], created_by=f"admin {message.from_user.id}", ttl=timedelta(days=days)
@@ -91,9 +98,7 @@ async def create(
 
 
 async def roles(message: Message, t: Translate, settings: Settings, invitations: Invitations) -> None:
-    assert message.from_user is not None
-    if not settings.is_admin(message.from_user.id):
-        await message.answer(t("invite-admins-only"))
+    if not await _admin(message, t, settings):
         return
     held = await invitations.grants()
     if not held:
@@ -111,9 +116,7 @@ async def revoke(
     message: Message, command: CommandObject, t: Translate, settings: Settings, invitations: Invitations
 ) -> None:
     """/revoke USER_ID ROLE SCOPE: someone who left gives their role back."""
-    assert message.from_user is not None
-    if not settings.is_admin(message.from_user.id):
-        await message.answer(t("invite-admins-only"))
+    if not await _admin(message, t, settings):
         return
     parts = (command.args or "").split()
     role = _role(parts[1]) if len(parts) == 3 else None
