@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from aiogram import Dispatcher
+from aiogram import Dispatcher, Router
+from aiogram.dispatcher.event.handler import CallableObject
 
 from handlers import citizen, common, deputy, errors, fallback, group, invite, ledger, privacy, report, triage
 from handlers.dedupe import UpdateDedupe
@@ -55,3 +57,27 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         report.build_router(),  # the report conversation
         fallback.build_router(),  # anything nobody else took
     )
+    run_filters_inline(dispatcher)
+
+
+def run_filters_inline(router: Router) -> None:
+    """aiogram runs a synchronous filter (every `F.chat.type == "private"`, `F.text`, ...) in a worker
+    thread (`asyncio.to_thread`): a thread round trip per filter per update, some thirty an update.
+    Ours are attribute checks, far cheaper than the hop, so they run on the event loop instead."""
+    for observer in router.observers.values():
+        for handler in [observer._handler, *observer.handlers]:
+            for item in handler.filters or ():
+                _inline(item)
+    for child in router.sub_routers:
+        run_filters_inline(child)
+
+
+def _inline(item: CallableObject) -> None:
+    if item.awaitable:
+        return
+    check: Callable[..., Any] = item.callback
+
+    async def inline(*args: Any, **kwargs: Any) -> Any:
+        return check(*args, **kwargs)
+
+    item.callback, item.awaitable = inline, True
