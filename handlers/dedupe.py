@@ -3,7 +3,9 @@
 Telegram redelivers what it believes unconfirmed — after a crash, a timeout of the webhook, or a
 polling offset that was never sent. Each update id is written to the database once it has been
 handled; ids handled in the last two days are kept in memory (loaded at the first update after a
-start), so checking costs nothing and recording is one statement. An update whose handling was
+start), so checking costs nothing and recording is one statement. Given the FSM storage, the record
+shares its transaction with the update's conversation state: one commit per update, and a crash
+keeps both or neither. An update whose handling was
 cut short by a crash was never recorded, so it is handled again when it comes back: a crash must
 not swallow a citizen's message.
 """
@@ -22,9 +24,11 @@ from cachetools import LRUCache
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
 from storage.database import Database
+from storage.fsm import SqlStorage
 from storage.models import ProcessedUpdate
 
 log = logging.getLogger(__name__)
@@ -35,9 +39,12 @@ PRUNE_EVERY = 1000  # updates
 
 
 class UpdateDedupe(BaseMiddleware):
-    def __init__(self, db: Database, clock: Clock, *, remember: int = 200_000) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, *, remember: int = 200_000, storage: SqlStorage | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
+        self.storage = storage
         self._in_flight: set[int] = set()
         self._handled: LRUCache[int, bool] = LRUCache(maxsize=remember)
         self._remember = remember
@@ -88,7 +95,15 @@ class UpdateDedupe(BaseMiddleware):
         # bookkeeping would cost more than the statement itself.
         now = self.clock.now()
         self._recorded += 1
-        async with self.db.engine.begin() as connection:
-            if self._recorded % PRUNE_EVERY == 1:
+        prune = self._recorded % PRUNE_EVERY == 1
+
+        async def write(connection: AsyncConnection) -> None:
+            if prune:
                 await connection.execute(delete(table).where(table.c.received_at < now - KEEP))
             await connection.execute(self._insert, {"update_id": update_id, "received_at": now})
+
+        if self.storage is not None:
+            await self.storage.flush(along=write)
+            return
+        async with self.db.engine.begin() as connection:
+            await write(connection)

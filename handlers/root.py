@@ -12,7 +12,7 @@ from handlers import citizen, common, deputy, errors, fallback, group, invite, l
 from handlers.dedupe import UpdateDedupe
 from handlers.middlewares import LocaleMiddleware
 from handlers.throttle import FloodGuard
-from storage.fsm import FsmFlushMiddleware, SqlStorage
+from storage.fsm import SqlStorage
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -35,11 +35,11 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         throttle=services.throttle,
         personal=services.personal,
     )
-    dispatcher.update.outer_middleware(UpdateDedupe(services.db, services.clock))
+    # Registered after aiogram's FSM middleware, so it runs inside the user's event lock; it writes the
+    # update's conversation state (SqlStorage) in the transaction that records the update as handled.
+    storage = dispatcher.storage if isinstance(dispatcher.storage, SqlStorage) else None
+    dispatcher.update.outer_middleware(UpdateDedupe(services.db, services.clock, storage=storage))
     dispatcher.update.outer_middleware(LocaleMiddleware(services.translator, services.citizens))
-    if isinstance(dispatcher.storage, SqlStorage):
-        # Registered after aiogram's FSM middleware, so it runs inside the user's event lock.
-        dispatcher.update.outer_middleware(FsmFlushMiddleware(dispatcher.storage))
     dispatcher.message.outer_middleware(FloodGuard(services.throttle))
     # Routers are built per dispatcher (a router can belong to one only), so a process can run a
     # fresh bot after a restart.

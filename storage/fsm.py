@@ -1,10 +1,11 @@
 """aiogram FSM storage in the database, so a half-finished report survives a bot restart.
 
 Reads are served from a bounded in-process cache. Writes land in the cache and a pending set that
-`flush()` writes in one statement; FsmFlushMiddleware flushes at the end of every update, inside
-the user's event lock, so an update's state is in the database before the user's next update is
-handled. That is exact while one bot process owns the conversations, which is how Gridline runs
-(one long-polling or webhook process per bot token).
+`flush()` writes at the end of every update, inside the user's event lock (UpdateDedupe flushes in
+the transaction that records the update as handled; FsmFlushMiddleware where no dedupe runs), so an
+update's state is in the database before the user's next update is handled. That is exact while
+one bot process owns the conversations, which is how Gridline runs (one long-polling or webhook
+process per bot token).
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
 from aiogram.types import TelegramObject
 from cachetools import LRUCache
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col, delete
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import Database
 from storage.models import FsmRecord
 
 _Record = tuple[str | None, dict[str, Any]]
+table = FsmRecord.__table__  # type: ignore[attr-defined]
 
 
 def _now() -> datetime:
@@ -48,6 +51,12 @@ class SqlStorage(BaseStorage):
         self._cache: LRUCache[str, _Record] = LRUCache(maxsize=cache_size)
         self._pending: dict[str, _Record] = {}
         self._clock = clock
+        insert = sqlite_insert if db.is_sqlite else pg_insert
+        statement = insert(table)
+        self._upsert = statement.on_conflict_do_update(
+            index_elements=["key"],
+            set_={name: statement.excluded[name] for name in ("state", "data", "updated_at")},
+        )
 
     async def _load(self, key: str) -> _Record:
         if key in self._pending:
@@ -67,9 +76,10 @@ class SqlStorage(BaseStorage):
         self._cache[key] = (state, data)
         self._pending[key] = (state, data)  # kept apart: the LRU cache may evict before the flush
 
-    async def flush(self) -> None:
-        """Write every pending change: empty records are deleted, the others upserted."""
-        if not self._pending:
+    async def flush(self, *, along: Callable[[AsyncConnection], Awaitable[None]] | None = None) -> None:
+        """Write every pending change (empty records are deleted, the others upserted) and, in the
+        same transaction, whatever `along` writes: one commit for all of an update's writes."""
+        if not self._pending and along is None:
             return
         pending, self._pending = self._pending, {}
         now = self._clock()
@@ -80,18 +90,14 @@ class SqlStorage(BaseStorage):
             if state is not None or data
         ]
         try:
-            async with self._db.transaction() as session:
+            # Core statements on a bare connection: this runs for every update.
+            async with self._db.engine.begin() as connection:
                 if gone:
-                    await session.exec(delete(FsmRecord).where(col(FsmRecord.key).in_(gone)))
+                    await connection.execute(delete(table).where(table.c.key.in_(gone)))
                 if kept:
-                    insert = sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
-                    statement = insert(FsmRecord).values(kept)
-                    await session.exec(
-                        statement.on_conflict_do_update(
-                            index_elements=["key"],
-                            set_={name: statement.excluded[name] for name in ("state", "data", "updated_at")},
-                        )
-                    )
+                    await connection.execute(self._upsert, kept)
+                if along is not None:
+                    await along(connection)
         except Exception:
             # Keep what failed for the next flush, unless a newer change superseded it.
             self._pending = {**pending, **self._pending}
@@ -123,7 +129,8 @@ class SqlStorage(BaseStorage):
 
 
 class FsmFlushMiddleware(BaseMiddleware):
-    """Writes the update's conversation state once, when the update is done (even if it failed)."""
+    """Writes the update's conversation state once, when the update is done (even if it failed).
+    For a dispatcher without UpdateDedupe, which does this itself."""
 
     def __init__(self, storage: SqlStorage) -> None:
         self.storage = storage
