@@ -50,6 +50,7 @@ class UpdateDedupe(BaseMiddleware):
         self._remember = remember
         self._loaded = False
         self._recorded = 0
+        self._unrecorded: list[dict[str, Any]] = []
         insert = sqlite_insert if db.is_sqlite else pg_insert
         self._insert = insert(table).values(done=True).on_conflict_do_nothing(index_elements=["update_id"])
 
@@ -91,19 +92,26 @@ class UpdateDedupe(BaseMiddleware):
         self._loaded = True
 
     async def _record(self, update_id: int) -> None:
-        # Core statements on a bare connection: this runs for every update, and the ORM's
-        # bookkeeping would cost more than the statement itself.
-        now = self.clock.now()
-        self._recorded += 1
-        prune = self._recorded % PRUNE_EVERY == 1
-
-        async def write(connection: AsyncConnection) -> None:
-            if prune:
-                await connection.execute(delete(table).where(table.c.received_at < now - KEEP))
-            await connection.execute(self._insert, {"update_id": update_id, "received_at": now})
-
+        self._unrecorded.append({"update_id": update_id, "received_at": self.clock.now()})
         if self.storage is not None:
-            await self.storage.flush(along=write)
+            await self.storage.flush(along=self._write)
             return
         async with self.db.engine.begin() as connection:
-            await write(connection)
+            await self._write(connection)
+
+    async def _write(self, connection: AsyncConnection) -> None:
+        """Every id waiting to be recorded, in one statement."""
+        # Core statements on a bare connection: this runs for every update, and the ORM's
+        # bookkeeping would cost more than the statement itself.
+        rows, self._unrecorded = self._unrecorded, []
+        if not rows:
+            return
+        try:
+            if self._recorded // PRUNE_EVERY != (self._recorded + len(rows)) // PRUNE_EVERY or not self._recorded:
+                now = rows[-1]["received_at"]
+                await connection.execute(delete(table).where(table.c.received_at < now - KEEP))
+            await connection.execute(self._insert, rows)
+        except Exception:
+            self._unrecorded = rows + self._unrecorded  # tried again with the next update's
+            raise
+        self._recorded += len(rows)

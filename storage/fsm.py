@@ -10,6 +10,7 @@ process per bot token).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
@@ -51,6 +52,9 @@ class SqlStorage(BaseStorage):
         self._cache: LRUCache[str, _Record] = LRUCache(maxsize=cache_size)
         self._pending: dict[str, _Record] = {}
         self._clock = clock
+        self._along: dict[Callable[[AsyncConnection], Awaitable[None]], None] = {}  # ordered, no repeats
+        self._next: asyncio.Future[None] | None = None  # the commit the next flush waits for
+        self._committer: asyncio.Task[None] | None = None
         insert = sqlite_insert if db.is_sqlite else pg_insert
         statement = insert(table)
         self._upsert = statement.on_conflict_do_update(
@@ -78,9 +82,37 @@ class SqlStorage(BaseStorage):
 
     async def flush(self, *, along: Callable[[AsyncConnection], Awaitable[None]] | None = None) -> None:
         """Write every pending change (empty records are deleted, the others upserted) and, in the
-        same transaction, whatever `along` writes: one commit for all of an update's writes."""
+        same transaction, whatever `along` writes; return once that is committed.
+
+        Flushes that come while a commit is under way share the next one (a group commit): with
+        many conversations at once, the database does one transaction for many updates instead
+        of one each. `along` is called once per commit however many flushes pass it, and writes
+        everything it has waiting.
+        """
         if not self._pending and along is None:
             return
+        if along is not None:
+            self._along[along] = None
+        if self._next is None:
+            self._next = asyncio.get_running_loop().create_future()
+        committed = self._next
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_all(), name="fsm-commit")
+        await asyncio.shield(committed)  # a cancelled update must not cancel the others' commit
+
+    async def _commit_all(self) -> None:
+        while self._next is not None:
+            done, self._next = self._next, None
+            along, self._along = list(self._along), {}
+            try:
+                await self._commit(along)
+            except Exception as error:
+                done.set_exception(error)
+                done.exception()  # retrieved: a flush that was cancelled meanwhile leaves no warning
+            else:
+                done.set_result(None)
+
+    async def _commit(self, along: list[Callable[[AsyncConnection], Awaitable[None]]]) -> None:
         pending, self._pending = self._pending, {}
         now = self._clock()
         gone = [key for key, (state, data) in pending.items() if state is None and not data]
@@ -96,8 +128,8 @@ class SqlStorage(BaseStorage):
                     await connection.execute(delete(table).where(table.c.key.in_(gone)))
                 if kept:
                     await connection.execute(self._upsert, kept)
-                if along is not None:
-                    await along(connection)
+                for write in along:
+                    await write(connection)
         except Exception:
             # Keep what failed for the next flush, unless a newer change superseded it.
             self._pending = {**pending, **self._pending}
