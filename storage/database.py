@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import models  # noqa: F401 - registers the tables on SQLModel.metadata
@@ -56,11 +56,29 @@ def _make_engine(url: URL) -> AsyncEngine:
     return engine
 
 
+# The organisation's rows that one unit of work reads again and again (a new issue's card, push and
+# buttons each walk the grid path). The session's identity map holds rows weakly, so a row nobody
+# keeps is read from the database again at the next `session.get`.
+KEPT_FOR_THE_SESSION = (models.Grid, models.Category)
+
+
+class _Session(Session):
+    """Keeps the organisation's rows it loaded until the session ends: repeated gets cost no query."""
+
+
+@event.listens_for(_Session, "loaded_as_persistent")
+def _keep(session: Session, instance: object) -> None:
+    if isinstance(instance, KEPT_FOR_THE_SESSION):
+        session.info.setdefault("kept", []).append(instance)
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = async_url(url)
         self.engine = _make_engine(self.url)
-        self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        self._sessions = async_sessionmaker(
+            self.engine, class_=AsyncSession, sync_session_class=_Session, expire_on_commit=False
+        )
 
     @property
     def is_sqlite(self) -> bool:
