@@ -14,7 +14,10 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import models  # noqa: F401 - registers the tables on SQLModel.metadata
+from storage import (
+    models,  # noqa: F401 - registers the tables on SQLModel.metadata
+    sqlite,
+)
 
 ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -45,13 +48,17 @@ def _make_engine(url: URL) -> AsyncEngine:
     if url.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
     database = url.database or ""
+    # The connection SQLAlchemy's aiosqlite dialect would open, with one thread round trip per statement.
+    args, kwargs = url.get_dialect()().create_connect_args(url)
     if database in ("", ":memory:"):
-        engine = create_async_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        creator = sqlite.connector(*args, **{**kwargs, "check_same_thread": False})
+        engine = create_async_engine(url, poolclass=StaticPool, async_creator=creator)
     else:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         # One connection: SQLite has a single writer anyway, and serialising the (short) units of
         # work here means a read-check-write in a service can never race another one.
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+        creator = sqlite.connector(*args, **kwargs)
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60, async_creator=creator)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
