@@ -3,8 +3,9 @@
 aiosqlite runs every sqlite3 call on a thread of its own, and SQLAlchemy's adapter makes four calls
 per statement (cursor, execute, fetchall, close): four round trips between the event loop and that
 thread, each costing more CPU than a small statement itself. Here a statement is run, its rows
-fetched and its cursor closed in one round trip; commit and rollback stay one each. Nothing else
-changes: the same sqlite3 connection, on the same thread, with the same settings.
+fetched and its cursor closed in one round trip; commit and rollback stay one each, and none when
+no transaction is open. Nothing else changes: the same sqlite3 connection, on the same thread,
+with the same settings.
 """
 
 from __future__ import annotations
@@ -88,10 +89,17 @@ class Connection(aiosqlite.Connection):
     def cursor(self) -> Cursor:  # type: ignore[override]
         return Cursor(self)
 
+    # With no transaction open (sqlite3 opens one at the first write), commit and rollback have
+    # nothing to do: no need to ask the thread. That is every rollback of a connection the pool gets
+    # back after a commit, and the commit of a unit of work that only read. (Nothing else runs on
+    # this connection meanwhile: SQLAlchemy awaits each call before making the next.)
+
+    async def commit(self) -> None:
+        if self._connection is not None and not self._connection.in_transaction:
+            return
+        await super().commit()
+
     async def rollback(self) -> None:
-        # The pool rolls back every connection it gets back, mostly after a commit: with no
-        # transaction open there is nothing to undo, and no need to ask the thread. (Nothing else
-        # runs on this connection meanwhile: SQLAlchemy awaits each call before the next.)
         if self._connection is not None and not self._connection.in_transaction:
             return
         await super().rollback()
