@@ -22,7 +22,7 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
 from aiogram.types import TelegramObject
 from cachetools import LRUCache
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -55,6 +55,7 @@ class SqlStorage(BaseStorage):
         self._along: dict[Callable[[AsyncConnection], Awaitable[None]], None] = {}  # ordered, no repeats
         self._next: asyncio.Future[None] | None = None  # the commit the next flush waits for
         self._committer: asyncio.Task[None] | None = None
+        self._select = select(table.c.state, table.c.data).where(table.c.key == bindparam("key"))
         insert = sqlite_insert if db.is_sqlite else pg_insert
         statement = insert(table)
         self._upsert = statement.on_conflict_do_update(
@@ -67,8 +68,9 @@ class SqlStorage(BaseStorage):
             return self._pending[key]
         if key in self._cache:
             return self._cache[key]
-        async with self._db.session() as session:
-            row = await session.get(FsmRecord, key)
+        # Core on a bare connection: read once per conversation, but at the first update of each.
+        async with self._db.engine.connect() as connection:
+            row = (await connection.execute(self._select, {"key": key})).first()
         record: _Record = (row.state, dict(row.data)) if row else (None, {})
         self._cache[key] = record
         return record
