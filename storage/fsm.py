@@ -159,6 +159,8 @@ class SqlStorage(BaseStorage):
 
     async def close(self) -> None:
         await self.flush()
+        if self._committer is not None:  # a commit of updates cut short by the shutdown, too
+            await asyncio.gather(self._committer, return_exceptions=True)
         self._cache.clear()
 
 

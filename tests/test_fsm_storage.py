@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 from aiogram.fsm.storage.base import StorageKey
@@ -61,4 +62,20 @@ async def test_a_failed_commit_fails_every_flush_in_it_and_keeps_the_changes(tmp
 
     await storage.flush()  # the next flush writes what failed
     assert await SqlStorage(db).get_state(_key(1)) == "Form:a"
+    await db.dispose()
+
+
+async def test_close_waits_for_a_commit_under_way(tmp_path: Path) -> None:
+    """An update cancelled at shutdown while its flush waits: its state is still written before close ends."""
+    db = Database(f"sqlite:///{tmp_path / 'fsm.db'}")
+    await db.create_all()
+    storage = SqlStorage(db)
+    await storage.set_state(_key(1), "Form:a")
+    waiting = asyncio.create_task(storage.flush())
+    while storage._pending:  # until the commit has taken the change and is writing it
+        await asyncio.sleep(0)
+    waiting.cancel()
+    await storage.close()
+    with sqlite3.connect(tmp_path / "fsm.db") as other:  # not through the pool, which would wait
+        assert other.execute("SELECT state FROM fsmrecord").fetchall() == [("Form:a",)]
     await db.dispose()
