@@ -4,10 +4,10 @@ Telegram redelivers what it believes unconfirmed — after a crash, a timeout of
 polling offset that was never sent. Each update id is written to the database once it has been
 handled; ids handled in the last two days are kept in memory (loaded at the first update after a
 start), so checking costs nothing and recording is one statement. Given the FSM storage, the record
-shares its transaction with the update's conversation state: one commit per update, and a crash
-keeps both or neither. An update whose handling was
-cut short by a crash was never recorded, so it is handled again when it comes back: a crash must
-not swallow a citizen's message.
+shares its transaction with the update's conversation state (and, under load, with those of the
+other updates finishing meanwhile: a group commit), so a crash keeps both or neither. An update
+whose handling was cut short by a crash was never recorded, so it is handled again when it comes
+back: a crash must not swallow a citizen's message.
 """
 
 from __future__ import annotations
