@@ -7,10 +7,13 @@ from datetime import datetime
 from typing import Protocol
 
 from cachetools import LRUCache
+from sqlalchemy import bindparam, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import Database
 from storage.models import User
+
+_LOCALE = select(User.__table__.c.locale).where(User.__table__.c.id == bindparam("id"))  # type: ignore[attr-defined]
 
 
 class TelegramUser(Protocol):
@@ -53,9 +56,9 @@ class Citizens:
 
     async def locale(self, user_id: int) -> str | None:
         if user_id not in self._locales:
-            async with self.db.session() as s:
-                user = await s.get(User, user_id)
-            self._locales[user_id] = user.locale if user else None
+            # Core on a bare connection: the first update of everyone who writes to the bot asks.
+            async with self.db.engine.connect() as connection:
+                self._locales[user_id] = (await connection.execute(_LOCALE, {"id": user_id})).scalar()
         return self._locales[user_id]
 
     async def set_locale(self, user_id: int, locale: str) -> None:

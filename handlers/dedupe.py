@@ -3,9 +3,11 @@
 Telegram redelivers what it believes unconfirmed — after a crash, a timeout of the webhook, or a
 polling offset that was never sent. Each update id is written to the database once it has been
 handled; ids handled in the last two days are kept in memory (loaded at the first update after a
-start), so checking costs nothing and recording is one statement. An update whose handling was
-cut short by a crash was never recorded, so it is handled again when it comes back: a crash must
-not swallow a citizen's message.
+start), so checking costs nothing and recording is one statement. Given the FSM storage, the record
+shares its transaction with the update's conversation state (and, under load, with those of the
+other updates finishing meanwhile: a group commit), so a crash keeps both or neither. An update
+whose handling was cut short by a crash was never recorded, so it is handled again when it comes
+back: a crash must not swallow a citizen's message.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from cachetools import LRUCache
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
 from storage.database import Database
+from storage.fsm import SqlStorage
 from storage.models import ProcessedUpdate
 
 log = logging.getLogger(__name__)
@@ -35,14 +39,18 @@ PRUNE_EVERY = 1000  # updates
 
 
 class UpdateDedupe(BaseMiddleware):
-    def __init__(self, db: Database, clock: Clock, *, remember: int = 200_000) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, *, remember: int = 200_000, storage: SqlStorage | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
+        self.storage = storage
         self._in_flight: set[int] = set()
         self._handled: LRUCache[int, bool] = LRUCache(maxsize=remember)
         self._remember = remember
         self._loaded = False
         self._recorded = 0
+        self._unrecorded: list[dict[str, Any]] = []
         insert = sqlite_insert if db.is_sqlite else pg_insert
         self._insert = insert(table).values(done=True).on_conflict_do_nothing(index_elements=["update_id"])
 
@@ -84,11 +92,26 @@ class UpdateDedupe(BaseMiddleware):
         self._loaded = True
 
     async def _record(self, update_id: int) -> None:
+        self._unrecorded.append({"update_id": update_id, "received_at": self.clock.now()})
+        if self.storage is not None:
+            await self.storage.flush(along=self._write)
+            return
+        async with self.db.engine.begin() as connection:
+            await self._write(connection)
+
+    async def _write(self, connection: AsyncConnection) -> None:
+        """Every id waiting to be recorded, in one statement."""
         # Core statements on a bare connection: this runs for every update, and the ORM's
         # bookkeeping would cost more than the statement itself.
-        now = self.clock.now()
-        self._recorded += 1
-        async with self.db.engine.begin() as connection:
-            if self._recorded % PRUNE_EVERY == 1:
+        rows, self._unrecorded = self._unrecorded, []
+        if not rows:
+            return
+        try:
+            if self._recorded // PRUNE_EVERY != (self._recorded + len(rows)) // PRUNE_EVERY or not self._recorded:
+                now = rows[-1]["received_at"]
                 await connection.execute(delete(table).where(table.c.received_at < now - KEEP))
-            await connection.execute(self._insert, {"update_id": update_id, "received_at": now})
+            await connection.execute(self._insert, rows)
+        except Exception:
+            self._unrecorded = rows + self._unrecorded  # tried again with the next update's
+            raise
+        self._recorded += len(rows)

@@ -11,10 +11,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import models  # noqa: F401 - registers the tables on SQLModel.metadata
+from storage import (
+    models,  # noqa: F401 - registers the tables on SQLModel.metadata
+    sqlite,
+)
 
 ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -45,22 +48,44 @@ def _make_engine(url: URL) -> AsyncEngine:
     if url.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
     database = url.database or ""
+    # The connection SQLAlchemy's aiosqlite dialect would open, with one thread round trip per statement.
+    args, kwargs = url.get_dialect()().create_connect_args(url)
     if database in ("", ":memory:"):
-        engine = create_async_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        creator = sqlite.connector(*args, **{**kwargs, "check_same_thread": False})
+        engine = create_async_engine(url, poolclass=StaticPool, async_creator=creator)
     else:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         # One connection: SQLite has a single writer anyway, and serialising the (short) units of
         # work here means a read-check-write in a service can never race another one.
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+        creator = sqlite.connector(*args, **kwargs)
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60, async_creator=creator)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+# The organisation's rows that one unit of work reads again and again (a new issue's card, push and
+# buttons each walk the grid path). The session's identity map holds rows weakly, so a row nobody
+# keeps is read from the database again at the next `session.get`.
+KEPT_FOR_THE_SESSION = (models.Grid, models.Category)
+
+
+class _Session(Session):
+    """Keeps the organisation's rows it loaded until the session ends: repeated gets cost no query."""
+
+
+@event.listens_for(_Session, "loaded_as_persistent")
+def _keep(session: Session, instance: object) -> None:
+    if isinstance(instance, KEPT_FOR_THE_SESSION):
+        session.info.setdefault("kept", []).append(instance)
 
 
 class Database:
     def __init__(self, url: str) -> None:
         self.url = async_url(url)
         self.engine = _make_engine(self.url)
-        self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        self._sessions = async_sessionmaker(
+            self.engine, class_=AsyncSession, sync_session_class=_Session, expire_on_commit=False
+        )
 
     @property
     def is_sqlite(self) -> bool:

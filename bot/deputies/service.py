@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.organisation.service import grid_path
 from storage.models import (
     Deputy,
     DeputyContact,
@@ -82,7 +83,9 @@ async def covered_grids(session: AsyncSession, deputy_id: int) -> set[int]:
 
 async def deputies_covering(session: AsyncSession, grid_id: int) -> list[Deputy]:
     """The deputies whose constituency holds this grid (directly or through a township)."""
-    above = (await GridTree.load(session)).above(grid_id)
+    # Up the grid's own path rather than through the whole tree: on every change of an issue, and the
+    # path's rows are in the session already (the card and the push walked it).
+    above = {grid_id} | {g.id for g in await grid_path(session, grid_id)}
     ids = select(DeputyGrid.deputy_id).where(col(DeputyGrid.grid_id).in_(above))
     query = select(Deputy).where(col(Deputy.id).in_(ids)).order_by(col(Deputy.id))
     return list((await session.exec(query)).all())

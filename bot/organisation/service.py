@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from cachetools import TTLCache
 from sqlmodel import col, func, select
@@ -151,16 +152,33 @@ class Directory:
     def __init__(self, db: Database, *, ttl: float = 60) -> None:
         self.db = db
         self._cache: TTLCache[tuple, object] = TTLCache(maxsize=10_000, ttl=ttl)
+        self._loading: dict[tuple, asyncio.Future[Any]] = {}  # answers being read: asked once
+        self._generation = 0  # counts forget()s
 
     def forget(self) -> None:
         """Call after an import."""
         self._cache.clear()
+        self._loading.clear()
+        self._generation += 1
 
     async def _cached(self, key: tuple, load: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        if key not in self._cache:
-            async with self.db.session() as s:
-                self._cache[key] = await load(s)
-        return self._cache[key]  # type: ignore[return-value]
+        if key in self._cache:
+            return self._cache[key]  # type: ignore[return-value]
+        # Many citizens at the same step miss together (at start, and when the answer expires):
+        # one query answers them all.
+        loading = self._loading.get(key)
+        if loading is None:
+            loading = self._loading[key] = asyncio.ensure_future(self._load(key, load))
+            loading.add_done_callback(lambda done: self._loading.pop(key) if self._loading.get(key) is done else None)
+        return await asyncio.shield(loading)  # type: ignore[no-any-return]
+
+    async def _load(self, key: tuple, load: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        generation = self._generation
+        async with self.db.session() as s:
+            value = await load(s)
+        if generation == self._generation:  # not read before an import it would hide
+            self._cache[key] = value
+        return value
 
     async def townships(self) -> list[GridView]:
         return await self._cached(("townships",), lambda s: children(s, None, GridLevel.TOWNSHIP))
