@@ -92,20 +92,23 @@ class IssueFlows:
             issue = await service.create_issue(s, draft=draft, citizen_id=citizen.id, ref=ref, now=now)
             issue.supervised_by_deputy_id = supervisor_deputy_id
             issue.anonymous = draft.anonymous
-            await service.record(s, issue=issue, kind=EventKind.SUBMITTED, actor=_shown(issue, citizen), now=now)
-            user = await s.get(User, citizen.id)
-            if user is not None:
-                user.last_grid_id = draft.grid_id
-                user.phone = draft.phone or user.phone
-                s.add(user)
-            group = await service.holding_group(s, grid_id=draft.grid_id)
-            if group is not None:
-                await self.messenger.post_card(s, issue=issue, chat_id=group.chat_id, now=now)
-            else:
-                await self.messenger.unrouted(s, issue=issue, now=now)
-            await self.messenger.push(s, issue=issue, key="push-received", now=now)
-            await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.SUBMITTED, now=now)
-            summary = _summary(issue)
+            # What follows only adds rows and reads others (the organisation, groups, deputies): it is
+            # written in one flush at the commit instead of one before each read.
+            with s.no_autoflush:
+                await service.record(s, issue=issue, kind=EventKind.SUBMITTED, actor=_shown(issue, citizen), now=now)
+                user = await s.get(User, citizen.id)
+                if user is not None:
+                    user.last_grid_id = draft.grid_id
+                    user.phone = draft.phone or user.phone
+                    s.add(user)
+                group = await service.holding_group(s, grid_id=draft.grid_id)
+                if group is not None:
+                    await self.messenger.post_card(s, issue=issue, chat_id=group.chat_id, now=now)
+                else:
+                    await self.messenger.unrouted(s, issue=issue, now=now)
+                await self.messenger.push(s, issue=issue, key="push-received", now=now)
+                await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.SUBMITTED, now=now)
+                summary = _summary(issue)
         self._on_queued()
         return summary
 

@@ -13,11 +13,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.issues.draft import IssueDraft
 from bot.issues.lifecycle import Action, IssueStatus, transition
 from bot.issues.reference import format_ref
+from bot.organisation.service import grid_path
 from storage.models import (
     ActorRole,
     AttachmentKind,
     EventKind,
-    Grid,
     GroupChat,
     Issue,
     IssueAttachment,
@@ -76,6 +76,8 @@ async def create_issue(session: AsyncSession, *, draft: IssueDraft, citizen_id: 
         session.add(IssueAttachment(issue_id=issue.id, kind=AttachmentKind.PHOTO, file_id=file_id))
     if draft.voice:
         session.add(IssueAttachment(issue_id=issue.id, kind=AttachmentKind.VOICE, file_id=draft.voice))
+    if draft.photos or draft.voice:
+        await session.flush()  # stored before anything reads them (the card lists them)
     return issue
 
 
@@ -185,15 +187,16 @@ def remember_message(
 
 
 async def holding_group(session: AsyncSession, *, grid_id: int) -> GroupChat | None:
-    """The group that works on a grid's issues: the grid's own, else the nearest bound ancestor's."""
-    current: int | None = grid_id
-    while current is not None:
-        group = (await session.exec(select(GroupChat).where(GroupChat.grid_id == current))).first()
-        if group is not None:
-            return group
-        grid = await session.get(Grid, current)
-        current = grid.parent_id if grid else None
-    return None
+    """The group that works on a grid's issues: the grid's own, else the nearest bound ancestor's.
+
+    One query for the whole path, and the answer is kept for the unit of work: a new issue's card,
+    its buttons and the triage checks ask for it several times."""
+    known: dict[int, GroupChat | None] = session.info.setdefault("holding_group", {})
+    if grid_id not in known:
+        path = [g.id for g in reversed(await grid_path(session, grid_id))]  # the grid first
+        bound = {g.grid_id: g for g in (await session.exec(select(GroupChat).where(col(GroupChat.grid_id).in_(path))))}
+        known[grid_id] = next((bound[g] for g in path if g in bound), None)
+    return known[grid_id]
 
 
 async def card_chats(session: AsyncSession, *, issue_id: int) -> list[int]:

@@ -125,14 +125,24 @@ async def children(session: AsyncSession, parent_id: int | None, level: GridLeve
     return [_grid_view(g) for g in (await session.exec(query)).all()]
 
 
+def _remembered(session: AsyncSession, kind: str) -> dict[Any, Any]:
+    """Answers kept for one unit of work. The organisation does not change inside a flow, and one
+    change of an issue asks for its grid path and category several times (card, push, buttons,
+    deputies): each ask would otherwise go through the session again."""
+    return session.info.setdefault(kind, {})  # type: ignore[no-any-return]
+
+
 async def grid_path(session: AsyncSession, grid_id: int) -> list[GridView]:
     """The grid and its ancestors, county first: used for "城口县 / 葛城街道 / 南大街社区"."""
-    path: list[GridView] = []
-    current = await session.get(Grid, grid_id)
-    while current is not None:
-        path.insert(0, _grid_view(current))
-        current = await session.get(Grid, current.parent_id) if current.parent_id else None
-    return path
+    known = _remembered(session, "grid_path")
+    if grid_id not in known:
+        path: list[GridView] = []
+        current = await session.get(Grid, grid_id)
+        while current is not None:
+            path.insert(0, _grid_view(current))
+            current = await session.get(Grid, current.parent_id) if current.parent_id else None
+        known[grid_id] = path
+    return list(known[grid_id])
 
 
 async def categories(session: AsyncSession) -> list[CategoryView]:
@@ -141,8 +151,11 @@ async def categories(session: AsyncSession) -> list[CategoryView]:
 
 
 async def category_by_id(session: AsyncSession, category_id: int) -> CategoryView | None:
-    category = await session.get(Category, category_id)
-    return _category_view(category) if category else None
+    known = _remembered(session, "category")
+    if category_id not in known:
+        category = await session.get(Category, category_id)
+        known[category_id] = _category_view(category) if category else None
+    return known[category_id]  # type: ignore[no-any-return]
 
 
 class Directory:
