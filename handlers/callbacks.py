@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from aiogram.filters import Filter
 from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery
 
 from bot.issues.lifecycle import Rating
+
+
+class PressOf(Filter):
+    """A router's root filter: only presses of its own kinds of button reach its handlers.
+
+    A press passes most routers on its way, and each handler there would parse its data into a
+    model to test it; a prefix test at the router's door settles it once."""
+
+    def __init__(self, *kinds: type[CallbackData]) -> None:
+        self.prefixes = tuple(f"{kind.__prefix__}{kind.__separator__}" for kind in kinds)
+
+    async def __call__(self, query: CallbackQuery) -> bool:
+        return query.data is not None and query.data.startswith(self.prefixes)
 
 
 class MenuAction(StrEnum):

@@ -20,7 +20,7 @@ from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.outbox.split import truncate_html
 from handlers import keyboards
-from handlers.callbacks import MenuAction, MenuCb, MyIssuesCb, RateCb, RatingCommentCb
+from handlers.callbacks import MenuAction, MenuCb, MyIssuesCb, PressOf, RateCb, RatingCommentCb
 from storage.models import ActorRole, LinkKind
 
 log = logging.getLogger(__name__)
@@ -178,6 +178,7 @@ async def citizen_reply(message: Message, bot: Bot, t: Translate, flows: IssueFl
 
 def build_router() -> Router:
     router = Router(name=__name__)
+    router.callback_query.filter(PressOf(MenuCb, MyIssuesCb, RateCb, RatingCommentCb))
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
     router.message.register(my_command, Command("my"))

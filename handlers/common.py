@@ -14,7 +14,7 @@ from bot.i18n import Translate, Translator
 from bot.issues.messaging import html
 from bot.organisation.service import Directory
 from handlers import keyboards
-from handlers.callbacks import MenuAction, MenuCb
+from handlers.callbacks import MenuAction, MenuCb, PressOf
 from handlers.report import begin_report_in_grid
 
 GRID_LINK_PREFIX = "g_"
@@ -96,6 +96,7 @@ async def _service_list(t: Translate, directory: Directory) -> str:
 
 def build_router() -> Router:
     router = Router(name=__name__)
+    router.callback_query.filter(PressOf(MenuCb))
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
     router.message.register(start, CommandStart())

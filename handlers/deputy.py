@@ -38,7 +38,7 @@ from bot.issues.flows import IssueSummary
 from bot.issues.messaging import html
 from bot.issues.service import Actor
 from handlers import deputy_keyboards, keyboards
-from handlers.callbacks import DeputyAction, DeputyCb, MenuAction, MenuCb
+from handlers.callbacks import DeputyAction, DeputyCb, MenuAction, MenuCb, PressOf
 from storage.models import ActorRole, LinkKind, NotifyMode
 
 DEPUTY_LINK_PREFIX = "d_"
@@ -373,6 +373,7 @@ def _is_period(value: str) -> bool:
 
 def build_router() -> Router:
     router = Router(name=__name__)
+    router.callback_query.filter(PressOf(MenuCb, DeputyCb))
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
     router.message.register(start_with_code, CommandStart(deep_link=True, magic=F.args.startswith(DEPUTY_LINK_PREFIX)))

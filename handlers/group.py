@@ -22,7 +22,7 @@ from bot.outbox.split import split_html
 from bot.triage.flows import TriageFlows
 from handlers import keyboards
 from handlers import triage as triage_handlers
-from handlers.callbacks import CardAction, CardCb
+from handlers.callbacks import CardAction, CardCb, PressOf
 from storage.models import ActorRole, LinkKind
 
 GROUP_CHATS = {"group", "supergroup"}
@@ -181,6 +181,7 @@ async def group_help(message: Message, t: Translate, groups: Groups) -> None:
 
 def build_router() -> Router:
     router = Router(name=__name__)
+    router.callback_query.filter(PressOf(CardCb))
     router.message.filter(F.chat.type.in_(GROUP_CHATS))
     router.callback_query.filter(F.message.chat.type.in_(GROUP_CHATS))
     router.message.register(bind, Command("bind"))

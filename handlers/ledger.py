@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.i18n import Translate
 from bot.ledger.ledger import Ledger, UnknownGrid
 from handlers import keyboards
-from handlers.callbacks import LedgerCb
+from handlers.callbacks import LedgerCb, PressOf
 
 GROUP_CHATS = {"group", "supergroup"}
 
@@ -116,6 +116,7 @@ async def stats_command(
 
 def build_router() -> Router:
     router = Router(name=__name__)
+    router.callback_query.filter(PressOf(LedgerCb))
     router.message.register(ledger_command, Command("ledger"))
     router.callback_query.register(ledger_page, LedgerCb.filter())
     router.message.register(export_command, Command("export"), F.chat.type == "private")

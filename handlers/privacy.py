@@ -15,7 +15,7 @@ from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.personal_data import PersonalData
 from handlers import keyboards
-from handlers.callbacks import PhoneCb, PrivacyAction, PrivacyCb
+from handlers.callbacks import PhoneCb, PressOf, PrivacyAction, PrivacyCb
 from storage.models import ActorRole
 
 GROUP_CHATS = {"group", "supergroup"}
@@ -67,6 +67,7 @@ async def reveal_phone(callback: CallbackQuery, callback_data: PhoneCb, t: Trans
 
 def build_router() -> Router:
     router = Router(name=__name__)
+    router.callback_query.filter(PressOf(PrivacyCb, PhoneCb))
     router.message.register(privacy_command, F.chat.type == "private", Command("privacy"))
     private = F.message.chat.type == "private"
     router.callback_query.register(export, private, PrivacyCb.filter(F.action == PrivacyAction.EXPORT))

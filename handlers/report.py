@@ -47,7 +47,7 @@ from bot.issues.service import Actor
 from bot.organisation.service import Directory, GridView
 from bot.throttle import CitizenThrottle
 from handlers import keyboards
-from handlers.callbacks import EditField, MenuAction, MenuCb, ReportCb, ReportStep
+from handlers.callbacks import EditField, MenuAction, MenuCb, PressOf, ReportCb, ReportStep
 from storage.models import ActorRole, GridLevel
 
 log = logging.getLogger(__name__)
@@ -560,6 +560,7 @@ def build_router() -> Router:
     # The state filter comes first: it is a string comparison, while each ReportCb filter parses the
     # button's data into a model, and a press is checked against most of these handlers.
     router = Router(name=__name__)
+    router.callback_query.filter(PressOf(MenuCb, ReportCb))
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
     router.callback_query.register(menu_report, MenuCb.filter(F.action == MenuAction.REPORT))

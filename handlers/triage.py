@@ -23,7 +23,7 @@ from bot.issues.service import Actor
 from bot.triage.flows import DEADLINE_PRESETS, Deadline, TriageFlows
 from bot.triage.workdays import add_working_days
 from handlers import keyboards
-from handlers.callbacks import CardAction, CardCb, TriageCb, TriageStep
+from handlers.callbacks import CardAction, CardCb, PressOf, TriageCb, TriageStep
 from storage.models import ActorRole, LinkKind
 
 GROUP_CHATS = {"group", "supergroup"}
@@ -277,6 +277,7 @@ def build_liaison_router() -> Router:
     from handlers import group  # group imports this module for the prompts it routes here
 
     router = Router(name=f"{__name__}.liaison")
+    router.callback_query.filter(PressOf(CardCb))
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
     router.callback_query.register(group.resolve_pressed, CardCb.filter(F.action == CardAction.RESOLVE))
@@ -287,6 +288,7 @@ def build_liaison_router() -> Router:
 
 def build_router() -> Router:
     router = Router(name=__name__)
+    router.callback_query.filter(PressOf(CardCb, TriageCb))
     router.message.filter(F.chat.type.in_(GROUP_CHATS))
     router.callback_query.filter(F.message.chat.type.in_(GROUP_CHATS))
     router.callback_query.register(triage_pressed, CardCb.filter(F.action == CardAction.TRIAGE))
