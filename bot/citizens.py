@@ -8,12 +8,14 @@ from typing import Protocol
 
 from cachetools import LRUCache
 from sqlalchemy import bindparam, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.database import Database
 from storage.models import User
 
-_LOCALE = select(User.__table__.c.locale).where(User.__table__.c.id == bindparam("id"))  # type: ignore[attr-defined]
+_USERS = User.__table__  # type: ignore[attr-defined]
+_LOCALE = select(_USERS.c.locale).where(_USERS.c.id == bindparam("id"))
 
 
 class TelegramUser(Protocol):
@@ -36,23 +38,16 @@ class Profile:
     last_grid_id: int | None
 
 
-async def touch(session: AsyncSession, *, user_id: int, full_name: str, username: str | None, now: datetime) -> User:
-    """Create or refresh the user's row from what Telegram tells us."""
-    user = await session.get(User, user_id)
-    if user is None:
-        user = User(id=user_id, full_name=full_name[:200], username=username, created_at=now)
-    else:
-        user.full_name, user.username = full_name[:200], username
-    session.add(user)
-    return user
-
-
 class Citizens:
     """Profile access for handlers, with the locale cached: it is read on every update."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self._locales: LRUCache[int, str | None] = LRUCache(maxsize=50_000)
+        insert = (sqlite_insert if db.is_sqlite else pg_insert)(_USERS)
+        self._register = insert.on_conflict_do_update(
+            index_elements=["id"], set_={"full_name": insert.excluded.full_name, "username": insert.excluded.username}
+        ).returning(*(_USERS.c[name] for name in Profile.__dataclass_fields__))
 
     async def locale(self, user_id: int) -> str | None:
         if user_id not in self._locales:
@@ -70,10 +65,13 @@ class Citizens:
         self._locales[user_id] = locale
 
     async def register(self, person: TelegramUser, *, now: datetime) -> Profile:
-        """Create or refresh the profile of whoever just wrote to the bot."""
-        async with self.db.transaction() as s:
-            user = await touch(s, user_id=person.id, full_name=person.full_name, username=person.username, now=now)
-            return Profile(user.id, user.full_name, user.locale, user.phone, user.last_grid_id)
+        """Create or refresh the profile of whoever just wrote to the bot (the name and username
+        Telegram reports now). One Core statement on a bare connection: it runs at every /start
+        and every new report."""
+        values = {"id": person.id, "full_name": person.full_name[:200], "username": person.username, "created_at": now}
+        async with self.db.engine.begin() as connection:
+            row = (await connection.execute(self._register, values)).one()
+        return Profile(*row)
 
     async def profile(self, user_id: int) -> Profile | None:
         async with self.db.session() as s:

@@ -89,7 +89,7 @@ class IssueFlows:
         async with self.db.transaction() as s:
             now = self.clock.now()
             ref = await service.next_ref(s, period=period_of(now.astimezone(self.tz)))
-            issue = await service.create_issue(s, draft=draft, citizen_id=citizen.id, ref=ref, now=now)
+            issue, files = await service.create_issue(s, draft=draft, citizen_id=citizen.id, ref=ref, now=now)
             issue.supervised_by_deputy_id = supervisor_deputy_id
             issue.anonymous = draft.anonymous
             # What follows only adds rows and reads others (the organisation, groups, deputies): it is
@@ -103,7 +103,7 @@ class IssueFlows:
                     s.add(user)
                 group = await service.holding_group(s, grid_id=draft.grid_id)
                 if group is not None:
-                    await self.messenger.post_card(s, issue=issue, chat_id=group.chat_id, now=now)
+                    await self.messenger.post_card(s, issue=issue, chat_id=group.chat_id, now=now, files=files)
                 else:
                     await self.messenger.unrouted(s, issue=issue, now=now)
                 await self.messenger.push(s, issue=issue, key="push-received", now=now)

@@ -20,7 +20,7 @@ from bot.outbox.queue import enqueue
 from bot.privacy import ERASED_CITIZEN, mask_phone
 from bot.triage import service as triage
 from handlers import keyboards
-from storage.models import AttachmentKind, Issue, IssueEvent, LinkKind, User
+from storage.models import AttachmentKind, Issue, IssueAttachment, IssueEvent, LinkKind, User
 
 CAPTION_LIMIT = 1024
 
@@ -140,9 +140,17 @@ class IssueMessenger:
     # -- the grid's group -------------------------------------------------------------------------
 
     async def post_card(
-        self, session: AsyncSession, *, issue: Issue, chat_id: int, now: datetime, headline: str = "card-new"
+        self,
+        session: AsyncSession,
+        *,
+        issue: Issue,
+        chat_id: int,
+        now: datetime,
+        headline: str = "card-new",
+        files: list[IssueAttachment] | None = None,
     ) -> None:
-        """The card, then its photos, voice and location as replies to it."""
+        """The card, then its photos, voice and location as replies to it (`files`: the issue's
+        attachments when the caller has them at hand, as for a new issue; else they are read)."""
         assert issue.id is not None
         t = self.group_t()
         facts = await self.facts(session, issue)
@@ -159,7 +167,8 @@ class IssueMessenger:
             issue_id=issue.id,
             link_kind=LinkKind.CARD,
         )
-        files = await service.attachments(session, issue.id)
+        if files is None:
+            files = await service.attachments(session, issue.id)
         photos = [a.file_id for a in files if a.kind == AttachmentKind.PHOTO]
         media: list[tuple[str, dict]] = []
         if len(photos) == 1:

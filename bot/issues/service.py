@@ -55,7 +55,10 @@ async def next_ref(session: AsyncSession, *, period: str) -> str:
     return format_ref(period, sequence)
 
 
-async def create_issue(session: AsyncSession, *, draft: IssueDraft, citizen_id: int, ref: str, now: datetime) -> Issue:
+async def create_issue(
+    session: AsyncSession, *, draft: IssueDraft, citizen_id: int, ref: str, now: datetime
+) -> tuple[Issue, list[IssueAttachment]]:
+    """The new issue and its files (photos, voice), stored."""
     issue = Issue(
         ref=ref,
         citizen_id=citizen_id,
@@ -72,13 +75,13 @@ async def create_issue(session: AsyncSession, *, draft: IssueDraft, citizen_id: 
     session.add(issue)
     await session.flush()
     assert issue.id is not None
-    for file_id in draft.photos:
-        session.add(IssueAttachment(issue_id=issue.id, kind=AttachmentKind.PHOTO, file_id=file_id))
+    files = [IssueAttachment(issue_id=issue.id, kind=AttachmentKind.PHOTO, file_id=file_id) for file_id in draft.photos]
     if draft.voice:
-        session.add(IssueAttachment(issue_id=issue.id, kind=AttachmentKind.VOICE, file_id=draft.voice))
-    if draft.photos or draft.voice:
-        await session.flush()  # stored before anything reads them (the card lists them)
-    return issue
+        files.append(IssueAttachment(issue_id=issue.id, kind=AttachmentKind.VOICE, file_id=draft.voice))
+    if files:
+        session.add_all(files)
+        await session.flush()
+    return issue, files
 
 
 async def get_issue(session: AsyncSession, issue_id: int, *, for_update: bool = False) -> Issue:
