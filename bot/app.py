@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from pathlib import Path
 
@@ -87,6 +88,7 @@ class Gridline:
 
     async def run_polling(self, *, handle_signals: bool = True) -> None:
         await prepare_database(self.services)
+        settle_heap()
         sender = asyncio.create_task(self.sender.run(), name="outbox-sender")
         start_scheduler(self.scheduler, self.services)
         try:
@@ -104,12 +106,14 @@ class Gridline:
             await asyncio.gather(sender, return_exceptions=True)
             await self.bot.session.close()
             await self.db.dispose()
+            gc.unfreeze()  # the process may go on (a restart in the same process, the tests)
 
     async def run_webhook(self, *, handle_signals: bool = True) -> None:
         """Serve Telegram's webhook (`gridline run --webhook`) until stopped."""
         from bot.webhook import serve
 
         await prepare_database(self.services)
+        settle_heap()
         sender = asyncio.create_task(self.sender.run(), name="outbox-sender")
         start_scheduler(self.scheduler, self.services)
         self._webhook_stopped = asyncio.Event()
@@ -122,12 +126,21 @@ class Gridline:
             await asyncio.gather(sender, return_exceptions=True)
             await self.bot.session.close()
             await self.db.dispose()
+            gc.unfreeze()  # the process may go on (a restart in the same process, the tests)
 
     async def stop(self) -> None:
         if self._webhook_stopped is not None:
             self._webhook_stopped.set()
             return
         await self.dispatcher.stop_polling()
+
+
+def settle_heap() -> None:
+    """What start-up built (modules, pydantic and SQLAlchemy models, the organisation) lives as long
+    as the process. Frozen out of the garbage collector's sight, so its full collections scan only
+    what the running bot creates, not some 250,000 objects that can never be garbage."""
+    gc.collect()
+    gc.freeze()
 
 
 async def prepare_database(services: Services) -> None:
