@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -81,14 +82,25 @@ async def covered_grids(session: AsyncSession, deputy_id: int) -> set[int]:
     return (await GridTree.load(session)).below(set(rows))
 
 
+# Built once: asked on every change of an issue, and a statement built anew pays for its cache key
+# (a walk of the whole nested statement) each time.
+_COVERING = (
+    select(Deputy)
+    .where(
+        col(Deputy.id).in_(
+            select(DeputyGrid.deputy_id).where(col(DeputyGrid.grid_id).in_(bindparam("grids", expanding=True)))
+        )
+    )
+    .order_by(col(Deputy.id))
+)
+
+
 async def deputies_covering(session: AsyncSession, grid_id: int) -> list[Deputy]:
     """The deputies whose constituency holds this grid (directly or through a township)."""
-    # Up the grid's own path rather than through the whole tree: on every change of an issue, and the
-    # path's rows are in the session already (the card and the push walked it).
-    above = {grid_id} | {g.id for g in await grid_path(session, grid_id)}
-    ids = select(DeputyGrid.deputy_id).where(col(DeputyGrid.grid_id).in_(above))
-    query = select(Deputy).where(col(Deputy.id).in_(ids)).order_by(col(Deputy.id))
-    return list((await session.exec(query)).all())
+    # Up the grid's own path rather than through the whole tree: the path is known to the unit of
+    # work already (the card and the push walked it).
+    above = sorted({grid_id} | {g.id for g in await grid_path(session, grid_id)})
+    return list((await session.exec(_COVERING, params={"grids": above})).all())
 
 
 async def deputy_by_user(session: AsyncSession, user_id: int) -> Deputy | None:

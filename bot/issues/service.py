@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, func, select
@@ -41,17 +43,23 @@ class IssueNotFound(LookupError):
     pass
 
 
-async def next_ref(session: AsyncSession, *, period: str) -> str:
-    """Atomically take the next number of the month (an upsert, safe under concurrency)."""
-    insert = sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
-
-    statement = (
+def _take_number(insert: Any) -> Any:
+    return (
         insert(RefCounter)
-        .values(period=period, value=1)
+        .values(period=bindparam("period"), value=1)
         .on_conflict_do_update(index_elements=["period"], set_={"value": RefCounter.value + 1})
         .returning(RefCounter.value)
     )
-    sequence = (await session.exec(statement)).scalar_one()  # type: ignore[call-overload]
+
+
+# Built once per dialect: a statement built anew pays for its cache key at every new issue.
+_TAKE_NUMBER = {"sqlite": _take_number(sqlite_insert), "postgresql": _take_number(pg_insert)}
+
+
+async def next_ref(session: AsyncSession, *, period: str) -> str:
+    """Atomically take the next number of the month (an upsert, safe under concurrency)."""
+    statement = _TAKE_NUMBER[session.bind.dialect.name]
+    sequence = (await session.exec(statement, params={"period": period})).scalar_one()  # type: ignore[call-overload]
     return format_ref(period, sequence)
 
 
@@ -189,6 +197,9 @@ def remember_message(
     )
 
 
+_BOUND_ON_PATH = select(GroupChat).where(col(GroupChat.grid_id).in_(bindparam("grids", expanding=True)))  # built once
+
+
 async def holding_group(session: AsyncSession, *, grid_id: int) -> GroupChat | None:
     """The group that works on a grid's issues: the grid's own, else the nearest bound ancestor's.
 
@@ -197,7 +208,7 @@ async def holding_group(session: AsyncSession, *, grid_id: int) -> GroupChat | N
     known: dict[int, GroupChat | None] = session.info.setdefault("holding_group", {})
     if grid_id not in known:
         path = [g.id for g in reversed(await grid_path(session, grid_id))]  # the grid first
-        bound = {g.grid_id: g for g in (await session.exec(select(GroupChat).where(col(GroupChat.grid_id).in_(path))))}
+        bound = {g.grid_id: g for g in (await session.exec(_BOUND_ON_PATH, params={"grids": path}))}
         known[grid_id] = next((bound[g] for g in path if g in bound), None)
     return known[grid_id]
 
