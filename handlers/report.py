@@ -556,16 +556,14 @@ async def use_the_buttons(message: Message, state: FSMContext, t: Translate) -> 
     await message.answer(t("report-use-buttons"))
 
 
-def build_router() -> Router:
-    # The state filter comes first: it is a string comparison, while each ReportCb filter parses the
-    # button's data into a model, and a press is checked against most of these handlers.
-    router = Router(name=__name__)
-    router.callback_query.filter(PressOf(MenuCb, ReportCb))
-    router.message.filter(F.chat.type == "private")
-    router.callback_query.filter(F.message.chat.type == "private")
+def build_buttons_router() -> Router:
+    """The report's buttons. No other router handles ReportCb presses (nor 反映问题), so this one is
+    included near the front: a press of the walk does not travel past every other router first.
+    The state filter comes before the data filter: a string comparison, while each ReportCb filter
+    parses the button's data into a model."""
+    router = Router(name=f"{__name__}.buttons")
+    router.callback_query.filter(PressOf(MenuCb, ReportCb), F.message.chat.type == "private")
     router.callback_query.register(menu_report, MenuCb.filter(F.action == MenuAction.REPORT))
-    router.message.register(report_command, Command("report"))
-    router.message.register(cancel, Command("cancel"), StateFilter(ReportForm))
     router.callback_query.register(cancel, StateFilter(ReportForm), ReportCb.filter(F.step == ReportStep.CANCEL))
     router.callback_query.register(resume, ReportForm.resume, ReportCb.filter(F.step == ReportStep.RESUME))
     router.callback_query.register(restart, ReportForm.resume, ReportCb.filter(F.step == ReportStep.RESTART))
@@ -574,16 +572,7 @@ def build_router() -> Router:
     router.callback_query.register(township_chosen, ReportForm.township, ReportCb.filter(F.step == ReportStep.TOWNSHIP))
     router.callback_query.register(village_chosen, ReportForm.village, ReportCb.filter(F.step == ReportStep.VILLAGE))
     router.callback_query.register(category_chosen, ReportForm.category, ReportCb.filter(F.step == ReportStep.CATEGORY))
-    router.message.register(describe_forwarded, ReportForm.describe, F.forward_origin)
-    router.message.register(describe_text, ReportForm.describe, F.text, ~F.text.startswith("/"))
-    router.message.register(describe_photo, ReportForm.describe, F.photo)
-    router.message.register(describe_location, ReportForm.describe, F.location)
-    router.message.register(describe_voice, ReportForm.describe, F.voice)
-    router.message.register(describe_other, ReportForm.describe)
     router.callback_query.register(describe_done, ReportForm.describe, ReportCb.filter(F.step == ReportStep.NEXT))
-    router.message.register(phone_shared, ReportForm.phone, F.contact)
-    router.message.register(phone_typed, ReportForm.phone, F.text.regexp(PHONE_PATTERN))
-    router.message.register(phone_other, ReportForm.phone)
     router.callback_query.register(phone_skipped, ReportForm.phone, ReportCb.filter(F.step == ReportStep.SKIP_PHONE))
     router.callback_query.register(
         edit, StateFilter(ReportForm.review, ReportForm.edit), ReportCb.filter(F.step == ReportStep.EDIT)
@@ -592,5 +581,24 @@ def build_router() -> Router:
     router.callback_query.register(toggle_anonymous, ReportForm.review, ReportCb.filter(F.step == ReportStep.ANONYMOUS))
     router.callback_query.register(back, StateFilter(ReportForm), ReportCb.filter(F.step == ReportStep.BACK))
     router.callback_query.register(stale_button, ReportCb.filter())
+    return router
+
+
+def build_router() -> Router:
+    """What the citizen types or sends during a report. Included after the routers whose commands
+    work in any state (/start, /help, /privacy...), since its catch-alls take anything else."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(report_command, Command("report"))
+    router.message.register(cancel, Command("cancel"), StateFilter(ReportForm))
+    router.message.register(describe_forwarded, ReportForm.describe, F.forward_origin)
+    router.message.register(describe_text, ReportForm.describe, F.text, ~F.text.startswith("/"))
+    router.message.register(describe_photo, ReportForm.describe, F.photo)
+    router.message.register(describe_location, ReportForm.describe, F.location)
+    router.message.register(describe_voice, ReportForm.describe, F.voice)
+    router.message.register(describe_other, ReportForm.describe)
+    router.message.register(phone_shared, ReportForm.phone, F.contact)
+    router.message.register(phone_typed, ReportForm.phone, F.text.regexp(PHONE_PATTERN))
+    router.message.register(phone_other, ReportForm.phone)
     router.message.register(use_the_buttons, StateFilter(ReportForm))
     return router
