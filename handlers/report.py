@@ -584,6 +584,32 @@ def build_buttons_router() -> Router:
     return router
 
 
+def _register_inputs(router: Router) -> None:
+    """The description and the phone number: never a command."""
+    router.message.register(describe_forwarded, ReportForm.describe, F.forward_origin)
+    router.message.register(describe_text, ReportForm.describe, F.text, ~F.text.startswith("/"))
+    router.message.register(describe_photo, ReportForm.describe, F.photo)
+    router.message.register(describe_location, ReportForm.describe, F.location)
+    router.message.register(describe_voice, ReportForm.describe, F.voice)
+    router.message.register(phone_shared, ReportForm.phone, F.contact)
+    router.message.register(phone_typed, ReportForm.phone, F.text.regexp(PHONE_PATTERN))
+
+
+def build_inputs_router() -> Router:
+    """The report's inputs that no other router could take, near the front like its buttons: not
+    commands, and not replies (a liaison's reply to a card is the liaison router's, whatever the
+    state), in a report's own states."""
+    router = Router(name=f"{__name__}.inputs")
+    router.message.filter(
+        F.chat.type == "private",
+        StateFilter(ReportForm),
+        F.reply_to_message.is_(None),
+        ~F.caption.startswith("/"),  # a command in a photo's caption still counts as one (aiogram's Command)
+    )
+    _register_inputs(router)
+    return router
+
+
 def build_router() -> Router:
     """What the citizen types or sends during a report. Included after the routers whose commands
     work in any state (/start, /help, /privacy...), since its catch-alls take anything else."""
@@ -591,14 +617,8 @@ def build_router() -> Router:
     router.message.filter(F.chat.type == "private")
     router.message.register(report_command, Command("report"))
     router.message.register(cancel, Command("cancel"), StateFilter(ReportForm))
-    router.message.register(describe_forwarded, ReportForm.describe, F.forward_origin)
-    router.message.register(describe_text, ReportForm.describe, F.text, ~F.text.startswith("/"))
-    router.message.register(describe_photo, ReportForm.describe, F.photo)
-    router.message.register(describe_location, ReportForm.describe, F.location)
-    router.message.register(describe_voice, ReportForm.describe, F.voice)
+    _register_inputs(router)  # the replies the inputs router leaves
     router.message.register(describe_other, ReportForm.describe)
-    router.message.register(phone_shared, ReportForm.phone, F.contact)
-    router.message.register(phone_typed, ReportForm.phone, F.text.regexp(PHONE_PATTERN))
     router.message.register(phone_other, ReportForm.phone)
     router.message.register(use_the_buttons, StateFilter(ReportForm))
     return router

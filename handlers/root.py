@@ -46,6 +46,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
     dispatcher.include_routers(
         errors.build_router(),
         report.build_buttons_router(),  # the report's buttons: the most frequent presses, taken first
+        report.build_inputs_router(),  # and its description and phone number
         triage.build_router(),  # 研判, 上报, 退回 under cards (group chats)
         ledger.build_router(),  # /ledger, /export, /stats
         group.build_router(),  # group chats only
