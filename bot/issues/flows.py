@@ -89,9 +89,9 @@ class IssueFlows:
         async with self.db.transaction() as s:
             now = self.clock.now()
             ref = await service.next_ref(s, period=period_of(now.astimezone(self.tz)))
-            issue, files = await service.create_issue(s, draft=draft, citizen_id=citizen.id, ref=ref, now=now)
-            issue.supervised_by_deputy_id = supervisor_deputy_id
-            issue.anonymous = draft.anonymous
+            issue, files = await service.create_issue(
+                s, draft=draft, citizen_id=citizen.id, ref=ref, now=now, supervisor_deputy_id=supervisor_deputy_id
+            )
             # What follows only adds rows and reads others (the organisation, groups, deputies): it is
             # written in one flush at the commit instead of one before each read.
             with s.no_autoflush:

@@ -64,12 +64,20 @@ async def next_ref(session: AsyncSession, *, period: str) -> str:
 
 
 async def create_issue(
-    session: AsyncSession, *, draft: IssueDraft, citizen_id: int, ref: str, now: datetime
+    session: AsyncSession,
+    *,
+    draft: IssueDraft,
+    citizen_id: int,
+    ref: str,
+    now: datetime,
+    supervisor_deputy_id: int | None = None,
 ) -> tuple[Issue, list[IssueAttachment]]:
     """The new issue and its files (photos, voice), stored."""
     issue = Issue(
         ref=ref,
         citizen_id=citizen_id,
+        anonymous=draft.anonymous,
+        supervised_by_deputy_id=supervisor_deputy_id,
         grid_id=draft.grid_id,
         holder_grid_id=draft.grid_id,
         category_id=draft.category_id,
