@@ -69,6 +69,13 @@ def _make_engine(url: URL) -> AsyncEngine:
 KEPT_FOR_THE_SESSION = (models.Grid, models.Category)
 
 
+def remembered(session: Session | AsyncSession, kind: str) -> dict[Any, Any]:
+    """Answers kept for one unit of work (in the session's `info`, so they end with it). For what
+    does not change inside a flow yet is asked for several times by one change of an issue: the
+    organisation's rows, the group holding a grid."""
+    return session.info.setdefault(kind, {})  # type: ignore[no-any-return]
+
+
 class _Session(Session):
     """Keeps the organisation's rows it loaded until the session ends: repeated gets cost no query."""
 

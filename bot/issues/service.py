@@ -16,6 +16,7 @@ from bot.issues.draft import IssueDraft
 from bot.issues.lifecycle import Action, IssueStatus, transition
 from bot.issues.reference import format_ref
 from bot.organisation.service import grid_path
+from storage.database import remembered
 from storage.models import (
     ActorRole,
     AttachmentKind,
@@ -94,9 +95,7 @@ async def create_issue(
     files = [IssueAttachment(issue_id=issue.id, kind=AttachmentKind.PHOTO, file_id=file_id) for file_id in draft.photos]
     if draft.voice:
         files.append(IssueAttachment(issue_id=issue.id, kind=AttachmentKind.VOICE, file_id=draft.voice))
-    if files:
-        session.add_all(files)
-        await session.flush()
+    session.add_all(files)  # written with the rest at the commit; the card is given them directly
     return issue, files
 
 
@@ -213,7 +212,7 @@ async def holding_group(session: AsyncSession, *, grid_id: int) -> GroupChat | N
 
     One query for the whole path, and the answer is kept for the unit of work: a new issue's card,
     its buttons and the triage checks ask for it several times."""
-    known: dict[int, GroupChat | None] = session.info.setdefault("holding_group", {})
+    known: dict[int, GroupChat | None] = remembered(session, "holding_group")
     if grid_id not in known:
         path = [g.id for g in reversed(await grid_path(session, grid_id))]  # the grid first
         bound = {g.grid_id: g for g in (await session.exec(_BOUND_ON_PATH, params={"grids": path}))}

@@ -12,7 +12,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.organisation.schema import OrganisationFile
-from storage.database import Database
+from storage.database import Database, remembered
 from storage.models import Category, Department, Grid, GridLevel, Staff
 
 T = TypeVar("T")
@@ -125,16 +125,9 @@ async def children(session: AsyncSession, parent_id: int | None, level: GridLeve
     return [_grid_view(g) for g in (await session.exec(query)).all()]
 
 
-def _remembered(session: AsyncSession, kind: str) -> dict[Any, Any]:
-    """Answers kept for one unit of work. The organisation does not change inside a flow, and one
-    change of an issue asks for its grid path and category several times (card, push, buttons,
-    deputies): each ask would otherwise go through the session again."""
-    return session.info.setdefault(kind, {})  # type: ignore[no-any-return]
-
-
 async def grid_path(session: AsyncSession, grid_id: int) -> list[GridView]:
     """The grid and its ancestors, county first: used for "城口县 / 葛城街道 / 南大街社区"."""
-    known = _remembered(session, "grid_path")
+    known = remembered(session, "grid_path")
     if grid_id not in known:
         path: list[GridView] = []
         current = await session.get(Grid, grid_id)
@@ -151,7 +144,7 @@ async def categories(session: AsyncSession) -> list[CategoryView]:
 
 
 async def category_by_id(session: AsyncSession, category_id: int) -> CategoryView | None:
-    known = _remembered(session, "category")
+    known = remembered(session, "category")
     if category_id not in known:
         category = await session.get(Category, category_id)
         known[category_id] = _category_view(category) if category else None
