@@ -40,7 +40,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    # Busy at once: a statement that finds another process holding the lock waits on aiosqlite's
+    # thread, not on the event loop's (storage.sqlite).
+    cursor.execute("PRAGMA busy_timeout=0")
     cursor.close()
 
 
@@ -48,7 +50,7 @@ def _make_engine(url: URL) -> AsyncEngine:
     if url.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
     database = url.database or ""
-    # The connection SQLAlchemy's aiosqlite dialect would open, with one thread round trip per statement.
+    # The connection SQLAlchemy's aiosqlite dialect would open, its statements run on the loop's thread.
     args, kwargs = url.get_dialect()().create_connect_args(url)
     if database in ("", ":memory:"):
         creator = sqlite.connector(*args, **{**kwargs, "check_same_thread": False})

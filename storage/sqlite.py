@@ -1,11 +1,15 @@
-"""aiosqlite with one trip to its thread per statement.
+"""SQLite for SQLAlchemy's aiosqlite dialect, with statements run on the event loop's own thread.
 
-aiosqlite runs every sqlite3 call on a thread of its own, and SQLAlchemy's adapter makes four calls
-per statement (cursor, execute, fetchall, close): four round trips between the event loop and that
-thread, each costing more CPU than a small statement itself. Here a statement is run, its rows
-fetched and its cursor closed in one round trip; commit and rollback stay one each, and none when
-no transaction is open. Nothing else changes: the same sqlite3 connection, on the same thread,
-with the same settings.
+A statement of this bot takes a few microseconds in SQLite; sending it to aiosqlite's thread and
+back costs far more (a queue, a thread wake-up, a call back into the loop), and every trip lets the
+loop run other work while the unit of work holds the one connection — so under load the others
+queue for the connection, not for SQLite. Here a statement runs, its rows are fetched and its
+cursor closed right where SQLAlchemy asks, and the unit of work does not yield until it is done.
+
+The thread is kept for what may wait: when another process holds the write lock (the CLI importing
+an organisation while the bot runs), SQLite answers "busy" at once (busy_timeout is 0 here), and
+the same statement is run again on aiosqlite's thread, which then waits up to BUSY_TIMEOUT_MS for
+the lock without stopping the loop. Opening and closing the connection stay on the thread too.
 """
 
 from __future__ import annotations
@@ -13,16 +17,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Generator
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 Row = tuple[Any, ...]
 _Result = tuple[Any, int, int | None, list[Row]]  # description, rowcount, lastrowid, rows
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 30_000  # how long a statement waits (on the thread) for another process's lock
 
 
 def _run(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool) -> _Result:
-    """On aiosqlite's thread: the whole life of a cursor."""
+    """The whole life of a cursor."""
     cursor = connection.cursor()
     try:
         if many:
@@ -33,6 +40,22 @@ def _run(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool) 
         return cursor.description, cursor.rowcount, cursor.lastrowid, rows
     finally:
         cursor.close()
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    # SQLITE_BUSY and its extended codes, but not BUSY_SNAPSHOT: a transaction whose snapshot
+    # another writer outdated cannot go on by waiting (SQLite itself would not wait either).
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY and code != sqlite3.SQLITE_BUSY_SNAPSHOT
+
+
+def _waiting(connection: sqlite3.Connection, call: Callable[[], T]) -> T:
+    """On aiosqlite's thread: `call` with SQLite allowed to wait for the lock."""
+    connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    try:
+        return call()
+    finally:
+        connection.execute("PRAGMA busy_timeout=0")
 
 
 class Cursor:
@@ -64,8 +87,8 @@ class Cursor:
         return await self._run(sql, parameters, many=True)
 
     async def _run(self, sql: str, parameters: Any, *, many: bool) -> Cursor:
-        self.description, self.rowcount, self.lastrowid, self._rows = await self._connection._execute(
-            _run, self._connection._conn, sql, parameters, many
+        self.description, self.rowcount, self.lastrowid, self._rows = await self._connection.call(
+            partial(_run, self._connection.raw, sql, parameters, many)
         )
         return self
 
@@ -86,30 +109,45 @@ class Cursor:
 
 
 class Connection(aiosqlite.Connection):
+    @property
+    def raw(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise ValueError("Connection closed")
+        return self._connection
+
+    async def call(self, call: Callable[[], T]) -> T:
+        """`call` here and now; on aiosqlite's thread, waiting for the lock, if SQLite is busy."""
+        try:
+            return call()
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error):
+                raise
+        return await self._execute(_waiting, self.raw, call)
+
     def cursor(self) -> Cursor:  # type: ignore[override]
         return Cursor(self)
 
     # With no transaction open (sqlite3 opens one at the first write), commit and rollback have
-    # nothing to do: no need to ask the thread. That is every rollback of a connection the pool gets
-    # back after a commit, and the commit of a unit of work that only read. (Nothing else runs on
-    # this connection meanwhile: SQLAlchemy awaits each call before making the next.)
+    # nothing to do. That is every rollback of a connection the pool gets back after a commit, and
+    # the commit of a unit of work that only read.
 
     async def commit(self) -> None:
-        if self._connection is not None and not self._connection.in_transaction:
-            return
-        await super().commit()
+        if self._connection is not None and self._connection.in_transaction:
+            await self.call(self._connection.commit)
 
     async def rollback(self) -> None:
-        if self._connection is not None and not self._connection.in_transaction:
-            return
-        await super().rollback()
+        if self._connection is not None and self._connection.in_transaction:
+            await self.call(self._connection.rollback)
 
 
 def connector(database: str, **kwargs: Any) -> Callable[[], Connection]:
-    """For `create_async_engine(async_creator=...)`: what `aiosqlite.connect(database, **kwargs)` does."""
+    """For `create_async_engine(async_creator=...)`: what `aiosqlite.connect(database, **kwargs)`
+    does, with a connection the loop's thread may use as well as aiosqlite's (never both at once:
+    SQLAlchemy awaits each call before it makes the next)."""
 
     def connect() -> Connection:
-        connection = Connection(partial(sqlite3.connect, database, **kwargs), iter_chunk_size=64)
+        connect_sqlite = partial(sqlite3.connect, database, **{**kwargs, "check_same_thread": False})
+        connection = Connection(connect_sqlite, iter_chunk_size=64)
         connection._thread.daemon = True  # as SQLAlchemy does for aiosqlite's own connections
         return connection
 
