@@ -52,7 +52,7 @@ class Citizens:
     async def locale(self, user_id: int) -> str | None:
         if user_id not in self._locales:
             # Core on a bare connection: the first update of everyone who writes to the bot asks.
-            async with self.db.engine.connect() as connection:
+            async with self.db.connect() as connection:
                 self._locales[user_id] = (await connection.execute(_LOCALE, {"id": user_id})).scalar()
         return self._locales[user_id]
 
@@ -69,7 +69,7 @@ class Citizens:
         Telegram reports now). One Core statement on a bare connection: it runs at every /start
         and every new report."""
         values = {"id": person.id, "full_name": person.full_name[:200], "username": person.username, "created_at": now}
-        async with self.db.engine.begin() as connection:
+        async with self.db.begin() as connection:
             row = (await connection.execute(self._register, values)).one()
         return Profile(*row)
 

@@ -85,7 +85,7 @@ class UpdateDedupe(BaseMiddleware):
             .order_by(table.c.update_id.desc())
             .limit(self._remember)
         )
-        async with self.db.engine.connect() as connection:
+        async with self.db.connect() as connection:
             ids = (await connection.execute(query)).scalars().all()
         for update_id in reversed(ids):
             self._handled[update_id] = True
@@ -96,7 +96,7 @@ class UpdateDedupe(BaseMiddleware):
         if self.storage is not None:
             await self.storage.flush(along=self._write)
             return
-        async with self.db.engine.begin() as connection:
+        async with self.db.begin() as connection:
             await self._write(connection)
 
     async def _write(self, connection: AsyncConnection) -> None:

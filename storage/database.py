@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from cachetools import TTLCache
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -78,6 +79,42 @@ def remembered(session: Session | AsyncSession, kind: str) -> dict[Any, Any]:
     return session.info.setdefault(kind, {})  # type: ignore[no-any-return]
 
 
+LASTING_SECONDS = 60.0
+
+
+class Lasting:
+    """Answers about the organisation (the grid tree, the service list) kept across units of work,
+    for a minute. It changes only with `gridline import`, and an import made while the bot runs
+    shows up within that minute, as the Directory's answers do. Every new issue reads its grid's
+    path and category several times; a minute of reuse makes that a lookup."""
+
+    def __init__(self, ttl: float = LASTING_SECONDS) -> None:
+        self.ttl = ttl
+        self._kinds: dict[str, TTLCache[Any, Any]] = {}
+
+    def of(self, kind: str) -> TTLCache[Any, Any]:
+        kept = self._kinds.get(kind)
+        if kept is None:
+            kept = self._kinds[kind] = TTLCache(maxsize=10_000, ttl=self.ttl)
+        return kept
+
+    def forget(self) -> None:
+        for kept in self._kinds.values():
+            kept.clear()
+
+
+def lasting(session: Session | AsyncSession, kind: str) -> MutableMapping[Any, Any]:
+    """The database's `Lasting` answers of this kind (a session made elsewhere: its own, as `remembered`)."""
+    keeper = session.info.get("lasting")
+    return keeper.of(kind) if isinstance(keeper, Lasting) else remembered(session, kind)
+
+
+def forget_lasting(session: Session | AsyncSession) -> None:
+    keeper = session.info.get("lasting")
+    if isinstance(keeper, Lasting):
+        keeper.forget()
+
+
 class _Session(Session):
     """Keeps the organisation's rows it loaded until the session ends: repeated gets cost no query."""
 
@@ -92,8 +129,13 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = async_url(url)
         self.engine = _make_engine(self.url)
+        self.lasting = Lasting()
         self._sessions = async_sessionmaker(
-            self.engine, class_=AsyncSession, sync_session_class=_Session, expire_on_commit=False
+            self.engine,
+            class_=AsyncSession,
+            sync_session_class=_Session,
+            expire_on_commit=False,
+            info={"lasting": self.lasting},
         )
 
     @property
@@ -105,16 +147,46 @@ class Database:
         async with self.engine.begin() as connection:
             await connection.run_sync(SQLModel.metadata.create_all)
 
+    # Every unit of work gives its connection back as soon as it ends. SQLAlchemy's own `async with`
+    # closes a session or connection in a task of its own (so a cancelled caller cannot abandon the
+    # close halfway), and that task runs only after everything else the event loop has ready: under
+    # load, the one SQLite connection would sit idle that long after each unit of work while the
+    # others queue for it. Here the close runs at once. It cannot be abandoned halfway either: it
+    # does not wait on anything (storage.sqlite runs it on the loop's thread; on PostgreSQL a
+    # cancelled close is what asyncpg's pool already copes with).
+
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions() as session:
+        session = self._sessions()
+        try:
             yield session
+        finally:
+            await session.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A unit of work: committed when the block ends, rolled back if it raises."""
-        async with self._sessions() as session, session.begin():
-            yield session
+        session = self._sessions()
+        try:
+            async with session.begin():
+                yield session
+        finally:
+            await session.close()
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """A bare connection, for Core statements on the hot paths (nothing committed unless asked)."""
+        connection = await self.engine.connect().start()
+        try:
+            yield connection
+        finally:
+            await connection.close()
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """A bare connection in a transaction: committed when the block ends, rolled back if it raises."""
+        async with self.connect() as connection, connection.begin():
+            yield connection
 
     async def dispose(self) -> None:
         await self.engine.dispose()

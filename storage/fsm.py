@@ -69,7 +69,7 @@ class SqlStorage(BaseStorage):
         if key in self._cache:
             return self._cache[key]
         # Core on a bare connection: read once per conversation, but at the first update of each.
-        async with self._db.engine.connect() as connection:
+        async with self._db.connect() as connection:
             row = (await connection.execute(self._select, {"key": key})).first()
         record: _Record = (row.state, dict(row.data)) if row else (None, {})
         self._cache[key] = record
@@ -125,7 +125,7 @@ class SqlStorage(BaseStorage):
         ]
         try:
             # Core statements on a bare connection: this runs for every update.
-            async with self._db.engine.begin() as connection:
+            async with self._db.begin() as connection:
                 if gone:
                     await connection.execute(delete(table).where(table.c.key.in_(gone)))
                 if kept:

@@ -12,7 +12,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.organisation.schema import OrganisationFile
-from storage.database import Database, remembered
+from storage.database import Database, forget_lasting, lasting
 from storage.models import Category, Department, Grid, GridLevel, Staff
 
 T = TypeVar("T")
@@ -95,6 +95,7 @@ async def import_organisation(session: AsyncSession, org: OrganisationFile) -> I
     from bot.deputies.registry import import_deputies  # deputies live in their own module
 
     await import_deputies(session, org, {code: grid.id for code, grid in by_code.items() if grid.id is not None})
+    forget_lasting(session)  # this process sees its own import at once (another one: within a minute)
     return ImportSummary(
         grids=sum(len(root.walk()) for root in org.grids),
         categories=len(org.categories),
@@ -127,15 +128,16 @@ async def children(session: AsyncSession, parent_id: int | None, level: GridLeve
 
 async def grid_path(session: AsyncSession, grid_id: int) -> list[GridView]:
     """The grid and its ancestors, county first: used for "城口县 / 葛城街道 / 南大街社区"."""
-    known = remembered(session, "grid_path")
-    if grid_id not in known:
-        path: list[GridView] = []
+    known = lasting(session, "grid_path")
+    path: list[GridView] | None = known.get(grid_id)
+    if path is None:
+        path = []
         current = await session.get(Grid, grid_id)
         while current is not None:
             path.insert(0, _grid_view(current))
             current = await session.get(Grid, current.parent_id) if current.parent_id else None
         known[grid_id] = path
-    return list(known[grid_id])
+    return list(path)
 
 
 async def categories(session: AsyncSession) -> list[CategoryView]:
@@ -144,11 +146,14 @@ async def categories(session: AsyncSession) -> list[CategoryView]:
 
 
 async def category_by_id(session: AsyncSession, category_id: int) -> CategoryView | None:
-    known = remembered(session, "category")
-    if category_id not in known:
+    known = lasting(session, "category")
+    view: CategoryView | None = known.get(category_id)
+    if view is None:
         category = await session.get(Category, category_id)
-        known[category_id] = _category_view(category) if category else None
-    return known[category_id]  # type: ignore[no-any-return]
+        view = _category_view(category) if category else None
+        if view is not None:
+            known[category_id] = view
+    return view
 
 
 class Directory:
