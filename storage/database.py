@@ -53,14 +53,13 @@ def _make_engine(url: URL) -> AsyncEngine:
     database = url.database or ""
     # The connection SQLAlchemy's aiosqlite dialect would open, its statements run on the loop's thread.
     args, kwargs = url.get_dialect()().create_connect_args(url)
+    creator = sqlite.connector(*args, **kwargs)
     if database in ("", ":memory:"):
-        creator = sqlite.connector(*args, **{**kwargs, "check_same_thread": False})
         engine = create_async_engine(url, poolclass=StaticPool, async_creator=creator)
     else:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         # One connection: SQLite has a single writer anyway, and serialising the (short) units of
         # work here means a read-check-write in a service can never race another one.
-        creator = sqlite.connector(*args, **kwargs)
         engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60, async_creator=creator)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
@@ -103,15 +102,20 @@ class Lasting:
             kept.clear()
 
 
+def _keeper(session: Session | AsyncSession) -> Lasting | None:
+    keeper = session.info.get("lasting")
+    return keeper if isinstance(keeper, Lasting) else None
+
+
 def lasting(session: Session | AsyncSession, kind: str) -> MutableMapping[Any, Any]:
     """The database's `Lasting` answers of this kind (a session made elsewhere: its own, as `remembered`)."""
-    keeper = session.info.get("lasting")
-    return keeper.of(kind) if isinstance(keeper, Lasting) else remembered(session, kind)
+    keeper = _keeper(session)
+    return keeper.of(kind) if keeper is not None else remembered(session, kind)
 
 
 def forget_lasting(session: Session | AsyncSession) -> None:
-    keeper = session.info.get("lasting")
-    if isinstance(keeper, Lasting):
+    keeper = _keeper(session)
+    if keeper is not None:
         keeper.forget()
 
 
@@ -166,12 +170,8 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A unit of work: committed when the block ends, rolled back if it raises."""
-        session = self._sessions()
-        try:
-            async with session.begin():
-                yield session
-        finally:
-            await session.close()
+        async with self.session() as session, session.begin():
+            yield session
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:

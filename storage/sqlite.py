@@ -88,7 +88,7 @@ class Cursor:
 
     async def _run(self, sql: str, parameters: Any, *, many: bool) -> Cursor:
         self.description, self.rowcount, self.lastrowid, self._rows = await self._connection.call(
-            partial(_run, self._connection.raw, sql, parameters, many)
+            partial(_run, self._connection._conn, sql, parameters, many)
         )
         return self
 
@@ -109,12 +109,6 @@ class Cursor:
 
 
 class Connection(aiosqlite.Connection):
-    @property
-    def raw(self) -> sqlite3.Connection:
-        if self._connection is None:
-            raise ValueError("Connection closed")
-        return self._connection
-
     async def call(self, call: Callable[[], T]) -> T:
         """`call` here and now; on aiosqlite's thread, waiting for the lock, if SQLite is busy."""
         try:
@@ -122,7 +116,7 @@ class Connection(aiosqlite.Connection):
         except sqlite3.OperationalError as error:
             if not _is_busy(error):
                 raise
-        return await self._execute(_waiting, self.raw, call)
+        return await self._execute(_waiting, self._conn, call)
 
     def cursor(self) -> Cursor:  # type: ignore[override]
         return Cursor(self)
@@ -132,12 +126,12 @@ class Connection(aiosqlite.Connection):
     # the commit of a unit of work that only read.
 
     async def commit(self) -> None:
-        if self._connection is not None and self._connection.in_transaction:
-            await self.call(self._connection.commit)
+        if self._conn.in_transaction:  # `_conn` raises as aiosqlite does once the connection is closed
+            await self.call(self._conn.commit)
 
     async def rollback(self) -> None:
-        if self._connection is not None and self._connection.in_transaction:
-            await self.call(self._connection.rollback)
+        if self._conn.in_transaction:
+            await self.call(self._conn.rollback)
 
 
 def connector(database: str, **kwargs: Any) -> Callable[[], Connection]:
