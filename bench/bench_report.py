@@ -328,7 +328,8 @@ def print_round(number: int, echo: Phase, grid: Phase) -> None:
     s = grid.stats
     print(
         f"  gridline: last citizen confirmed after {s['wall_citizens']:.2f}s, outbox drained after "
-        f"{s['wall_drained']:.2f}s{'' if s['drained'] else ' (NOT drained: timed out)'}; "
+        f"{s['wall_drained']:.2f}s{'' if s['drained'] else ' (NOT drained: timed out)'} "
+        f"(by then {s['cards_by_citizens']} cards, {s['pushes_by_citizens']} pushes); "
         f"{s['cards']} cards in the group, {s['pushes']} 已受理 pushes; outbox rows at the end {s.get('outbox')}"
     )
     if echo.solo and grid.solo:

@@ -258,6 +258,7 @@ class Control:
         else:
             results = await asyncio.gather(*(citizen(fake, u, steps) for u in users))
         t_citizens = time.monotonic()
+        cards_by_then, pushes_by_then = fake.tally.cards, fake.tally.pushes
         drained = True
         if drain:
             try:
@@ -290,6 +291,8 @@ class Control:
             "error_count": len(errors),
             "confirmed": confirmed,
             "cards": fake.tally.cards,
+            "cards_by_citizens": cards_by_then,
+            "pushes_by_citizens": pushes_by_then,
             "pushes": fake.tally.pushes,
             "fake_cpu": cpu,
             "api_calls": methods,

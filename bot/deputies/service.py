@@ -17,7 +17,6 @@ from storage.models import (
     DeputyGrid,
     DeputyMessageLink,
     Grid,
-    LinkKind,
     PointEntry,
     Station,
     StationTheme,
@@ -145,14 +144,6 @@ async def theme(session: AsyncSession, station_id: int | None, period: str) -> s
         )
     ).first()
     return row.theme if row else None
-
-
-def remember_contact_message(
-    session: AsyncSession, *, chat_id: int, message_id: int, contact_id: int, kind: LinkKind, now: datetime
-) -> None:
-    session.add(
-        DeputyMessageLink(chat_id=chat_id, message_id=message_id, contact_id=contact_id, kind=kind, created_at=now)
-    )
 
 
 async def find_contact_link(session: AsyncSession, *, chat_id: int, message_id: int) -> DeputyMessageLink | None:
