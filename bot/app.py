@@ -12,7 +12,6 @@ from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
@@ -26,6 +25,7 @@ from bot.outbox.flood import FloodLimiter, FloodLimits
 from bot.outbox.sender import OutboxSender
 from bot.outbox.unreachable import GroupGoneNotice
 from bot.services import Services
+from bot.telegram_session import JsonAiohttpSession
 from bot.telegram_types import pin_response_types
 from handlers.commands import publish_commands
 from storage.database import Database
@@ -45,7 +45,7 @@ class Gridline:
         self.settings = settings
         pin_response_types()
         protect(settings.bot_token.get_secret_value())
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+        session = JsonAiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
         limits = FloodLimits(
             settings.flood_global_per_second, settings.flood_private_per_second, settings.flood_group_per_minute
         )
