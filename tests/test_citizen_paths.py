@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from bot.issues.draft import IssueDraft
+from bot.issues.service import Actor
+from storage.models import ActorRole, User
 from tests.fake_telegram import FakeTelegram
 from tests.harness import Person, RunningBot, button_data, labels
 from tests.test_conversation_robustness import skip_to_review
@@ -91,3 +94,29 @@ async def test_commands_are_published_in_both_languages(running: RunningBot, fak
     assert {"command": "report", "description": "反映问题"} in by_language[(None, "all_private_chats")]
     assert {"command": "report", "description": "Report a problem"} in by_language[("en", "all_private_chats")]
     assert any(c["command"] == "bind" for c in by_language[(None, "all_group_chats")])
+
+
+async def test_an_english_citizens_report_is_pushed_in_english_and_their_phone_is_kept(
+    running: RunningBot, fake: FakeTelegram
+) -> None:
+    """The new issue's push speaks the citizen's language; the phone given once stays on the profile
+    when a later report leaves it out, and the grid is the one reported in last."""
+    await bind_group(fake)
+    alice = Person(fake, fake.user(1001, "Alice"))
+    await report(alice, text="第一次反映", phone="13812345678")
+    await alice.say("/language", expect="English")
+    app = running.app
+    assert app is not None
+    mark = fake.mark()
+    async with app.db.session() as s:
+        first = await s.get(User, 1001)
+        assert first is not None and first.phone == "13812345678"
+    draft = IssueDraft(grid_id=first.last_grid_id or 0, category_id=1, description="Street light is out", phone=None)
+    summary = await app.services.flows.submit(draft=draft, citizen=Actor(ActorRole.CITIZEN, 1001, "Alice"))
+    push = await fake.wait_for(
+        "sendMessage", chat_id=1001, since=mark, where=lambda c: summary.ref in c.params.get("text", "")
+    )
+    assert "Your issue was received" in push.params["text"] and "已受理" not in push.params["text"]
+    async with app.db.session() as s:
+        again = await s.get(User, 1001)
+        assert again is not None and again.phone == "13812345678" and again.last_grid_id == first.last_grid_id

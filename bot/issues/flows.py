@@ -23,7 +23,7 @@ from bot.issues.service import Actor
 from bot.triage import service as triage
 from bot.triage.routing import ChatRole
 from storage.database import Database
-from storage.models import ActorRole, EventKind, Issue, LinkKind, User
+from storage.models import ActorRole, EventKind, Issue, LinkKind
 
 HOLDER_ONLY = frozenset({ChatRole.HOLDER})
 WORK_ROLES = frozenset({ChatRole.HOLDER, ChatRole.DEPARTMENT})  # answer and resolve
@@ -96,11 +96,7 @@ class IssueFlows:
             # written in one flush at the commit instead of one before each read.
             with s.no_autoflush:
                 await service.record(s, issue=issue, kind=EventKind.SUBMITTED, actor=_shown(issue, citizen), now=now)
-                user = await s.get(User, citizen.id)
-                if user is not None:
-                    user.last_grid_id = draft.grid_id
-                    user.phone = draft.phone or user.phone
-                    s.add(user)
+                await service.remember_for_next_report(s, user_id=citizen.id, grid_id=draft.grid_id, phone=draft.phone)
                 group = await service.holding_group(s, grid_id=draft.grid_id)
                 if group is not None:
                     await self.messenger.post_card(s, issue=issue, chat_id=group.chat_id, now=now, files=files)

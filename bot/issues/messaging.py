@@ -20,7 +20,7 @@ from bot.outbox.queue import enqueue
 from bot.privacy import ERASED_CITIZEN, mask_phone
 from bot.triage import service as triage
 from handlers import keyboards
-from storage.models import AttachmentKind, Issue, IssueAttachment, IssueEvent, LinkKind, User
+from storage.models import AttachmentKind, Issue, IssueAttachment, IssueEvent, LinkKind
 
 CAPTION_LIMIT = 1024
 
@@ -69,8 +69,7 @@ class IssueMessenger:
         )
 
     async def citizen_t(self, session: AsyncSession, citizen_id: int) -> Translate:
-        user = await session.get(User, citizen_id)
-        return self.translator.bind(user.locale if user else None)
+        return self.translator.bind(await service.citizen_locale(session, citizen_id))
 
     def group_t(self) -> Translate:
         return self.translator.bind(None)

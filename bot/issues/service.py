@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col, func, select
+from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.issues.draft import IssueDraft
@@ -28,6 +28,7 @@ from storage.models import (
     LinkKind,
     MessageLink,
     RefCounter,
+    User,
 )
 
 
@@ -202,6 +203,36 @@ def remember_message(
             chat_id=chat_id, message_id=message_id, issue_id=issue_id, kind=kind, user_id=user_id, created_at=now
         )
     )
+
+
+# Built once: it runs at every new issue. Parameters are not named after the columns they set
+# (SQLAlchemy keeps those names for itself).
+_REMEMBER_FOR_NEXT_REPORT = (
+    update(User)
+    .where(col(User.id) == bindparam("citizen"))
+    .values(last_grid_id=bindparam("grid"), phone=func.coalesce(bindparam("new_phone"), col(User.phone)))
+    .returning(col(User.locale))
+)
+
+
+async def remember_for_next_report(session: AsyncSession, *, user_id: int, grid_id: int, phone: str | None) -> None:
+    """The grid a citizen reported in, and the phone they gave, are offered the next time. One
+    statement on the unit of work's connection: nothing to load, nothing for the ORM to track; it
+    hands back the citizen's language, which the push of the new issue needs (citizen_locale)."""
+    connection = await session.connection()
+    params = {"citizen": user_id, "grid": grid_id, "new_phone": phone}
+    row = (await connection.execute(_REMEMBER_FOR_NEXT_REPORT, params)).first()
+    if row is not None:
+        remembered(session, "citizen_locale")[user_id] = row.locale
+
+
+async def citizen_locale(session: AsyncSession, citizen_id: int) -> str | None:
+    """The language a citizen chose (None: the default), kept for the unit of work."""
+    known: dict[int, str | None] = remembered(session, "citizen_locale")
+    if citizen_id not in known:
+        user = await session.get(User, citizen_id)
+        known[citizen_id] = user.locale if user else None
+    return known[citizen_id]
 
 
 _BOUND_ON_PATH = select(GroupChat).where(col(GroupChat.grid_id).in_(bindparam("grids", expanding=True)))  # built once
