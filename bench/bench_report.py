@@ -1,6 +1,6 @@
 """How much does a Gridline update cost, compared with a bare aiogram echo bot?
 
-    python -m bench.bench_report [--citizens 200] [--rounds 1] [--solo 5] [--profile out.prof|out.html]
+    python -m bench.bench_report [--citizens 200] [--rounds 3] [--solo 5] [--profile out.prof|out.html]
 
 Phase A runs an echo bot (aiogram Dispatcher + MemoryStorage, one handler for private texts and
 one for callback queries); phase B runs the real bot (`Gridline(settings).run_polling`) on a fresh
@@ -442,7 +442,9 @@ async def main(args: argparse.Namespace) -> int:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_report", description=__doc__.split("\n\n")[0])
     parser.add_argument("--citizens", type=int, default=200, help="concurrent citizens (default 200)")
-    parser.add_argument("--rounds", type=int, default=1, help="echo+Gridline rounds (default 1)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="echo+Gridline rounds; the verdict is on the median (default 3)"
+    )
     parser.add_argument(
         "--solo",
         type=int,
