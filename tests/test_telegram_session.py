@@ -34,6 +34,7 @@ def test_a_message_with_buttons_is_one_json_body_with_the_defaults_filled_in() -
     payload = session.build_form_data(bot, method)
     assert not isinstance(payload, FormData)
     assert payload.content_type == "application/json"
+    assert "新诉求".encode() in payload._value  # UTF-8 as it is, not one \u escape per character
     body = json.loads(payload._value)
     assert body == {
         "chat_id": -100200,
