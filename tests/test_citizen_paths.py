@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from sqlmodel import col, select
+
 from bot.issues.draft import IssueDraft
 from bot.issues.service import Actor
-from storage.models import ActorRole, User
+from storage.models import ActorRole, EventKind, IssueAttachment, IssueEvent, User
 from tests.fake_telegram import FakeTelegram
 from tests.harness import Person, RunningBot, button_data, labels
 from tests.test_conversation_robustness import skip_to_review
@@ -59,6 +61,13 @@ async def test_resolution_with_photo_and_a_satisfied_rating(running: RunningBot,
     rate = await alice.screen(["已办结", "已疏通", "王芳"], since=mark)
     edited = await bob.screen(["已办结", "王芳"], since=mark)
     assert labels(edited) == ["📄 详情"]
+    # The photo is kept with the resolution's line of the timeline, which follows the others.
+    assert running.app is not None
+    async with running.app.db.session() as s:
+        events = (await s.exec(select(IssueEvent).order_by(col(IssueEvent.id)))).all()
+        photo = (await s.exec(select(IssueAttachment).where(IssueAttachment.file_id == "after-photo"))).one()
+    assert [e.kind for e in events] == [EventKind.SUBMITTED, EventKind.RESOLVED]
+    assert photo.event_id == events[-1].id and events[-1].text == "已疏通"
 
     ask = await alice.press(rate, "😊 满意", expect="还有什么想说的吗")
     mark = fake.mark()

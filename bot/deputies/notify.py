@@ -15,7 +15,10 @@ from bot.deputies import service
 from bot.deputies.messaging import DeputyMessenger
 from bot.deputies.points import PointAction
 from bot.issues.observers import NoticeKind
+from storage.database import queue_insert
 from storage.models import Deputy, Issue, IssueNotice, NotifyMode
+
+_NOTICES = IssueNotice.__table__  # type: ignore[attr-defined]
 
 URGENT = frozenset({NoticeKind.ESCALATED, NoticeKind.OVERDUE, NoticeKind.UNSATISFIED})
 
@@ -45,7 +48,7 @@ class DeputyNotifier:
         self, session: AsyncSession, *, issue: Issue, kind: NoticeKind, now: datetime, detail: str | None = None
     ) -> None:
         assert issue.id is not None
-        session.add(IssueNotice(issue_id=issue.id, grid_id=issue.grid_id, kind=kind.value, at=now))
+        queue_insert(session, _NOTICES, {"issue_id": issue.id, "grid_id": issue.grid_id, "kind": kind.value, "at": now})
         supervisor = issue.supervised_by_deputy_id
         deputies: dict[int | None, Deputy] = {d.id: d for d in await service.deputies_covering(session, issue.grid_id)}
         if supervisor is not None and supervisor not in deputies:

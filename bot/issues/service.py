@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, func, select, update
@@ -16,7 +16,7 @@ from bot.issues.draft import IssueDraft
 from bot.issues.lifecycle import Action, IssueStatus, transition
 from bot.issues.reference import format_ref
 from bot.organisation.service import grid_path
-from storage.database import remembered
+from storage.database import queue_insert, remembered, write_queued
 from storage.models import (
     ActorRole,
     AttachmentKind,
@@ -127,23 +127,30 @@ async def record(
     now: datetime,
     text: str | None = None,
     photo: str | None = None,
-) -> IssueEvent:
+) -> None:
+    """A line on the issue's timeline (queued with the unit of work, see storage.database.queue_insert)."""
     assert issue.id is not None
-    event = IssueEvent(
-        issue_id=issue.id,
-        at=now,
-        kind=kind,
-        actor_role=actor.role,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        text=text,
-    )
-    session.add(event)
-    if photo:
-        await session.flush()
-        session.add(IssueAttachment(issue_id=issue.id, event_id=event.id, kind=AttachmentKind.PHOTO, file_id=photo))
+    row = {
+        "issue_id": issue.id,
+        "at": now,
+        "kind": kind,
+        "actor_role": actor.role,
+        "actor_id": actor.id,
+        "actor_name": actor.name,
+        "text": text,
+    }
+    if photo:  # the photo's row refers to the event: written at once, for its id
+        await session.run_sync(write_queued)  # the events before it keep their place
+        connection = await session.connection()
+        event_id = (await connection.execute(_INSERT_EVENT_FOR_ID, row)).scalar_one()
+        session.add(IssueAttachment(issue_id=issue.id, event_id=event_id, kind=AttachmentKind.PHOTO, file_id=photo))
+    else:
+        queue_insert(session, _EVENTS, row)
     session.add(issue)
-    return event
+
+
+_EVENTS = IssueEvent.__table__  # type: ignore[attr-defined]
+_INSERT_EVENT_FOR_ID = insert(_EVENTS).returning(_EVENTS.c.id)
 
 
 async def attachments(session: AsyncSession, issue_id: int) -> list[IssueAttachment]:

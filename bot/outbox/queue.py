@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, insert
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.database import queue_insert, write_queued
 from storage.models import LinkKind, OutboxMessage, OutboxStatus
 
 
@@ -32,9 +32,12 @@ def enqueue(
     `contact_id` (with `link_kind`): remember the sent message as part of a citizen→deputy conversation.
 
     The row is written with the others the unit of work queued, in one statement, before its next
-    statement or at its commit (write_queued); a rollback drops it with the rest of the change.
+    statement or at its commit (storage.database.queue_insert); a rollback drops it with the change.
+    The sender keeps the order of a chat's rows.
     """
-    session.info.setdefault(_QUEUED, []).append(
+    queue_insert(
+        session,
+        OutboxMessage.__table__,  # type: ignore[attr-defined]
         {
             "chat_id": chat_id,
             "method": method,
@@ -47,39 +50,8 @@ def enqueue(
             "attempts": 0,
             "created_at": now,
             "next_attempt_at": now,
-        }
+        },
     )
-
-
-# Rows queued by a unit of work, in the order they were queued (the sender keeps that order per chat).
-# A new issue queues its card and its push: as ORM objects, building and flushing those two cost
-# more than the rest of the issue's rows together; as one Core statement, 0.7-1 ms less per issue.
-_QUEUED = "outbox_queued"
-_INSERT = insert(OutboxMessage.__table__)  # type: ignore[attr-defined]
-
-
-def write_queued(session: Session) -> None:
-    """Write the rows queued so far. Runs by itself before every ORM statement of the session and at
-    its commit; a Core statement on `session.connection()` that reads the outbox calls it first.
-    What a row refers to (an issue, a contact) is in the database already: its id is known."""
-    rows = session.info.pop(_QUEUED, None)
-    if rows:
-        session.connection().execute(_INSERT, rows)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _before_statement(state: ORMExecuteState) -> None:
-    write_queued(state.session)
-
-
-@event.listens_for(Session, "before_commit")
-def _at_commit(session: Session) -> None:
-    write_queued(session)
-
-
-@event.listens_for(Session, "after_soft_rollback")  # (Gridline uses no savepoints)
-def _drop_queued(session: Session, _previous: object) -> None:
-    session.info.pop(_QUEUED, None)
 
 
 async def enqueue_many(
