@@ -55,7 +55,7 @@ async def test_rows_are_written_at_commit_in_the_order_queued(db: Database) -> N
 async def test_a_bulk_insert_comes_after_what_was_queued_before_it(db: Database) -> None:
     async with db.transaction() as s:
         _queue(s, 5, "一")
-        await enqueue_many(s, [(6, "sendMessage", {"text": "二"}), (7, "sendMessage", {"text": "三"})], now=NOW)
+        enqueue_many(s, [(6, "sendMessage", {"text": "二"}), (7, "sendMessage", {"text": "三"})], now=NOW)
         _queue(s, 5, "四")
     assert await _texts(db) == [(5, "一"), (6, "二"), (7, "三"), (5, "四")]
 

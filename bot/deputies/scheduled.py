@@ -173,7 +173,7 @@ async def _reminders(services: Services, now: datetime, *, kind: str, at: time, 
                 else:
                     missed += 1
                 records.append({"deputy_id": deputy.id, "kind": kind, "period": period, "status": status, "at": now})
-        await enqueue_many(s, outgoing, now=queued_at)
+        enqueue_many(s, outgoing, now=queued_at)
         if records:
             await (await s.connection()).execute(insert(DeputySend), records)
     return f"{kind}: queued {sent} reminders, recorded {missed} missed"

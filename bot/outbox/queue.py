@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.database import queue_insert, write_queued
+from storage.database import queue_insert
 from storage.models import LinkKind, OutboxMessage, OutboxStatus
 
 
@@ -37,41 +36,52 @@ def enqueue(
     """
     queue_insert(
         session,
-        OutboxMessage.__table__,  # type: ignore[attr-defined]
-        {
-            "chat_id": chat_id,
-            "method": method,
-            "params": params,
-            "issue_id": issue_id,
-            "link_kind": link_kind,
-            "target_kind": target_kind,
-            "contact_id": contact_id,
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "created_at": now,
-            "next_attempt_at": now,
-        },
+        _OUTBOX,
+        _row(
+            chat_id,
+            method,
+            params,
+            now,
+            issue_id=issue_id,
+            link_kind=link_kind,
+            target_kind=target_kind,
+            contact_id=contact_id,
+        ),
     )
 
 
-async def enqueue_many(
-    session: AsyncSession, messages: list[tuple[int, str, dict[str, Any]]], *, now: datetime
-) -> None:
-    """Queue (chat id, method, params) for many chats in one bulk insert: a scheduled run that
-    writes to thousands of deputies would spend most of its time in the ORM otherwise."""
-    if not messages:
-        return
-    await session.run_sync(write_queued)  # the rows queued one by one go first
-    rows = [
-        {
-            "chat_id": chat_id,
-            "method": method,
-            "params": params,
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "created_at": now,
-            "next_attempt_at": now,
-        }
-        for chat_id, method, params in messages
-    ]
-    await (await session.connection()).execute(insert(OutboxMessage), rows)
+def enqueue_many(session: AsyncSession, messages: list[tuple[int, str, dict[str, Any]]], *, now: datetime) -> None:
+    """Queue (chat id, method, params) for many chats: a scheduled run writes to thousands of
+    deputies, and the queued rows go out as one executemany."""
+    for chat_id, method, params in messages:
+        queue_insert(session, _OUTBOX, _row(chat_id, method, params, now))
+
+
+_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+
+
+def _row(
+    chat_id: int,
+    method: str,
+    params: dict[str, Any],
+    now: datetime,
+    *,
+    issue_id: int | None = None,
+    link_kind: LinkKind | None = None,
+    target_kind: LinkKind | None = None,
+    contact_id: int | None = None,
+) -> dict[str, Any]:
+    # Every key on every row: the rows of one table are written as a single executemany.
+    return {
+        "chat_id": chat_id,
+        "method": method,
+        "params": params,
+        "issue_id": issue_id,
+        "link_kind": link_kind,
+        "target_kind": target_kind,
+        "contact_id": contact_id,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": now,
+    }
