@@ -23,22 +23,13 @@ from sqlmodel import func, select
 
 from bot.app import prepare_database
 from bot.config import Settings
-from bot.issues.lifecycle import IssueStatus
+from bot.domain.enums import GridLevel
+from bot.domain.lifecycle import IssueStatus
 from bot.issues.observers import NoticeKind
 from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import run_job
 from bot.services import Services
-from storage.models import (
-    Category,
-    Deputy,
-    DeputyGrid,
-    Grid,
-    GridLevel,
-    Issue,
-    IssueNotice,
-    OutboxMessage,
-    Station,
-)
+from storage.models import Category, Deputy, DeputyGrid, Grid, Issue, IssueNotice, OutboxMessage, Station
 
 
 async def populate(services: Services, *, deputies: int, issues: int, villages: int, now: datetime) -> None:

@@ -31,13 +31,14 @@ from sqlalchemy import create_engine, insert
 from sqlmodel import SQLModel
 
 from bot.clock import Clock
+from bot.domain.enums import Disposition, GridLevel
+from bot.domain.lifecycle import IssueStatus, Rating
 from bot.i18n import Translator
-from bot.issues.lifecycle import IssueStatus, Rating
 from bot.ledger import service as ledger
 from bot.ledger.ledger import Ledger
 from bot.triage import service as triage
 from storage.database import Database
-from storage.models import Category, Department, Disposition, Grid, GridLevel, Issue
+from storage.models import Category, Department, Grid, Issue
 
 PAGE_TARGET_MS = 200
 EXPORT_TARGET_S = 20

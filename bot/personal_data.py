@@ -10,14 +10,13 @@ from typing import Any
 from sqlmodel import col, delete, select, update
 
 from bot.clock import Clock
+from bot.domain.enums import ActorRole, EventKind
 from bot.issues import service
 from bot.issues.flows import NotAllowed
 from bot.issues.service import Actor
 from bot.privacy import ERASED_CITIZEN
 from storage.database import Database
 from storage.models import (
-    ActorRole,
-    EventKind,
     FsmRecord,
     Issue,
     IssueAttachment,

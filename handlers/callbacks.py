@@ -8,7 +8,7 @@ from aiogram.filters import Filter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery
 
-from bot.issues.lifecycle import Rating
+from bot.domain.lifecycle import Rating
 
 
 class PressOf(Filter):

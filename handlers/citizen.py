@@ -12,16 +12,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 
 from bot.clock import local_text
 from bot.config import Settings
+from bot.domain.enums import ActorRole, LinkKind
+from bot.domain.lifecycle import Rating
 from bot.i18n import Translate
 from bot.issues.draft import MAX_COMMENT, MAX_DESCRIPTION, clean_text
 from bot.issues.flows import IssueFlows
-from bot.issues.lifecycle import Rating
 from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.outbox.split import truncate_html
 from handlers import keyboards
 from handlers.callbacks import MenuAction, MenuCb, MyIssuesCb, PressOf, RateCb, RatingCommentCb
-from storage.models import ActorRole, LinkKind
 
 log = logging.getLogger(__name__)
 

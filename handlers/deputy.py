@@ -32,6 +32,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.deputies.flows import AlreadyConverted, AlreadySupervised, DeputyFlows
 from bot.deputies.service import DeputyView
+from bot.domain.enums import ActorRole, LinkKind, NotifyMode
 from bot.i18n import Translate
 from bot.issues.draft import MAX_DESCRIPTION, clean_text
 from bot.issues.flows import IssueSummary
@@ -39,7 +40,6 @@ from bot.issues.messaging import html
 from bot.issues.service import Actor
 from handlers import deputy_keyboards, keyboards
 from handlers.callbacks import DeputyAction, DeputyCb, MenuAction, MenuCb, PressOf
-from storage.models import ActorRole, LinkKind, NotifyMode
 
 DEPUTY_LINK_PREFIX = "d_"
 MAX_MATTERS = 10

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.enums import NotifyMode
 from bot.i18n import Translate
 from handlers.callbacks import DeputyAction, DeputyCb, MenuAction, MenuCb
-from storage.models import NotifyMode
 
 
 def _button(text: str, data: DeputyCb | MenuCb) -> InlineKeyboardButton:

@@ -9,9 +9,9 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, Message
 
+from bot.domain.lifecycle import IllegalTransition
 from bot.i18n import Translate, Translator
 from bot.issues.flows import NotAllowed
-from bot.issues.lifecycle import IllegalTransition
 from bot.issues.service import IssueNotFound
 from bot.triage.workdays import HolidayCalendarUnavailable
 

@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, ForceReply, Message, User
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.enums import ActorRole, LinkKind
 from bot.i18n import Translate
 from bot.issues.draft import MAX_DESCRIPTION, clean_text
 from bot.issues.flows import IssueFlows
@@ -23,7 +24,6 @@ from bot.triage.flows import TriageFlows
 from handlers import keyboards
 from handlers import triage as triage_handlers
 from handlers.callbacks import CardAction, CardCb, PressOf
-from storage.models import ActorRole, LinkKind
 
 GROUP_CHATS = {"group", "supergroup"}
 

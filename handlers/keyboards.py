@@ -10,8 +10,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from cachetools import LRUCache
 
+from bot.domain.lifecycle import Rating
 from bot.i18n import Translate
-from bot.issues.lifecycle import Rating
 from bot.organisation.service import CategoryView, GridView
 from bot.triage.routing import CardButton
 from handlers.callbacks import (

@@ -10,13 +10,13 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
+from bot.domain.enums import ActorRole
 from bot.i18n import Translate
 from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.personal_data import PersonalData
 from handlers import keyboards
 from handlers.callbacks import PhoneCb, PressOf, PrivacyAction, PrivacyCb
-from storage.models import ActorRole
 
 GROUP_CHATS = {"group", "supergroup"}
 

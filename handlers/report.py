@@ -39,6 +39,7 @@ from pydantic import ValidationError
 
 from bot.citizens import Citizens
 from bot.clock import Clock
+from bot.domain.enums import ActorRole, GridLevel
 from bot.i18n import Translate
 from bot.issues.draft import MAX_DESCRIPTION, MAX_PHOTOS, IssueDraft
 from bot.issues.flows import IssueFlows
@@ -48,7 +49,6 @@ from bot.organisation.service import Directory, GridView
 from bot.throttle import CitizenThrottle
 from handlers import keyboards
 from handlers.callbacks import EditField, MenuAction, MenuCb, PressOf, ReportCb, ReportStep
-from storage.models import ActorRole, GridLevel
 
 log = logging.getLogger(__name__)
 

@@ -15,16 +15,16 @@ from aiogram.types import CallbackQuery, ForceReply, Message
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.enums import ActorRole, LinkKind
+from bot.domain.lifecycle import Action
 from bot.i18n import Translate
 from bot.issues.flows import IssueFlows, LinkedIssue
-from bot.issues.lifecycle import Action
 from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.triage.flows import DEADLINE_PRESETS, Deadline, TriageFlows
 from bot.triage.workdays import add_working_days
 from handlers import keyboards
 from handlers.callbacks import CardAction, CardCb, PressOf, TriageCb, TriageStep
-from storage.models import ActorRole, LinkKind
 
 GROUP_CHATS = {"group", "supergroup"}
 PROMPT_KINDS = {LinkKind.EXPLAIN_PROMPT, LinkKind.ESCALATE_PROMPT, LinkKind.SEND_BACK_PROMPT}

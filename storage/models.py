@@ -10,7 +10,17 @@ from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, UniqueConstrai
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from bot.issues.lifecycle import IssueStatus, Rating
+from bot.domain.enums import (
+    ActorRole,
+    AttachmentKind,
+    Disposition,
+    EventKind,
+    GridLevel,
+    LinkKind,
+    NotifyMode,
+    StaffRole,
+)
+from bot.domain.lifecycle import IssueStatus, Rating
 
 
 class UTCDateTime(TypeDecorator):
@@ -44,12 +54,6 @@ def telegram_id(*, primary_key: bool = False, index: bool = False, nullable: boo
     )
 
 
-class GridLevel(StrEnum):
-    COUNTY = "county"  # 县级
-    TOWNSHIP = "township"  # 乡镇（街道）
-    VILLAGE = "village"  # 村（社区）
-
-
 class Grid(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, index=True, max_length=32)
@@ -69,12 +73,6 @@ class Category(SQLModel, table=True):
     position: int = 0
     # 办理时限 offered first when an issue of this category is triaged (working days).
     default_deadline_days: int | None = None
-
-
-class StaffRole(StrEnum):
-    WORKER = "worker"  # 网格员
-    LEADER = "leader"  # 网格长
-    OFFICIAL = "official"  # 乡镇/县级网格工作人员
 
 
 class Staff(SQLModel, table=True):
@@ -106,14 +104,6 @@ class GroupChat(SQLModel, table=True):
     grid_id: int = Field(foreign_key="grid.id", unique=True)
     bound_by: int = telegram_id(nullable=False)
     bound_at: datetime = utc_column(nullable=False)
-
-
-class Disposition(StrEnum):
-    """研判结果: the three dispositions of the 三单工作法."""
-
-    EXPLAIN = "explain"  # 宣传解释
-    HANDLE = "handle"  # 立即办理 / 协助自办
-    ASSIGN = "assign"  # 交办督办
 
 
 class Department(SQLModel, table=True):
@@ -164,43 +154,12 @@ class Issue(SQLModel, table=True):
     anonymous: bool = False
 
 
-class AttachmentKind(StrEnum):
-    PHOTO = "photo"
-    VOICE = "voice"
-
-
 class IssueAttachment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     issue_id: int = Field(foreign_key="issue.id", index=True)
     event_id: int | None = Field(default=None, foreign_key="issueevent.id")
     kind: AttachmentKind
     file_id: str
-
-
-class EventKind(StrEnum):
-    SUBMITTED = "submitted"
-    CLAIMED = "claimed"
-    ANSWERED = "answered"
-    CITIZEN_REPLIED = "citizen_replied"
-    RESOLVED = "resolved"
-    RATED = "rated"
-    REOPENED = "reopened"
-    SUPERVISED = "supervised"  # 督办 by a deputy
-    EXPLAINED = "explained"  # 宣传解释
-    HANDLED = "handled"  # 立即办理: deadline and 责任人 set
-    ASSIGNED = "assigned"  # 交办督办 to a department
-    ESCALATED = "escalated"  # 上报
-    AUTO_ESCALATED = "auto_escalated"  # 超期上报
-    SENT_BACK = "sent_back"  # 退回
-    PHONE_VIEWED = "phone_viewed"  # the responsible person looked at the citizen's full number
-
-
-class ActorRole(StrEnum):
-    CITIZEN = "citizen"
-    GRID = "grid"
-    SYSTEM = "system"
-    DEPUTY = "deputy"
-    DEPARTMENT = "department"
 
 
 class IssueEvent(SQLModel, table=True):
@@ -214,20 +173,6 @@ class IssueEvent(SQLModel, table=True):
     actor_id: int | None = telegram_id()
     actor_name: str | None = None
     text: str | None = None
-
-
-class LinkKind(StrEnum):
-    CARD = "card"  # the issue card in a group
-    CARD_MEDIA = "card_media"  # photos, voice or location posted under the card
-    GROUP_RELAY = "group_relay"  # a citizen's reply relayed into the group
-    CITIZEN_RELAY = "citizen_relay"  # a grid answer relayed to the citizen
-    RESOLVE_PROMPT = "resolve_prompt"  # "reply with the resolution note"
-    CITIZEN_PUSH = "citizen_push"  # a progress push to the citizen
-    DEPUTY_INBOX = "deputy_inbox"  # a citizen's message relayed to a deputy (see DeputyMessageLink)
-    DEPUTY_ANSWER = "deputy_answer"  # a deputy's answer relayed to the citizen
-    EXPLAIN_PROMPT = "explain_prompt"  # "reply with the explanation" (宣传解释)
-    ESCALATE_PROMPT = "escalate_prompt"  # "reply with the reason" (上报)
-    SEND_BACK_PROMPT = "send_back_prompt"  # "reply with a note" (退回)
 
 
 class MessageLink(SQLModel, table=True):
@@ -320,13 +265,6 @@ class StationTheme(SQLModel, table=True):
     theme: str = Field(max_length=200)
     set_by: int | None = telegram_id()
     set_at: datetime = utc_column(nullable=False)
-
-
-class NotifyMode(StrEnum):
-    DEFAULT = "default"  # escalated / overdue / 不满意 at once, the rest in the daily digest
-    ALL = "all"  # everything at once
-    DIGEST = "digest"  # only the daily digest
-    OFF = "off"
 
 
 class Deputy(SQLModel, table=True):

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import select
 
+from bot.domain.enums import ActorRole
 from bot.issues.service import Actor
 from bot.triage.flows import Deadline
 from storage.database import Database
-from storage.models import ActorRole, Department
+from storage.models import Department
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.harness import ADMIN_ID, Person, RunningBot, enlist, known_user
 from tests.test_core_loop import GROUP_ID, WORKER, bind_group, card_in_group, report

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
+from bot.domain.enums import ActorRole, EventKind
 from bot.issues.draft import IssueDraft
 from bot.issues.service import Actor
-from storage.models import ActorRole, EventKind, IssueAttachment, IssueEvent, User
+from storage.models import IssueAttachment, IssueEvent, User
 from tests.fake_telegram import FakeTelegram
 from tests.harness import Person, RunningBot, button_data, labels
 from tests.test_conversation_robustness import skip_to_review

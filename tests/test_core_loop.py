@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from bot.domain.enums import EventKind
 from storage.database import Database
-from storage.models import EventKind, Issue, IssueEvent, OutboxMessage, OutboxStatus
+from storage.models import Issue, IssueEvent, OutboxMessage, OutboxStatus
 from tests.fake_telegram import FakeTelegram
 from tests.harness import ADMIN_ID, Person, RunningBot, enlist, known_user, labels, make_settings
 

@@ -8,10 +8,10 @@ import pytest
 from pydantic import ValidationError
 
 from bot.deputies.notify import URGENT, wants_digest, wants_now
+from bot.domain.enums import EventKind, NotifyMode
 from bot.i18n import Translator
 from bot.issues.observers import NoticeKind
 from bot.organisation.schema import OrganisationFile
-from storage.models import EventKind, NotifyMode
 
 ROOT = Path(__file__).resolve().parents[1]
 

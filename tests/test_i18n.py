@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.enums import ActorRole, Disposition, EventKind
+from bot.domain.lifecycle import IssueStatus, Rating
 from bot.i18n import Translator
-from bot.issues.lifecycle import IssueStatus, Rating
 from bot.ledger.export import COLUMNS
 from bot.ledger.stats import Tier
 from handlers.commands import GROUP, PRIVATE
 from handlers.keyboards import CARD_BUTTONS
-from storage.models import ActorRole, Disposition, EventKind
 
 ROOT = Path(__file__).resolve().parents[1]
 translator = Translator()

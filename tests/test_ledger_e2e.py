@@ -15,11 +15,12 @@ from typer.testing import CliRunner
 
 from bot.cli import app as cli
 from bot.config import Settings
-from bot.issues.lifecycle import IssueStatus, Rating
+from bot.domain.enums import Disposition
+from bot.domain.lifecycle import IssueStatus, Rating
 from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import run_job
 from storage.database import Database
-from storage.models import Category, Disposition, Grid, Issue
+from storage.models import Category, Grid, Issue
 from tests.fake_telegram import FakeTelegram
 from tests.harness import ADMIN_ID, Person, RunningBot, labels, make_settings
 from tests.triage_helpers import TOWNSHIP_GROUP, VILLAGE_GROUP, WORKER_ID, bind, org_file

@@ -5,7 +5,7 @@ from itertools import product
 
 import pytest
 
-from bot.issues.lifecycle import (
+from bot.domain.lifecycle import (
     TRANSITIONS,
     Action,
     IllegalTransition,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.issues.lifecycle import IssueStatus
+from bot.domain.enums import GridLevel
+from bot.domain.lifecycle import IssueStatus
 from bot.triage.routing import (
     CardButton,
     ChatRole,
@@ -14,7 +15,6 @@ from bot.triage.routing import (
     may_send_back,
     send_back_target,
 )
-from storage.models import GridLevel
 
 COUNTY = Level(1, GridLevel.COUNTY, "城口县")
 TOWNSHIP = Level(2, GridLevel.TOWNSHIP, "葛城街道")

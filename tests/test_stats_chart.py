@@ -6,9 +6,9 @@ from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 from matplotlib.text import Text
 
+from bot.domain.lifecycle import Rating
 from bot.fonts import cjk_font_path
 from bot.i18n import Translator
-from bot.issues.lifecycle import Rating
 from bot.ledger.chart import draw
 from bot.ledger.stats import Tier, UnitStats, satisfaction, tier_of
 

@@ -10,10 +10,11 @@ import pytest
 from sqlmodel import select
 
 from bot.config import Settings
+from bot.domain.enums import Disposition
 from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import run_job
 from storage.database import Database
-from storage.models import Disposition, Issue
+from storage.models import Issue
 from tests.fake_telegram import FakeTelegram
 from tests.harness import Person, RunningBot, labels, make_settings
 from tests.test_core_loop import card_in_group, report

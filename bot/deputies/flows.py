@@ -15,25 +15,22 @@ from bot.deputies import service
 from bot.deputies.messaging import DeputyMessenger
 from bot.deputies.points import PointAction
 from bot.deputies.service import DeputyView
+from bot.domain.enums import ActorRole, EventKind, LinkKind, NotifyMode
+from bot.domain.lifecycle import IssueStatus
 from bot.i18n import Translate
 from bot.issues import service as issues
 from bot.issues.draft import IssueDraft
 from bot.issues.flows import IssueFlows, IssueSummary, NotAllowed
-from bot.issues.lifecycle import IssueStatus
 from bot.issues.messaging import html
 from bot.issues.service import Actor
 from storage.database import Database
 from storage.models import (
-    ActorRole,
     Category,
     Deputy,
     DeputyContact,
     DeputyGrid,
-    EventKind,
     Grid,
     Issue,
-    LinkKind,
-    NotifyMode,
     Station,
     StationTheme,
     User,

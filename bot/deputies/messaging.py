@@ -7,12 +7,13 @@ from datetime import datetime, tzinfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.enums import LinkKind
 from bot.i18n import Translate, Translator
 from bot.issues.messaging import IssueMessenger, html, markup
 from bot.issues.observers import NoticeKind
 from bot.outbox.queue import enqueue
 from handlers import deputy_keyboards
-from storage.models import Deputy, DeputyContact, Issue, LinkKind, User
+from storage.models import Deputy, DeputyContact, Issue, User
 
 PREVIEW = 300  # characters of an issue's description in a push
 

@@ -14,9 +14,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deputies import service
 from bot.deputies.messaging import DeputyMessenger
 from bot.deputies.points import PointAction
+from bot.domain.enums import NotifyMode
 from bot.issues.observers import NoticeKind
 from storage.database import queue_insert
-from storage.models import Deputy, Issue, IssueNotice, NotifyMode
+from storage.models import Deputy, Issue, IssueNotice
 
 _NOTICES = IssueNotice.__table__  # type: ignore[attr-defined]
 

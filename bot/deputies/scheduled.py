@@ -23,24 +23,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deputies import calendar, service
 from bot.deputies.notify import wants_digest
 from bot.deputies.service import GridTree
+from bot.domain.enums import NotifyMode
+from bot.domain.lifecycle import IssueStatus
 from bot.i18n import Translate
-from bot.issues.lifecycle import IssueStatus
 from bot.issues.messaging import html, markup
 from bot.issues.observers import NoticeKind
 from bot.jobs.registry import JobSpec
 from bot.outbox.queue import enqueue, enqueue_many
 from handlers import deputy_keyboards
-from storage.models import (
-    Deputy,
-    DeputySend,
-    Grid,
-    Issue,
-    IssueNotice,
-    NotifyMode,
-    Station,
-    StationTheme,
-    User,
-)
+from storage.models import Deputy, DeputySend, Grid, Issue, IssueNotice, Station, StationTheme, User
 
 if TYPE_CHECKING:
     from bot.services import Services

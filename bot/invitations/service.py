@@ -14,8 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.access import INVITABLE, Role
 from bot.clock import Clock
+from bot.domain.enums import StaffRole
 from storage.database import Database
-from storage.models import Department, Deputy, Grid, Invitation, RoleGrant, Staff, StaffRole, User
+from storage.models import Department, Deputy, Grid, Invitation, RoleGrant, Staff, User
 
 DEFAULT_TTL = timedelta(days=7)
 LINK_PREFIX = "i_"

@@ -12,10 +12,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import access
 from bot.access import NotAllowed
 from bot.clock import Clock
+from bot.domain.enums import ActorRole, EventKind, LinkKind
+from bot.domain.lifecycle import Action, IssueStatus, Rating, transition
 from bot.i18n import Translate
 from bot.issues import service
 from bot.issues.draft import IssueDraft
-from bot.issues.lifecycle import Action, IssueStatus, Rating, transition
 from bot.issues.messaging import IssueMessenger, html
 from bot.issues.observers import IssueObserver, NoObserver, NoticeKind
 from bot.issues.reference import period_of
@@ -23,7 +24,7 @@ from bot.issues.service import Actor
 from bot.triage import service as triage
 from bot.triage.routing import ChatRole
 from storage.database import Database
-from storage.models import ActorRole, EventKind, Issue, LinkKind
+from storage.models import Issue
 
 HOLDER_ONLY = frozenset({ChatRole.HOLDER})
 WORK_ROLES = frozenset({ChatRole.HOLDER, ChatRole.DEPARTMENT})  # answer and resolve

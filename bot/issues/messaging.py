@@ -12,15 +12,16 @@ from html import escape
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import local_text
+from bot.domain.enums import AttachmentKind, LinkKind
+from bot.domain.lifecycle import IssueStatus
 from bot.i18n import Translate, Translator
 from bot.issues import service
-from bot.issues.lifecycle import IssueStatus
 from bot.organisation.service import category_by_id, grid_path
 from bot.outbox.queue import enqueue
 from bot.privacy import ERASED_CITIZEN, mask_phone
 from bot.triage import service as triage
 from handlers import keyboards
-from storage.models import AttachmentKind, Issue, IssueAttachment, IssueEvent, LinkKind
+from storage.models import Issue, IssueAttachment, IssueEvent
 
 CAPTION_LIMIT = 1024
 

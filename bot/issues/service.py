@@ -12,24 +12,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.enums import ActorRole, AttachmentKind, EventKind, LinkKind
+from bot.domain.lifecycle import Action, IssueStatus, transition
 from bot.issues.draft import IssueDraft
-from bot.issues.lifecycle import Action, IssueStatus, transition
 from bot.issues.reference import format_ref
 from bot.organisation.service import grid_path
 from storage.database import queue_insert, remembered, write_queued
-from storage.models import (
-    ActorRole,
-    AttachmentKind,
-    EventKind,
-    GroupChat,
-    Issue,
-    IssueAttachment,
-    IssueEvent,
-    LinkKind,
-    MessageLink,
-    RefCounter,
-    User,
-)
+from storage.models import GroupChat, Issue, IssueAttachment, IssueEvent, MessageLink, RefCounter, User
 
 
 @dataclass(frozen=True)

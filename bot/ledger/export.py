@@ -13,8 +13,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from bot.domain.lifecycle import IssueStatus
 from bot.i18n import Translate
-from bot.issues.lifecycle import IssueStatus
 from bot.ledger.service import LedgerRow
 
 # (column key, width); the order is that of the paper ledger.

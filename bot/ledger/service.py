@@ -14,9 +14,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.issues.lifecycle import OPEN, IssueStatus, Rating
+from bot.domain.enums import Disposition
+from bot.domain.lifecycle import OPEN, IssueStatus, Rating
 from bot.triage import service as triage
-from storage.models import Category, Department, Disposition, Grid, GroupChat, Issue, Staff
+from storage.models import Category, Department, Grid, GroupChat, Issue, Staff
 
 
 @dataclass(frozen=True)

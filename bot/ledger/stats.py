@@ -14,9 +14,10 @@ from sqlalchemy import and_, case, or_
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.issues.lifecycle import Rating
+from bot.domain.enums import Disposition
+from bot.domain.lifecycle import Rating
 from bot.triage import service as triage
-from storage.models import Disposition, Grid, Issue
+from storage.models import Grid, Issue
 
 
 class Tier(StrEnum):

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from storage.models import GridLevel, StaffRole
+from bot.domain.enums import GridLevel, StaffRole
 
 # The order a grid's children must follow: county → township/street → village/community.
 CHILD_LEVEL = {GridLevel.COUNTY: GridLevel.TOWNSHIP, GridLevel.TOWNSHIP: GridLevel.VILLAGE}

@@ -11,9 +11,10 @@ from cachetools import TTLCache
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.enums import GridLevel
 from bot.organisation.schema import OrganisationFile
 from storage.database import Database, forget_lasting, lasting
-from storage.models import Category, Department, Grid, GridLevel, Staff
+from storage.models import Category, Department, Grid, Staff
 
 T = TypeVar("T")
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.enums import LinkKind
 from storage.database import queue_insert
-from storage.models import LinkKind, OutboxMessage, OutboxStatus
+from storage.models import OutboxMessage, OutboxStatus
 
 
 def enqueue(

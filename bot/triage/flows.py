@@ -12,9 +12,10 @@ from datetime import date, datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import local_text
+from bot.domain.enums import Disposition, EventKind, LinkKind
+from bot.domain.lifecycle import Action, transition
 from bot.issues import service
 from bot.issues.flows import HOLDER_ONLY, IssueFlows, IssueSummary, NotAllowed, _summary
-from bot.issues.lifecycle import Action, transition
 from bot.issues.messaging import html
 from bot.issues.observers import NoticeKind
 from bot.issues.service import Actor
@@ -23,7 +24,7 @@ from bot.triage import service as triage
 from bot.triage.routing import NoLevel, escalation_target, send_back_target
 from bot.triage.service import DepartmentView, WorkerView
 from bot.triage.workdays import deadline_after, end_of_day
-from storage.models import Category, Disposition, EventKind, Issue, LinkKind
+from storage.models import Category, Issue
 
 DEFAULT_DEADLINE_DAYS = 3
 DEADLINE_PRESETS = (1, 3, 5, 10)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.issues.lifecycle import IssueStatus, is_open
-from storage.models import GridLevel
+from bot.domain.enums import GridLevel
+from bot.domain.lifecycle import IssueStatus, is_open
 
 
 @dataclass(frozen=True)

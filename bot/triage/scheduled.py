@@ -14,7 +14,8 @@ from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import local_text
-from bot.issues.lifecycle import OPEN
+from bot.domain.enums import ActorRole, Disposition, LinkKind
+from bot.domain.lifecycle import OPEN
 from bot.issues.messaging import html
 from bot.issues.observers import NoticeKind
 from bot.issues.service import Actor
@@ -23,17 +24,7 @@ from bot.outbox.queue import enqueue
 from bot.triage import service as triage
 from bot.triage.routing import NoLevel, escalation_target
 from bot.triage.workdays import add_working_days, end_of_day, working_days_between
-from storage.models import (
-    ActorRole,
-    Department,
-    Disposition,
-    GroupChat,
-    Issue,
-    LinkKind,
-    OutboxMessage,
-    OutboxStatus,
-    SupervisionMark,
-)
+from storage.models import Department, GroupChat, Issue, OutboxMessage, OutboxStatus, SupervisionMark
 
 if TYPE_CHECKING:
     from bot.services import Services

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.enums import Disposition
 from bot.issues import service as issues
 from bot.organisation.service import grid_path
 from bot.triage.routing import (
@@ -18,7 +19,7 @@ from bot.triage.routing import (
     may_send_back,
     send_back_target,
 )
-from storage.models import Department, Disposition, Grid, GroupChat, Issue, Staff
+from storage.models import Department, Grid, GroupChat, Issue, Staff
 
 
 @dataclass(frozen=True)
