@@ -25,7 +25,7 @@ from bot.app import prepare_database
 from bot.config import Settings
 from bot.domain.enums import GridLevel
 from bot.domain.lifecycle import IssueStatus
-from bot.issues.observers import NoticeKind
+from bot.domain.notices import Urgency
 from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import run_job
 from bot.services import Services
@@ -94,7 +94,7 @@ async def populate(services: Services, *, deputies: int, issues: int, villages: 
         s.add_all(made)
         await s.flush()
         for issue in rng.sample(made, issues // 20):
-            s.add(IssueNotice(issue_id=issue.id, grid_id=issue.grid_id, kind=NoticeKind.OVERDUE.value, at=now))
+            s.add(IssueNotice(issue_id=issue.id, grid_id=issue.grid_id, kind=Urgency.OVERDUE.value, at=now))
 
 
 async def main(deputies: int, issues: int, villages: int) -> int:

@@ -30,6 +30,12 @@ class NotAllowed(Exception):
     """The person may not do this to this issue (not their issue, not held in this chat, no role...)."""
 
 
+# Which of a chat's relations to an issue (bot.triage.routing.ChatRole) allow what.
+HOLDER_ONLY = frozenset({ChatRole.HOLDER})  # claim, 研判, 上报, 退回
+WORK_ROLES = frozenset({ChatRole.HOLDER, ChatRole.DEPARTMENT})  # answer and resolve
+WATCH_ROLES = frozenset({ChatRole.HOLDER, ChatRole.DEPARTMENT, ChatRole.OBSERVER})  # 详情
+
+
 class Role(StrEnum):
     CITIZEN = "citizen"
     WORKER = "worker"
@@ -105,3 +111,21 @@ async def may_work_in_group(s: AsyncSession, *, user_id: int, chat_id: int, admi
         return covers_grid(person, [g.code for g in await grid_path(s, group.grid_id)])
     dept = await triage.department_of_chat(s, chat_id)
     return dept is not None and person.has(Role.LIAISON, dept.code)
+
+
+async def check_holds(
+    s: AsyncSession,
+    issue: Issue,
+    *,
+    chat_id: int,
+    user_id: int,
+    roles: frozenset[ChatRole],
+    admins: frozenset[int],
+) -> None:
+    """Only the group of the level holding the issue (or its assigned department) works on it,
+    and there only people whose role covers that group. Raises NotAllowed otherwise."""
+    chat_role = await triage.chat_role(s, issue, chat_id)
+    if chat_role not in roles:
+        raise NotAllowed(f"issue {issue.id} is not held in chat {chat_id}")
+    if not await may_work(s, issue, user_id=user_id, chat_id=chat_id, chat_role=chat_role, admins=admins):
+        raise NotAllowed(f"user {user_id} holds no role for issue {issue.id} in chat {chat_id}")

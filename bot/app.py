@@ -57,12 +57,7 @@ class Gridline:
         )
         clock = clock or SystemClock()
         self.sender: OutboxSender
-        self.services = Services.build(
-            settings,
-            clock=clock,
-            on_queued=lambda: self.sender.wake(),
-            settled=lambda chat_id: self.sender.settled(chat_id),
-        )
+        self.services = Services.build(settings, clock=clock, settled=lambda chat_id: self.sender.settled(chat_id))
         self.sender = OutboxSender(
             bot=self.bot,
             db=self.services.db,
@@ -70,6 +65,7 @@ class Gridline:
             request_timeout=settings.send_timeout_seconds,
             on_chat_gone=GroupGoneNotice(self.services.translator, settings.admin_ids),
         )
+        self.db.on_queued.append(self.sender.wake)
         self.scheduler = build_scheduler(self.services)
         self.dispatcher = self._dispatcher()
         self._webhook_stopped: asyncio.Event | None = None

@@ -1,5 +1,6 @@
-"""Everything the application does without Telegram: built once from the settings and shared by the
-bot, the scheduled jobs and the CLI (which has no bot token to work with)."""
+"""Everything the application does without a running bot: built once from the settings and shared by
+the bot, the scheduled jobs and the CLI (which has no bot token to work with). The channels are
+wired here too: queueing a message needs no connection."""
 
 from __future__ import annotations
 
@@ -10,16 +11,17 @@ from bot.citizens import Citizens
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deputies.flows import DeputyFlows
-from bot.deputies.messaging import DeputyMessenger
-from bot.deputies.notify import DeputyNotifier
+from bot.deputies.notify import DeputyAudience
 from bot.i18n import Translator
 from bot.invitations.service import Invitations
 from bot.issues.flows import IssueFlows
-from bot.issues.messaging import IssueMessenger
 from bot.ledger.ledger import Ledger
+from bot.notify.audience import Audience
+from bot.notify.channel import Channel
 from bot.organisation.groups import Groups
 from bot.organisation.service import Directory
 from bot.personal_data import PersonalData
+from bot.telegram.channel import TelegramChannel
 from bot.throttle import CitizenThrottle
 from bot.triage.flows import TriageFlows
 from storage.database import Database
@@ -31,7 +33,7 @@ class Services:
     clock: Clock
     db: Database
     translator: Translator
-    messenger: IssueMessenger
+    audience: Audience
     flows: IssueFlows
     citizens: Citizens
     directory: Directory
@@ -42,8 +44,6 @@ class Services:
     ledger: Ledger
     throttle: CitizenThrottle
     personal: PersonalData
-    # Wakes the outbox sender after something was queued (a no-op where no bot runs, as in the CLI).
-    notify_queued: Callable[[], None]
 
     @classmethod
     def build(
@@ -51,35 +51,33 @@ class Services:
         settings: Settings,
         *,
         clock: Clock | None = None,
-        on_queued: Callable[[], None] = lambda: None,
         settled: Callable[[int], Awaitable[None]] | None = None,
     ) -> Services:
         clock = clock or SystemClock()
         db = Database(settings.database_url)
         translator = Translator(settings.default_locale)
-        messenger = IssueMessenger(translator, settings.tz, settings.admin_ids)
-        deputy_messenger = DeputyMessenger(translator, settings.tz, messenger)
-        notifier = DeputyNotifier(deputy_messenger, settings.deputy_points)
+        # Where notices go. Queueing needs no connection to the channel: the CLI's jobs queue too.
+        channels: list[Channel] = [TelegramChannel(translator, settings.tz, settings.admin_ids)]
+        audience = Audience(channels, DeputyAudience(settings.deputy_points))
         flows = IssueFlows(
             db=db,
-            messenger=messenger,
+            notifier=audience,
+            translator=translator,
             clock=clock,
             tz=settings.tz,
-            on_queued=on_queued,
             settled=settled,
-            observer=notifier,
             admins=settings.admin_ids,
         )
         deputies = DeputyFlows(
             db=db,
             clock=clock,
             tz=settings.tz,
-            messenger=deputy_messenger,
+            notifier=audience,
+            translator=translator,
             issue_flows=flows,
             default_day=settings.deputy_duty_day,
             points=settings.deputy_points,
             admin_ids=settings.admin_ids,
-            on_queued=on_queued,
             settled=settled,
         )
         return cls(
@@ -87,7 +85,7 @@ class Services:
             clock=clock,
             db=db,
             translator=translator,
-            messenger=messenger,
+            audience=audience,
             flows=flows,
             citizens=Citizens(db),
             directory=Directory(db),
@@ -101,5 +99,4 @@ class Services:
                 reports_per_hour=settings.citizen_reports_per_hour,
             ),
             personal=PersonalData(db, clock),
-            notify_queued=on_queued,
         )

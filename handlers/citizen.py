@@ -17,9 +17,10 @@ from bot.domain.lifecycle import Rating
 from bot.i18n import Translate
 from bot.issues.draft import MAX_COMMENT, MAX_DESCRIPTION, clean_text
 from bot.issues.flows import IssueFlows
-from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.outbox.split import truncate_html
+from bot.telegram.texts import render_timeline
+from bot.text import html
 from handlers import keyboards
 from handlers.callbacks import MenuAction, MenuCb, MyIssuesCb, PressOf, RateCb, RatingCommentCb
 
@@ -84,9 +85,8 @@ async def my_page_or_issue(
         return
     if callback_data.issue_id:
         # Ownership is checked by the flow: another citizen's id in tampered data is refused.
-        text = await flows.citizen_timeline(
-            issue_id=callback_data.issue_id, citizen=_citizen(callback.from_user), locale=getattr(t, "locale", None)
-        )
+        timeline = await flows.citizen_timeline(issue_id=callback_data.issue_id, citizen=_citizen(callback.from_user))
+        text = render_timeline(t, timeline, settings.tz)
         markup = keyboards.issue_detail(t, page=callback_data.page)
     else:
         text, markup = await _list_text(t, flows, settings, callback.from_user.id, max(0, callback_data.page))

@@ -11,8 +11,8 @@ from bot.citizens import Citizens
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translate, Translator
-from bot.issues.messaging import html
 from bot.organisation.service import Directory
+from bot.text import html
 from handlers import keyboards
 from handlers.callbacks import MenuAction, MenuCb, PressOf
 from handlers.report import begin_report_in_grid

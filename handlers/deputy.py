@@ -36,8 +36,9 @@ from bot.domain.enums import ActorRole, LinkKind, NotifyMode
 from bot.i18n import Translate
 from bot.issues.draft import MAX_DESCRIPTION, clean_text
 from bot.issues.flows import IssueSummary
-from bot.issues.messaging import html
 from bot.issues.service import Actor
+from bot.telegram.texts import render_timeline
+from bot.text import html
 from handlers import deputy_keyboards, keyboards
 from handlers.callbacks import DeputyAction, DeputyCb, MenuAction, MenuCb, PressOf
 
@@ -201,8 +202,11 @@ async def supervise(callback: CallbackQuery, callback_data: DeputyCb, t: Transla
         )
 
 
-async def detail(callback: CallbackQuery, callback_data: DeputyCb, t: Translate, deputies: DeputyFlows) -> None:
-    text = await deputies.timeline(issue_id=callback_data.id, user_id=callback.from_user.id, t=t)
+async def detail(
+    callback: CallbackQuery, callback_data: DeputyCb, t: Translate, deputies: DeputyFlows, settings: Settings
+) -> None:
+    timeline = await deputies.timeline(issue_id=callback_data.id, user_id=callback.from_user.id)
+    text = render_timeline(t, timeline, settings.tz)
     await callback.answer()
     if isinstance(callback.message, Message):
         await callback.message.answer(text)

@@ -16,10 +16,11 @@ from bot.domain.enums import ActorRole, LinkKind
 from bot.i18n import Translate
 from bot.issues.draft import MAX_DESCRIPTION, clean_text
 from bot.issues.flows import IssueFlows
-from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.organisation.groups import BindOutcome, Groups
 from bot.outbox.split import split_html
+from bot.telegram.texts import render_timeline
+from bot.text import html
 from bot.triage.flows import TriageFlows
 from handlers import keyboards
 from handlers import triage as triage_handlers
@@ -106,12 +107,15 @@ async def resolve_pressed(callback: CallbackQuery, callback_data: CardCb, t: Tra
     )
 
 
-async def detail(callback: CallbackQuery, callback_data: CardCb, t: Translate, flows: IssueFlows) -> None:
+async def detail(
+    callback: CallbackQuery, callback_data: CardCb, t: Translate, flows: IssueFlows, settings: Settings
+) -> None:
     message = callback.message
     assert isinstance(message, Message)
-    text = await flows.group_timeline(
+    timeline = await flows.group_timeline(
         issue_id=callback_data.issue_id, chat_id=message.chat.id, user_id=callback.from_user.id
     )
+    text = render_timeline(t, timeline, settings.tz)
     await callback.answer()
     *first, last = split_html(text)  # a long history is more than one message
     for piece in first:

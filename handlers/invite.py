@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translate
 from bot.invitations.service import LINK_PREFIX, InvitationRefused, Invitations, UnknownTarget
-from bot.issues.messaging import html
+from bot.text import html
 
 WELCOME = {
     Role.DEPUTY: "invite-welcome-deputy",

@@ -12,9 +12,9 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.domain.enums import ActorRole
 from bot.i18n import Translate
-from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.personal_data import PersonalData
+from bot.text import html
 from handlers import keyboards
 from handlers.callbacks import PhoneCb, PressOf, PrivacyAction, PrivacyCb
 

@@ -43,9 +43,9 @@ from bot.domain.enums import ActorRole, GridLevel
 from bot.i18n import Translate
 from bot.issues.draft import MAX_DESCRIPTION, MAX_PHOTOS, IssueDraft
 from bot.issues.flows import IssueFlows
-from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.organisation.service import Directory, GridView
+from bot.text import html
 from bot.throttle import CitizenThrottle
 from handlers import keyboards
 from handlers.callbacks import EditField, MenuAction, MenuCb, PressOf, ReportCb, ReportStep

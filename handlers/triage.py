@@ -19,8 +19,8 @@ from bot.domain.enums import ActorRole, LinkKind
 from bot.domain.lifecycle import Action
 from bot.i18n import Translate
 from bot.issues.flows import IssueFlows, LinkedIssue
-from bot.issues.messaging import html
 from bot.issues.service import Actor
+from bot.text import html
 from bot.triage.flows import DEADLINE_PRESETS, Deadline, TriageFlows
 from bot.triage.workdays import add_working_days
 from handlers import keyboards

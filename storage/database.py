@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, MutableMapping
+from collections.abc import AsyncIterator, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,19 @@ def _make_engine(url: URL) -> AsyncEngine:
 # buttons each walk the grid path). The session's identity map holds rows weakly, so a row nobody
 # keeps is read from the database again at the next `session.get`.
 KEPT_FOR_THE_SESSION = (models.Grid, models.Category)
+
+
+_WAKE = "wake_after_commit"
+
+
+def wake_after_commit(session: Session | AsyncSession) -> None:
+    """One more message this unit of work queued, to be delivered once it commits (Database.transaction)."""
+    session.info[_WAKE] = session.info.get(_WAKE, 0) + 1
+
+
+def queued_messages(session: Session | AsyncSession) -> int:
+    """How many messages this unit of work has queued so far (a job's summary counts them)."""
+    return int(session.info.get(_WAKE, 0))
 
 
 def remembered(session: Session | AsyncSession, kind: str) -> dict[Any, Any]:
@@ -184,6 +197,8 @@ class Database:
         self.url = async_url(url)
         self.engine = _make_engine(self.url)
         self.lasting = Lasting()
+        # Called after a unit of work that queued outbox messages commits (the senders' wake-up).
+        self.on_queued: list[Callable[[], None]] = []
         self._sessions = async_sessionmaker(
             self.engine,
             class_=AsyncSession,
@@ -219,9 +234,14 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work: committed when the block ends, rolled back if it raises."""
-        async with self.session() as session, session.begin():
-            yield session
+        """A unit of work: committed when the block ends, rolled back if it raises. When it queued
+        outbox messages (`wake_after_commit`), the senders registered in `on_queued` are woken."""
+        async with self.session() as session:
+            async with session.begin():
+                yield session
+            if session.info.pop(_WAKE, False):
+                for wake in self.on_queued:
+                    wake()
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:

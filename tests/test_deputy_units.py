@@ -9,15 +9,15 @@ from pydantic import ValidationError
 
 from bot.deputies.notify import URGENT, wants_digest, wants_now
 from bot.domain.enums import EventKind, NotifyMode
+from bot.domain.notices import Urgency
 from bot.i18n import Translator
-from bot.issues.observers import NoticeKind
 from bot.organisation.schema import OrganisationFile
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("kind", list(NoticeKind))
-def test_each_notice_reaches_a_deputy_once_per_mode(kind: NoticeKind) -> None:
+@pytest.mark.parametrize("kind", list(Urgency))
+def test_each_notice_reaches_a_deputy_once_per_mode(kind: Urgency) -> None:
     urgent = kind in URGENT
     assert (wants_now(NotifyMode.DEFAULT, kind), wants_digest(NotifyMode.DEFAULT, kind)) == (urgent, not urgent)
     assert (wants_now(NotifyMode.ALL, kind), wants_digest(NotifyMode.ALL, kind)) == (True, False)
@@ -26,12 +26,12 @@ def test_each_notice_reaches_a_deputy_once_per_mode(kind: NoticeKind) -> None:
 
 
 def test_urgent_kinds_are_the_issue_s() -> None:
-    assert {NoticeKind.ESCALATED, NoticeKind.OVERDUE, NoticeKind.UNSATISFIED} == URGENT
+    assert {Urgency.ESCALATED, Urgency.OVERDUE, Urgency.UNSATISFIED} == URGENT
 
 
 def test_dynamic_deputy_keys_exist() -> None:
     translator = Translator()
-    keys = [f"dep-notice-{k.value}" for k in NoticeKind]
+    keys = [f"dep-notice-{k.value}" for k in Urgency]
     keys += [
         f"dep-step-{k.value.replace('_', '-')}"
         for k in EventKind

@@ -12,16 +12,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.deputies import service
-from bot.deputies.messaging import DeputyMessenger
 from bot.deputies.points import PointAction
 from bot.deputies.service import DeputyView
 from bot.domain.enums import ActorRole, EventKind, LinkKind, NotifyMode
 from bot.domain.lifecycle import IssueStatus
-from bot.i18n import Translate
+from bot.domain.notices import CitizenWroteToDeputy, DeputyAnswered, IssueSupervised, Notifier
+from bot.i18n import Translator
 from bot.issues import service as issues
 from bot.issues.draft import IssueDraft
-from bot.issues.flows import IssueFlows, IssueSummary, NotAllowed
-from bot.issues.messaging import html
+from bot.issues.facts import issue_facts
+from bot.issues.flows import IssueFlows, IssueSummary, NotAllowed, Timeline
 from bot.issues.service import Actor
 from storage.database import Database
 from storage.models import (
@@ -60,23 +60,23 @@ class DeputyFlows:
         db: Database,
         clock: Clock,
         tz: tzinfo,
-        messenger: DeputyMessenger,
+        notifier: Notifier,
+        translator: Translator,
         issue_flows: IssueFlows,
         default_day: int,
         points: dict[str, int],
         admin_ids: frozenset[int],
-        on_queued: Callable[[], None] = lambda: None,
         settled: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.tz = tz
-        self.messenger = messenger
+        self.notifier = notifier
+        self.translator = translator
         self.issue_flows = issue_flows
         self.default_day = default_day
         self.points = points
         self.admin_ids = admin_ids
-        self._on_queued = on_queued
         self._settled = settled
 
     def _points(self, s: AsyncSession, deputy: Deputy, action: PointAction, note: str = "") -> None:
@@ -139,22 +139,13 @@ class DeputyFlows:
             contact = DeputyContact(deputy_id=deputy_id, citizen_id=citizen.id, text=text, created_at=now)
             s.add(contact)
             await s.flush()
-            if deputy.telegram_user_id is not None:
-                await self.messenger.to_deputy(
-                    s, deputy=deputy, contact=contact, text=text, citizen_name=citizen.name or "", now=now, first=True
-                )
-            else:
-                # Kept for the deputy; the station staff (administrators) see it now.
-                for admin in sorted(self.admin_ids):
-                    t = await self.messenger.user_t(s, admin)
-                    self.messenger.send(
-                        s,
-                        chat_id=admin,
-                        now=now,
-                        text=t("dep-admin-unlinked", deputy=html(deputy.name), number=str(contact.id)),
-                    )
+            await self.notifier.notify(
+                s,
+                CitizenWroteToDeputy(
+                    deputy=deputy, contact=contact, text=text, citizen_name=citizen.name or "", first=True, now=now
+                ),
+            )
             view = await service.view(s, deputy, default_day=self.default_day)
-        self._on_queued()
         return Delivered(view, view.linked)
 
     async def find_link(self, *, chat_id: int, message_id: int) -> ContactLink | None:
@@ -177,13 +168,12 @@ class DeputyFlows:
             contact = await service.get_contact(s, contact_id)
             if contact is None or contact.deputy_id != deputy.id:
                 raise NotAllowed(f"message {contact_id} is not for deputy {deputy.id}")
-            await self.messenger.to_citizen(s, deputy=deputy, contact=contact, text=text, now=now)
+            await self.notifier.notify(s, DeputyAnswered(deputy=deputy, contact=contact, text=text, now=now))
             note = f"contact:{contact_id}"
             assert deputy.id is not None
             if not await service.has_points(s, deputy_id=deputy.id, action=PointAction.REPLY.value, note=note):
                 self._points(s, deputy, PointAction.REPLY, note)
             name = deputy.name
-        self._on_queued()
         return name
 
     async def citizen_followup(self, *, contact_id: int, citizen: Actor, text: str) -> str:
@@ -194,12 +184,13 @@ class DeputyFlows:
                 raise NotAllowed(f"message {contact_id} is not citizen {citizen.id}'s")
             deputy = await s.get(Deputy, contact.deputy_id)
             assert deputy is not None
-            if deputy.telegram_user_id is not None:
-                await self.messenger.to_deputy(
-                    s, deputy=deputy, contact=contact, text=text, citizen_name=citizen.name or "", now=now, first=False
-                )
+            await self.notifier.notify(
+                s,
+                CitizenWroteToDeputy(
+                    deputy=deputy, contact=contact, text=text, citizen_name=citizen.name or "", first=False, now=now
+                ),
+            )
             name = deputy.name
-        self._on_queued()
         return name
 
     async def convert(self, *, contact_id: int, user_id: int) -> IssueSummary:
@@ -289,19 +280,18 @@ class DeputyFlows:
             await issues.record(
                 s, issue=issue, kind=EventKind.SUPERVISED, actor=Actor(ActorRole.DEPUTY, user_id, deputy.name), now=now
             )
-            await self.messenger.supervision_to_grid(s, deputy=deputy, issue=issue, now=now)
-            await self.messenger.issues.refresh_cards(s, issue=issue, now=now)
+            await self.notifier.notify(
+                s, IssueSupervised(issue=issue, now=now, deputy_name=deputy.name, deputy_level=deputy.level)
+            )
             self._points(s, deputy, PointAction.SUPERVISE, f"issue:{issue.ref}")
             ref = issue.ref
-        self._on_queued()
         return ref
 
-    async def timeline(self, *, issue_id: int, user_id: int, t: Translate) -> str:
+    async def timeline(self, *, issue_id: int, user_id: int) -> Timeline:
         async with self.db.session() as s:
             deputy = await self._me(s, user_id)
             issue = await self._covered_issue(s, issue_id, deputy)
-            facts = await self.messenger.issues.facts(s, issue)
-            return self.messenger.issues.timeline_text(t, issue, facts, await issues.timeline(s, issue_id))
+            return Timeline(issue, await issue_facts(s, issue), await issues.timeline(s, issue_id))
 
     async def set_mode(self, *, user_id: int, mode: NotifyMode) -> None:
         async with self.db.transaction() as s:

@@ -25,12 +25,10 @@ from bot.deputies.notify import wants_digest
 from bot.deputies.service import GridTree
 from bot.domain.enums import NotifyMode
 from bot.domain.lifecycle import IssueStatus
+from bot.domain.notices import PersonalNote, Urgency
 from bot.i18n import Translate
-from bot.issues.messaging import html, markup
-from bot.issues.observers import NoticeKind
 from bot.jobs.registry import JobSpec
-from bot.outbox.queue import enqueue, enqueue_many
-from handlers import deputy_keyboards
+from bot.text import html
 from storage.models import Deputy, DeputySend, Grid, Issue, IssueNotice, Station, StationTheme, User
 
 if TYPE_CHECKING:
@@ -110,7 +108,7 @@ async def _grid_counts(s: AsyncSession, now: datetime) -> dict[int, Counts]:
     overdue_q = (
         select(Issue.grid_id, func.count(func.distinct(Issue.id)))
         .join(IssueNotice, col(IssueNotice.issue_id) == Issue.id)
-        .where(IssueNotice.kind == NoticeKind.OVERDUE.value, col(Issue.status).in_(OPEN))
+        .where(IssueNotice.kind == Urgency.OVERDUE.value, col(Issue.status).in_(OPEN))
         .group_by(col(Issue.grid_id))
     )
     opened = dict((await s.exec(open_q)).all())
@@ -134,7 +132,6 @@ async def _reminders(services: Services, now: datetime, *, kind: str, at: time, 
             (row.station_id, row.period): row.theme
             for row in (await s.exec(select(StationTheme).where(col(StationTheme.period).in_(periods)))).all()
         }
-        outgoing: list[tuple[int, str, dict]] = []
         records: list[dict] = []
         for deputy, station in roster.deputies:
             assert deputy.id is not None and deputy.telegram_user_id is not None
@@ -156,15 +153,20 @@ async def _reminders(services: Services, now: datetime, *, kind: str, at: time, 
                         (due + timedelta(days=lead_days)).isoformat(),
                         themes.get((deputy.station_id, period)),
                     )
-                    params: dict = {"text": text, "parse_mode": "HTML"}
-                    if kind == "duty-day":
-                        params["reply_markup"] = markup(deputy_keyboards.duty_day(t))
-                    outgoing.append((deputy.telegram_user_id, "sendMessage", params))
+                    await services.audience.notify(
+                        s,
+                        PersonalNote(
+                            user_id=deputy.telegram_user_id,
+                            text=text,
+                            now=queued_at,
+                            visit_button=kind == "duty-day",
+                            locale=roster.locales.get(deputy.telegram_user_id),
+                        ),
+                    )
                     sent += 1
                 else:
                     missed += 1
                 records.append({"deputy_id": deputy.id, "kind": kind, "period": period, "status": status, "at": now})
-        enqueue_many(s, outgoing, now=queued_at)
         if records:
             await (await s.connection()).execute(insert(DeputySend), records)
     return f"{kind}: queued {sent} reminders, recorded {missed} missed"
@@ -256,7 +258,7 @@ async def digest(services: Services, now: datetime) -> str:
                 if (
                     notice.at > start
                     and notice.grid_id in grids
-                    and wants_digest(deputy.notify_mode, NoticeKind(notice.kind))
+                    and wants_digest(deputy.notify_mode, Urgency(notice.kind))
                 ):
                     latest[notice.issue_id] = notice
             status = "empty"
@@ -274,12 +276,8 @@ async def digest(services: Services, now: datetime) -> str:
                             status=t(f"status-{issue.status.value.replace('_', '-')}"),
                         )
                     )
-                enqueue(
-                    s,
-                    chat_id=deputy.telegram_user_id,
-                    method="sendMessage",
-                    params={"text": "\n".join(lines[:60]), "parse_mode": "HTML"},
-                    now=queued_at,
+                await services.audience.notify(
+                    s, PersonalNote(user_id=deputy.telegram_user_id, text="\n".join(lines[:60]), now=queued_at)
                 )
                 status, sent = "sent", sent + 1
             s.add(DeputySend(deputy_id=deputy.id, kind="digest", period=period, status=status, at=now))
@@ -318,7 +316,7 @@ async def quarterly(services: Services, now: datetime) -> str:
     """On the first day of a quarter: each deputy's points of the quarter that ended, and the table
     for the administrators (as a message and an Excel file)."""
     from bot.deputies.points import DEFAULT_POINTS
-    from bot.deputies.report import quarter_table, upload, workbook
+    from bot.deputies.report import quarter_table, workbook
 
     settings = services.settings
     local = now.astimezone(settings.tz)
@@ -346,17 +344,9 @@ async def quarterly(services: Services, now: datetime) -> str:
                 lines = "\n".join(
                     t("quarter-month", month=m, points=str(p)) for m, p in zip(months, row.months, strict=True)
                 )
-                enqueue(
-                    s,
-                    chat_id=deputy.telegram_user_id,
-                    method="sendMessage",
-                    now=queued_at,
-                    params={
-                        "text": t(
-                            "quarter-deputy", quarter=label, name=html(deputy.name), total=str(row.total), months=lines
-                        ),
-                        "parse_mode": "HTML",
-                    },
+                text = t("quarter-deputy", quarter=label, name=html(deputy.name), total=str(row.total), months=lines)
+                await services.audience.notify(
+                    s, PersonalNote(user_id=deputy.telegram_user_id, text=text, now=queued_at)
                 )
                 sent += 1
             s.add(DeputySend(deputy_id=deputy.id, kind="quarter", period=label, status=status, at=now))
@@ -384,22 +374,15 @@ async def quarterly(services: Services, now: datetime) -> str:
                     )
                     for rank, r in enumerate(rows[:30], start=1)
                 ]
-                enqueue(
+                await services.audience.notify(
                     s,
-                    chat_id=admin,
-                    method="sendMessage",
-                    now=queued_at,
-                    params={"text": "\n".join(table), "parse_mode": "HTML"},
-                )
-                enqueue(
-                    s,
-                    chat_id=admin,
-                    method="sendDocument",
-                    now=queued_at,
-                    params={
-                        "document": upload(content, f"deputy-points-{label}.xlsx"),
-                        "caption": t("quarter-admin-file", quarter=label),
-                    },
+                    PersonalNote(
+                        user_id=admin,
+                        text="\n".join(table),
+                        now=queued_at,
+                        file=(f"deputy-points-{label}.xlsx", content),
+                        caption=t("quarter-admin-file", quarter=label),
+                    ),
                 )
             s.add(
                 DeputySend(deputy_id=None, recipient=admin, kind="quarter-admin", period=label, status=status, at=now)

@@ -14,21 +14,25 @@ from bot.access import NotAllowed
 from bot.clock import Clock
 from bot.domain.enums import ActorRole, EventKind, LinkKind
 from bot.domain.lifecycle import Action, IssueStatus, Rating, transition
-from bot.i18n import Translate
+from bot.domain.notices import (
+    CitizenReplied,
+    IssueAnswered,
+    IssueClaimed,
+    IssueRated,
+    IssueReceived,
+    IssueResolved,
+    Notifier,
+)
+from bot.i18n import Translator
 from bot.issues import service
 from bot.issues.draft import IssueDraft
-from bot.issues.messaging import IssueMessenger, html
-from bot.issues.observers import IssueObserver, NoObserver, NoticeKind
+from bot.issues.facts import IssueFacts, issue_facts
 from bot.issues.reference import period_of
 from bot.issues.service import Actor
 from bot.triage import service as triage
 from bot.triage.routing import ChatRole
 from storage.database import Database
-from storage.models import Issue
-
-HOLDER_ONLY = frozenset({ChatRole.HOLDER})
-WORK_ROLES = frozenset({ChatRole.HOLDER, ChatRole.DEPARTMENT})  # answer and resolve
-WATCH_ROLES = frozenset({ChatRole.HOLDER, ChatRole.DEPARTMENT, ChatRole.OBSERVER})  # 详情
+from storage.models import Issue, IssueEvent
 
 
 @dataclass(frozen=True)
@@ -41,13 +45,22 @@ class IssueSummary:
 
 
 @dataclass(frozen=True)
+class Timeline:
+    """An issue with its timeline, for whoever shows it."""
+
+    issue: Issue
+    facts: IssueFacts
+    events: list[IssueEvent]
+
+
+@dataclass(frozen=True)
 class LinkedIssue:
     issue_id: int
     kind: LinkKind
     user_id: int | None
 
 
-def _summary(issue: Issue) -> IssueSummary:
+def summary_of(issue: Issue) -> IssueSummary:
     assert issue.id is not None
     return IssueSummary(issue.id, issue.ref, issue.status, issue.created_at, issue.description)
 
@@ -62,23 +75,21 @@ class IssueFlows:
         self,
         *,
         db: Database,
-        messenger: IssueMessenger,
+        notifier: Notifier,
+        translator: Translator,
         clock: Clock,
         tz: tzinfo,
-        on_queued: Callable[[], None] = lambda: None,
         settled: Callable[[int], Awaitable[None]] | None = None,
-        observer: IssueObserver | None = None,
         admins: frozenset[int] = frozenset(),
     ) -> None:
         self.db = db
         self.admins = admins
-        self.messenger = messenger
+        # Every change ends with one notice, in its own transaction: who hears of it is decided there.
+        self.notifier = notifier
+        self.translator = translator
         self.clock = clock
         self.tz = tz
-        self._on_queued = on_queued
         self._settled = settled
-        # Hears every change in the change's own transaction (deputies of the constituency).
-        self.observer: IssueObserver = observer or NoObserver()
 
     # -- citizen ---------------------------------------------------------------------------------
 
@@ -98,15 +109,8 @@ class IssueFlows:
             with s.no_autoflush:
                 await service.record(s, issue=issue, kind=EventKind.SUBMITTED, actor=_shown(issue, citizen), now=now)
                 await service.remember_for_next_report(s, user_id=citizen.id, grid_id=draft.grid_id, phone=draft.phone)
-                group = await service.holding_group(s, grid_id=draft.grid_id)
-                if group is not None:
-                    await self.messenger.post_card(s, issue=issue, chat_id=group.chat_id, now=now, files=files)
-                else:
-                    await self.messenger.unrouted(s, issue=issue, now=now)
-                await self.messenger.push(s, issue=issue, key="push-received", now=now)
-                await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.SUBMITTED, now=now)
-                summary = _summary(issue)
-        self._on_queued()
+                await self.notifier.notify(s, IssueReceived(issue=issue, now=now, files=files))
+                summary = summary_of(issue)
         return summary
 
     async def citizen_reply(self, *, issue_id: int, citizen: Actor, text: str | None, photo: str | None) -> str:
@@ -123,12 +127,8 @@ class IssueFlows:
                 text=text,
                 photo=photo,
             )
-            await self.messenger.relay_to_group(s, issue=issue, text=text, photo=photo, now=now)
-            await self.observer.issue_changed(
-                s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.CITIZEN_REPLIED.value
-            )
+            await self.notifier.notify(s, CitizenReplied(issue=issue, now=now, text=text, photo=photo))
             ref = issue.ref
-        self._on_queued()
         return ref
 
     async def check_can_rate(self, *, issue_id: int, citizen: Actor) -> str:
@@ -153,15 +153,8 @@ class IssueFlows:
             )
             if issue.status == IssueStatus.REOPENED:
                 await self._reopen(s, issue=issue, now=now)
-                await self.observer.issue_changed(s, issue=issue, kind=NoticeKind.UNSATISFIED, now=now)
-            else:
-                await self.messenger.push(s, issue=issue, key="push-closed", now=now)
-                await self.messenger.refresh_cards(s, issue=issue, now=now)
-                await self.observer.issue_changed(
-                    s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.RATED.value
-                )
-            summary = _summary(issue)
-        self._on_queued()
+            await self.notifier.notify(s, IssueRated(issue=issue, now=now, rating=rating))
+            summary = summary_of(issue)
         return summary
 
     async def _reopen(self, s: AsyncSession, *, issue: Issue, now: datetime) -> None:
@@ -169,14 +162,9 @@ class IssueFlows:
         issue.reopen_count += 1
         issue.assignee_id = issue.assignee_name = None
         await service.record(s, issue=issue, kind=EventKind.REOPENED, actor=Actor(ActorRole.SYSTEM), now=now)
-        await self.messenger.refresh_cards(s, issue=issue, now=now)
-        group = await triage.holder_group(s, issue)
-        if group is not None:
-            await self.messenger.post_card(s, issue=issue, chat_id=group.chat_id, now=now, headline="card-reopened")
-        await self.messenger.push(s, issue=issue, key="push-reopened", now=now)
 
     def _rating_line(self, rating: Rating, comment: str | None) -> str:
-        t = self.messenger.group_t()
+        t = self.translator.bind(None)
         label = t(f"rating-{rating.value}")
         return f"{label}：{comment}" if comment else label
 
@@ -185,29 +173,26 @@ class IssueFlows:
             issues, total = await service.issues_of_citizen(
                 s, citizen_id=citizen_id, limit=page_size, offset=page * page_size
             )
-        return [_summary(i) for i in issues], (page + 1) * page_size < total
+        return [summary_of(i) for i in issues], (page + 1) * page_size < total
 
-    async def citizen_timeline(self, *, issue_id: int, citizen: Actor, locale: str | None) -> str:
+    async def citizen_timeline(self, *, issue_id: int, citizen: Actor) -> Timeline:
         async with self.db.session() as s:
             issue = await self._own_issue(s, issue_id, citizen)
-            return await self._timeline(s, issue, self.messenger.translator.bind(locale))
+            return await self._timeline(s, issue)
 
     # -- grid group ------------------------------------------------------------------------------
 
     async def claim(self, *, issue_id: int, worker: Actor, chat_id: int) -> IssueSummary:
         async with self.db.transaction() as s:
             now = self.clock.now()
-            issue = await self.held_issue(s, issue_id, chat_id, user_id=worker.id, for_update=True, roles=HOLDER_ONLY)
+            issue = await self.held_issue(
+                s, issue_id, chat_id, user_id=worker.id, for_update=True, roles=access.HOLDER_ONLY
+            )
             service.apply(issue, Action.CLAIM, now=now)
             issue.assignee_id, issue.assignee_name = worker.id, worker.name
             await service.record(s, issue=issue, kind=EventKind.CLAIMED, actor=worker, now=now)
-            await self.messenger.push(s, issue=issue, key="push-claimed", now=now)
-            await self.messenger.refresh_cards(s, issue=issue, now=now)
-            await self.observer.issue_changed(
-                s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.CLAIMED.value
-            )
-            summary = _summary(issue)
-        self._on_queued()
+            await self.notifier.notify(s, IssueClaimed(issue=issue, now=now))
+            summary = summary_of(issue)
         return summary
 
     async def answer(self, *, issue_id: int, worker: Actor, chat_id: int, text: str | None, photo: str | None) -> str:
@@ -217,14 +202,11 @@ class IssueFlows:
             service.apply(issue, Action.ANSWER, now=now)
             await service.record(s, issue=issue, kind=EventKind.ANSWERED, actor=worker, now=now, text=text, photo=photo)
             dept = await triage.acting_department(s, issue, chat_id)
-            await self.messenger.relay_to_citizen(
-                s, issue=issue, text=text, photo=photo, now=now, department=dept.name if dept else None
-            )
-            await self.observer.issue_changed(
-                s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.ANSWERED.value
+            await self.notifier.notify(
+                s,
+                IssueAnswered(issue=issue, now=now, text=text, photo=photo, department=dept.name if dept else None),
             )
             ref = issue.ref
-        self._on_queued()
         return ref
 
     async def check_can_resolve(self, *, issue_id: int, chat_id: int, user_id: int) -> str:
@@ -256,29 +238,16 @@ class IssueFlows:
                 issue.assignee_id, issue.assignee_name = worker.id, worker.name
             issue.resolution_note, issue.resolved_at = note, now
             await service.record(s, issue=issue, kind=EventKind.RESOLVED, actor=worker, now=now, text=note, photo=photo)
-            if photo:
-                await self.messenger.relay_to_citizen(s, issue=issue, text=None, photo=photo, now=now)
-            await self.messenger.push(
-                s,
-                issue=issue,
-                key="push-resolved",
-                now=now,
-                keyboard="rating",
-                note=html(note),
-                who=html(worker.name or ""),
+            await self.notifier.notify(
+                s, IssueResolved(issue=issue, now=now, note=note, photo=photo, by=worker.name or "")
             )
-            await self.messenger.refresh_cards(s, issue=issue, now=now)
-            await self.observer.issue_changed(
-                s, issue=issue, kind=NoticeKind.STEP, now=now, detail=EventKind.RESOLVED.value
-            )
-            summary = _summary(issue)
-        self._on_queued()
+            summary = summary_of(issue)
         return summary
 
-    async def group_timeline(self, *, issue_id: int, chat_id: int, user_id: int) -> str:
+    async def group_timeline(self, *, issue_id: int, chat_id: int, user_id: int) -> Timeline:
         async with self.db.session() as s:
-            issue = await self.held_issue(s, issue_id, chat_id, user_id=user_id, roles=WATCH_ROLES)
-            return await self._timeline(s, issue, self.messenger.group_t())
+            issue = await self.held_issue(s, issue_id, chat_id, user_id=user_id, roles=access.WATCH_ROLES)
+            return await self._timeline(s, issue)
 
     async def find_link(self, *, chat_id: int, message_id: int) -> LinkedIssue | None:
         """Which issue a message of ours belongs to (a reply to it is about that issue)."""
@@ -292,10 +261,6 @@ class IssueFlows:
         async with self.db.session() as s:
             link = await service.find_link(s, chat_id=chat_id, message_id=message_id)
         return LinkedIssue(link.issue_id, link.kind, link.user_id) if link else None
-
-    def notify_queued(self) -> None:
-        """Wake the sender after a transaction of another area's flow queued messages."""
-        self._on_queued()
 
     # -- shared checks ---------------------------------------------------------------------------
 
@@ -313,22 +278,12 @@ class IssueFlows:
         *,
         user_id: int,
         for_update: bool = False,
-        roles: frozenset[ChatRole] = WORK_ROLES,
+        roles: frozenset[ChatRole] = access.WORK_ROLES,
     ) -> Issue:
-        """Only the group of the level holding the issue (or its assigned department) works on it,
-        and there only people whose role covers that group (bot.access)."""
         issue = await service.get_issue(s, issue_id, for_update=for_update)
-        chat_role = await triage.chat_role(s, issue, chat_id)
-        if chat_role not in roles:
-            raise NotAllowed(f"issue {issue_id} is not held in chat {chat_id}")
-        if not await access.may_work(
-            s, issue, user_id=user_id, chat_id=chat_id, chat_role=chat_role, admins=self.admins
-        ):
-            raise NotAllowed(f"user {user_id} holds no role for issue {issue_id} in chat {chat_id}")
+        await access.check_holds(s, issue, chat_id=chat_id, user_id=user_id, roles=roles, admins=self.admins)
         return issue
 
-    async def _timeline(self, s: AsyncSession, issue: Issue, t: Translate) -> str:
+    async def _timeline(self, s: AsyncSession, issue: Issue) -> Timeline:
         assert issue.id is not None
-        facts = await self.messenger.facts(s, issue)
-        events = await service.timeline(s, issue.id)
-        return self.messenger.timeline_text(t, issue, facts, events)
+        return Timeline(issue, await issue_facts(s, issue), await service.timeline(s, issue.id))

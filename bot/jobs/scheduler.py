@@ -29,7 +29,6 @@ def trigger(spec: JobSpec, services: Services) -> CronTrigger:
 async def run_job(spec: JobSpec, services: Services, now: datetime | None = None) -> str:
     now = now or services.clock.now()
     summary = await spec.run(services, now)
-    services.notify_queued()
     log.info("job %s at %s: %s", spec.name, now.isoformat(), summary)
     return summary
 

@@ -13,10 +13,10 @@ from bot import access
 from bot.access import NotAllowed
 from bot.clock import Clock, local_text
 from bot.i18n import Translate, Translator
-from bot.issues.messaging import html
 from bot.ledger import service as ledger
 from bot.ledger import stats as stats_
 from bot.organisation.service import grid_by_code
+from bot.text import html
 from bot.triage import service as triage
 from storage.database import Database
 from storage.models import GroupChat

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import LinkKind
-from storage.database import queue_insert
+from storage.database import queue_insert, wake_after_commit
 from storage.models import OutboxMessage, OutboxStatus
 
 
@@ -33,8 +33,9 @@ def enqueue(
 
     The row is written with the others the unit of work queued, in one statement, before its next
     statement or at its commit (storage.database.queue_insert); a rollback drops it with the change.
-    The sender keeps the order of a chat's rows.
+    The sender keeps the order of a chat's rows, and is woken when the unit of work commits.
     """
+    wake_after_commit(session)
     queue_insert(
         session,
         _OUTBOX,
@@ -54,6 +55,7 @@ def enqueue(
 def enqueue_many(session: AsyncSession, messages: list[tuple[int, str, dict[str, Any]]], *, now: datetime) -> None:
     """Queue (chat id, method, params) for many chats: a scheduled run writes to thousands of
     deputies, and the queued rows go out as one executemany."""
+    wake_after_commit(session)
     for chat_id, method, params in messages:
         queue_insert(session, _OUTBOX, _row(chat_id, method, params, now))
 

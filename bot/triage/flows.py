@@ -11,15 +11,14 @@ from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.access import HOLDER_ONLY
 from bot.clock import local_text
 from bot.domain.enums import Disposition, EventKind, LinkKind
 from bot.domain.lifecycle import Action, transition
+from bot.domain.notices import IssueAssigned, IssueExplained, IssueHandled, IssueMoved
 from bot.issues import service
-from bot.issues.flows import HOLDER_ONLY, IssueFlows, IssueSummary, NotAllowed, _summary
-from bot.issues.messaging import html
-from bot.issues.observers import NoticeKind
+from bot.issues.flows import IssueFlows, IssueSummary, NotAllowed, summary_of
 from bot.issues.service import Actor
-from bot.outbox.queue import enqueue
 from bot.triage import service as triage
 from bot.triage.routing import NoLevel, escalation_target, send_back_target
 from bot.triage.service import DepartmentView, WorkerView
@@ -53,7 +52,8 @@ class TriageFlows:
     def __init__(self, issues: IssueFlows) -> None:
         self.issues = issues
         self.db = issues.db
-        self.messenger = issues.messenger
+        self.notifier = issues.notifier
+        self.translator = issues.translator
         self.clock = issues.clock
         self.tz = issues.tz
 
@@ -121,19 +121,8 @@ class TriageFlows:
             if issue.assignee_id is None:
                 issue.assignee_id, issue.assignee_name = worker.id, worker.name
             await service.record(s, issue=issue, kind=EventKind.EXPLAINED, actor=worker, now=now, text=text)
-            await self._observe(s, issue, NoticeKind.STEP, now, EventKind.EXPLAINED)
-            await self.messenger.push(
-                s,
-                issue=issue,
-                key="push-explained",
-                now=now,
-                keyboard="rating",
-                note=html(text),
-                who=html(worker.name or ""),
-            )
-            await self.messenger.refresh_cards(s, issue=issue, now=now)
-            summary = _summary(issue)
-        self.issues.notify_queued()
+            await self.notifier.notify(s, IssueExplained(issue=issue, now=now, note=text, by=worker.name or ""))
+            summary = summary_of(issue)
         return summary
 
     async def handle(
@@ -153,7 +142,7 @@ class TriageFlows:
             issue.assignee_id = responsible_id
             issue.assignee_name = worker.name if responsible_id == worker.id else workers[responsible_id]
             due = local_text(issue.deadline, self.tz)
-            t = self.messenger.group_t()
+            t = self.translator.bind(None)
             await service.record(
                 s,
                 issue=issue,
@@ -162,20 +151,8 @@ class TriageFlows:
                 now=now,
                 text=t("triage-handled-line", who=issue.assignee_name or "", deadline=due),
             )
-            await self._observe(s, issue, NoticeKind.STEP, now, EventKind.HANDLED)
-            where = await self._where(s, issue)
-            await self.messenger.push(
-                s,
-                issue=issue,
-                key="push-handled",
-                now=now,
-                where=html(where),
-                who=html(issue.assignee_name or ""),
-                deadline=due,
-            )
-            await self.messenger.refresh_cards(s, issue=issue, now=now)
-            summary = _summary(issue)
-        self.issues.notify_queued()
+            await self.notifier.notify(s, IssueHandled(issue=issue, now=now, where=await self._where(s, issue)))
+            summary = summary_of(issue)
         return summary
 
     async def assign(
@@ -194,7 +171,7 @@ class TriageFlows:
             issue.deadline = self.deadline_at(deadline, now)
             issue.assignee_id = issue.assignee_name = None
             due = local_text(issue.deadline, self.tz)
-            t = self.messenger.group_t()
+            t = self.translator.bind(None)
             await service.record(
                 s,
                 issue=issue,
@@ -203,16 +180,17 @@ class TriageFlows:
                 now=now,
                 text=t("triage-assigned-line", department=dept.name, deadline=due),
             )
-            await self._observe(s, issue, NoticeKind.STEP, now, EventKind.ASSIGNED)
-            await self.messenger.refresh_cards(s, issue=issue, now=now)
-            if dept.chat_id is not None:
-                await self.messenger.post_card(s, issue=issue, chat_id=dept.chat_id, now=now, headline="card-assigned")
-            await self._tell_liaisons(s, issue, dept, now)
-            await self.messenger.push(
-                s, issue=issue, key="push-assigned", now=now, department=html(dept.name), deadline=due
+            await self.notifier.notify(
+                s,
+                IssueAssigned(
+                    issue=issue,
+                    now=now,
+                    department_id=dept.id,
+                    department=dept.name,
+                    liaison_ids=list(dept.liaison_ids),
+                ),
             )
-            summary = _summary(issue)
-        self.issues.notify_queued()
+            summary = summary_of(issue)
         return summary
 
     # -- moving between levels -------------------------------------------------------------------
@@ -228,7 +206,6 @@ class TriageFlows:
             summary = await self.escalate_in(
                 s, issue=issue, actor=actor, reason=reason, now=self.clock.now(), automatic=chat_id is None
             )
-        self.issues.notify_queued()
         return summary
 
     async def escalate_in(
@@ -243,16 +220,10 @@ class TriageFlows:
         await self._move(s, issue, target.grid_id, now)
         kind = EventKind.AUTO_ESCALATED if automatic else EventKind.ESCALATED
         await service.record(s, issue=issue, kind=kind, actor=actor, now=now, text=reason)
-        await self._observe(s, issue, NoticeKind.ESCALATED, now, kind)
-        await self._arrive(
-            s,
-            issue,
-            now,
-            headline="card-auto-escalated" if automatic else "card-escalated",
-            note=reason,
-            push_key="push-escalated",
+        await self.notifier.notify(
+            s, IssueMoved(issue=issue, now=now, event=kind, note=reason, where=await self._where(s, issue))
         )
-        return _summary(issue)
+        return summary_of(issue)
 
     async def send_back(self, *, issue_id: int, actor: Actor, chat_id: int, note: str) -> IssueSummary:
         """退回 one level down, towards the grid the issue was reported in, with a note."""
@@ -270,10 +241,13 @@ class TriageFlows:
             service.apply(issue, Action.SEND_BACK, now=now)
             await self._move(s, issue, target.grid_id, now)
             await service.record(s, issue=issue, kind=EventKind.SENT_BACK, actor=actor, now=now, text=note)
-            await self._observe(s, issue, NoticeKind.STEP, now, EventKind.SENT_BACK)
-            await self._arrive(s, issue, now, headline="card-sent-back", note=note, push_key="push-sent-back")
-            summary = _summary(issue)
-        self.issues.notify_queued()
+            await self.notifier.notify(
+                s,
+                IssueMoved(
+                    issue=issue, now=now, event=EventKind.SENT_BACK, note=note, where=await self._where(s, issue)
+                ),
+            )
+            summary = summary_of(issue)
         return summary
 
     async def _move(self, s: AsyncSession, issue: Issue, grid_id: int, now: datetime) -> None:
@@ -283,41 +257,7 @@ class TriageFlows:
         issue.assignee_id = issue.assignee_name = None
         issue.deadline = deadline_after(now, await self._default_days(s, issue), self.tz)
 
-    async def _arrive(
-        self, s: AsyncSession, issue: Issue, now: datetime, *, headline: str, note: str, push_key: str
-    ) -> None:
-        await self.messenger.refresh_cards(s, issue=issue, now=now)  # lower cards now show where it is
-        group = await triage.holder_group(s, issue)
-        if group is not None:
-            await self.messenger.post_card(s, issue=issue, chat_id=group.chat_id, now=now, headline=headline)
-            t = self.messenger.group_t()
-            enqueue(
-                s,
-                chat_id=group.chat_id,
-                method="sendMessage",
-                now=now,
-                issue_id=issue.id,
-                params={"text": t("card-move-note", note=html(note)), "parse_mode": "HTML"},
-                link_kind=LinkKind.CARD_MEDIA,
-                target_kind=LinkKind.CARD,
-            )
-        else:
-            await self.messenger.unrouted(s, issue=issue, now=now)
-        assert issue.deadline is not None
-        await self.messenger.push(
-            s,
-            issue=issue,
-            key=push_key,
-            now=now,
-            where=html(await self._where(s, issue)),
-            deadline=local_text(issue.deadline, self.tz),
-        )
-
     # -- helpers ---------------------------------------------------------------------------------
-
-    async def _observe(self, s: AsyncSession, issue: Issue, kind: NoticeKind, now: datetime, event: EventKind) -> None:
-        """Tell the areas listening to issue changes (deputies), in this transaction."""
-        await self.issues.observer.issue_changed(s, issue=issue, kind=kind, now=now, detail=event.value)
 
     async def _holder_issue(self, s: AsyncSession, issue_id: int, chat_id: int, user_id: int | None) -> Issue:
         if user_id is None:
@@ -333,8 +273,3 @@ class TriageFlows:
         name = await triage.grid_name(s, triage.holder_grid_id(issue))
         dept = await triage.department(s, issue.department_id)
         return f"{name} · {dept.name}" if dept else name
-
-    async def _tell_liaisons(self, s: AsyncSession, issue: Issue, dept: DepartmentView, now: datetime) -> None:
-        """Each liaison gets the card in their private chat: they reply to it and resolve it there."""
-        for liaison in dept.liaison_ids:
-            await self.messenger.post_card(s, issue=issue, chat_id=liaison, now=now, headline="card-assigned")

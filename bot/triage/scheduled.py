@@ -14,17 +14,16 @@ from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import local_text
-from bot.domain.enums import ActorRole, Disposition, LinkKind
+from bot.domain.enums import ActorRole, Disposition
 from bot.domain.lifecycle import OPEN
-from bot.issues.messaging import html
-from bot.issues.observers import NoticeKind
+from bot.domain.notices import AlertKind, DeadlineAlerts, DeadlinePassed, UnitDigest
 from bot.issues.service import Actor
 from bot.jobs.registry import JobSpec
-from bot.outbox.queue import enqueue
 from bot.triage import service as triage
 from bot.triage.routing import NoLevel, escalation_target
 from bot.triage.workdays import add_working_days, end_of_day, working_days_between
-from storage.models import Department, GroupChat, Issue, OutboxMessage, OutboxStatus, SupervisionMark
+from storage.database import queued_messages
+from storage.models import Department, Issue, OutboxMessage, OutboxStatus, SupervisionMark
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -73,88 +72,23 @@ async def _open_with_deadline(s: AsyncSession, *, until: datetime) -> list[Issue
     return list((await s.exec(query)).all())
 
 
-async def _recipients(s: AsyncSession, issue: Issue) -> list[int]:
-    """The holding group, the assigned department's group, and the responsible person."""
-    chats: list[int] = []
-    group = await triage.holder_group(s, issue)
-    if group is not None:
-        chats.append(group.chat_id)
-    if issue.disposition == Disposition.ASSIGN:
-        dept = await triage.department(s, issue.department_id)
-        if dept is not None:
-            chats += ([dept.chat_id] if dept.chat_id is not None else []) + list(dept.liaison_ids)
-    if issue.assignee_id is not None:
-        chats.append(issue.assignee_id)
-    return list(dict.fromkeys(chats))
-
-
-class Alerts:
-    """Alerts of one run gathered per recipient: one issue is a reply to its card; several are one
-    message listing them (capped), so a group with many overdue issues is not flooded."""
-
-    def __init__(self, services: Services, key: str) -> None:
-        self.services = services
-        self.key = key
-        self.by_chat: dict[int, list[tuple[Issue, str]]] = {}
-
-    async def add(self, s: AsyncSession, issue: Issue) -> None:
-        t = self.services.messenger.group_t()
-        facts = await self.services.messenger.facts(s, issue)
-        assert issue.deadline is not None
-        text = t(
-            self.key,
-            ref=issue.ref,
-            category=html(facts.category),
-            grid=html(facts.grid_name),
-            deadline=local_text(issue.deadline, self.services.settings.tz),
-            who=html(issue.assignee_name or facts.department or ""),
-        )
-        for chat_id in await _recipients(s, issue):
-            self.by_chat.setdefault(chat_id, []).append((issue, text))
-
-    def queue(self, s: AsyncSession, now: datetime) -> int:
-        t = self.services.messenger.group_t()
-        for chat_id, items in self.by_chat.items():
-            if len(items) == 1:
-                issue, text = items[0]
-                enqueue(
-                    s,
-                    chat_id=chat_id,
-                    method="sendMessage",
-                    params={"text": text, "parse_mode": "HTML"},
-                    now=now,
-                    issue_id=issue.id,
-                    target_kind=LinkKind.CARD,
-                )
-                continue
-            lines = [t(f"{self.key}-many", count=str(len(items)))]
-            lines += [f"{n}. {text}" for n, (_, text) in enumerate(items[:ALERTS_PER_MESSAGE], start=1)]
-            if len(items) > ALERTS_PER_MESSAGE:
-                lines.append(t("remind-more", count=str(len(items) - ALERTS_PER_MESSAGE)))
-            enqueue(
-                s,
-                chat_id=chat_id,
-                method="sendMessage",
-                params={"text": "\n".join(lines), "parse_mode": "HTML"},
-                now=now,
-            )
-        return len(self.by_chat)
-
-
 async def remind_due_soon(services: Services, now: datetime) -> str:
     """A reminder N working days (default 1) before the deadline, once per deadline."""
     tz = services.settings.tz
     today = now.astimezone(tz).date()
     horizon = end_of_day(add_working_days(today, services.settings.due_soon_working_days), tz)
-    alerts = Alerts(services, "remind-due-soon")
+    due: list[Issue] = []
     async with services.db.transaction() as s:
         for issue in await _open_with_deadline(s, until=horizon):
             assert issue.deadline is not None
             if issue.deadline <= now:
                 continue  # overdue: the overdue alert speaks
             if await _mark(s, kind=DUE_SOON, subject=f"issue:{issue.id}", key=issue.deadline.isoformat(), now=now):
-                await alerts.add(s, issue)
-        sent = alerts.queue(s, now)
+                due.append(issue)
+        before = queued_messages(s)
+        if due:
+            await services.audience.notify(s, DeadlineAlerts(kind=AlertKind.DUE_SOON, issues=due, now=now))
+        sent = queued_messages(s) - before
         await _send_without_waiting(s, services)
     return f"due-soon reminders: {sent} messages"
 
@@ -162,17 +96,20 @@ async def remind_due_soon(services: Services, now: datetime) -> str:
 async def alert_overdue(services: Services, now: datetime) -> str:
     """An alert once a day (local date) for as long as an issue is overdue."""
     day = now.astimezone(services.settings.tz).date().isoformat()
-    alerts = Alerts(services, "remind-overdue")
+    overdue: list[Issue] = []
     async with services.db.transaction() as s:
         for issue in await _open_with_deadline(s, until=now):
             assert issue.deadline is not None
             if await _mark(s, kind=OVERDUE, subject=f"issue:{issue.id}", key=day, now=now):
-                await alerts.add(s, issue)
+                overdue.append(issue)
             if await _mark(
                 s, kind=PASSED_DEADLINE, subject=f"issue:{issue.id}", key=issue.deadline.isoformat(), now=now
             ):
-                await services.flows.observer.issue_changed(s, issue=issue, kind=NoticeKind.OVERDUE, now=now)
-        sent = alerts.queue(s, now)
+                await services.audience.notify(s, DeadlinePassed(issue=issue, now=now))
+        before = queued_messages(s)
+        if overdue:
+            await services.audience.notify(s, DeadlineAlerts(kind=AlertKind.OVERDUE, issues=overdue, now=now))
+        sent = queued_messages(s) - before
         await _send_without_waiting(s, services)
     return f"overdue alerts: {sent} messages"
 
@@ -182,7 +119,7 @@ async def escalate_overdue(services: Services, now: datetime) -> str:
     tz = services.settings.tz
     today = now.astimezone(tz).date()
     grace = services.settings.escalation_grace_working_days
-    t = services.messenger.group_t()
+    t = services.translator.bind(None)
     escalated = 0
     async with services.db.transaction() as s:
         for issue in await _open_with_deadline(s, until=now):
@@ -220,13 +157,13 @@ async def daily_digest(services: Services, now: datetime) -> str:
     today = local.date() if local.hour >= DIGEST_HOUR else local.date() - timedelta(days=1)
     start_today = datetime.combine(today, datetime.min.time(), tzinfo=tz)
     start_yesterday = start_today - timedelta(days=1)
-    t = services.messenger.group_t()
     sent = 0
     async with services.db.transaction() as s:
-        for group in (await s.exec(select(GroupChat).order_by(col(GroupChat.chat_id)))).all():
-            if not await _mark(s, kind=DIGEST, subject=f"chat:{group.chat_id}", key=today.isoformat(), now=now):
+        grids, departments = await services.audience.desks(s)
+        for grid_id in sorted(grids):
+            if not await _mark(s, kind=DIGEST, subject=f"grid:{grid_id}", key=today.isoformat(), now=now):
                 continue
-            scope = col(Issue.holder_grid_id).in_(await triage.subtree_ids(s, group.grid_id))
+            scope = col(Issue.holder_grid_id).in_(await triage.subtree_ids(s, grid_id))
             open_ = col(Issue.status).in_(OPEN)
             numbers = {
                 "new": await _count(
@@ -240,17 +177,15 @@ async def daily_digest(services: Services, now: datetime) -> str:
                     s, scope, col(Issue.resolved_at) >= start_yesterday, col(Issue.resolved_at) < start_today
                 ),
             }
-            grid = await triage.grid_name(s, group.grid_id)
-            text = t("digest", grid=html(grid), date=today.isoformat(), **{k: str(v) for k, v in numbers.items()})
-            enqueue(
-                s, chat_id=group.chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"}, now=now
+            name = await triage.grid_name(s, grid_id)
+            await services.audience.notify(
+                s, UnitDigest(day=today, numbers=numbers, now=now, grid_id=grid_id, name=name)
             )
             sent += 1
-        for dept in (await s.exec(select(Department).where(col(Department.chat_id).is_not(None)))).all():
-            # A department's group: what is assigned to it (new = assigned yesterday is not tracked).
-            if dept.chat_id is None or not await _mark(
-                s, kind=DIGEST, subject=f"chat:{dept.chat_id}", key=today.isoformat(), now=now
-            ):
+        for dept in (await s.exec(select(Department).where(col(Department.id).in_(departments)))).all():
+            # A department's desk: what is assigned to it (new = assigned yesterday is not tracked).
+            assert dept.id is not None
+            if not await _mark(s, kind=DIGEST, subject=f"department:{dept.id}", key=today.isoformat(), now=now):
                 continue
             assigned = and_(col(Issue.department_id) == dept.id, col(Issue.disposition) == Disposition.ASSIGN)
             open_ = col(Issue.status).in_(OPEN)
@@ -264,13 +199,9 @@ async def daily_digest(services: Services, now: datetime) -> str:
                     s, assigned, col(Issue.resolved_at) >= start_yesterday, col(Issue.resolved_at) < start_today
                 ),
             }
-            text = t(
-                "digest-department",
-                department=html(dept.name),
-                date=today.isoformat(),
-                **{k: str(v) for k, v in numbers.items()},
+            await services.audience.notify(
+                s, UnitDigest(day=today, numbers=numbers, now=now, department_id=dept.id, name=dept.name)
             )
-            enqueue(s, chat_id=dept.chat_id, method="sendMessage", params={"text": text, "parse_mode": "HTML"}, now=now)
             sent += 1
         await _send_without_waiting(s, services)
     return f"digests: {sent} groups"

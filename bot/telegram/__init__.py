@@ -1,0 +1,1 @@
+"""The Telegram adapter: everything that knows the Bot API. The domain never imports it."""
