@@ -7,7 +7,7 @@ checked again on the server (TriageFlows raises NotAllowed outside the holding g
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
@@ -39,32 +39,35 @@ def _worker(user: object) -> Actor:
     return Actor(ActorRole.GRID, user.id, user.full_name)
 
 
-def parse_deadline(token: str) -> Deadline:
-    if token.startswith("D"):
-        return Deadline(day=datetime.strptime(token[1:], "%Y%m%d").date())
-    return Deadline(working_days=int(token))
+def chosen(data: TriageCb) -> int | date:
+    """The deadline a press carries: working days or a date (TriageCb lets through one of them)."""
+    choice = data.day if data.day is not None else data.days
+    assert choice is not None
+    return choice
+
+
+def as_deadline(choice: int | date) -> Deadline:
+    return Deadline(day=choice) if isinstance(choice, date) else Deadline(working_days=choice)
 
 
 CALENDAR_DAYS = 20  # working days offered by 📅 指定日期
 
 
-def _date_options(t: Translate, today: date) -> list[tuple[str, str]]:
+def _date_options(t: Translate, today: date) -> list[tuple[int | date, str]]:
     """The next working days as dates (weekends, holidays and 调休 already taken into account)."""
     out = []
     for n in range(1, CALENDAR_DAYS + 1):
         day = add_working_days(today, n)
-        out.append(
-            (f"D{day:%Y%m%d}", t("deadline-date", date=f"{day:%m-%d}", weekday=t(f"weekday-{day.isoweekday()}")))
-        )
+        out.append((day, t("deadline-date", date=f"{day:%m-%d}", weekday=t(f"weekday-{day.isoweekday()}"))))
     return out
 
 
-def _deadline_options(t: Translate, today: date, default_days: int) -> list[tuple[str, str]]:
+def _deadline_options(t: Translate, today: date, default_days: int) -> list[tuple[int | date, str]]:
     days = sorted({*DEADLINE_PRESETS, default_days})
     options = []
     for n in days:
         label = t("deadline-days", days=str(n), date=add_working_days(today, n).strftime("%m-%d"))
-        options.append((str(n), f"⭐ {label}" if n == default_days else label))
+        options.append((n, f"⭐ {label}" if n == default_days else label))
     return options
 
 
@@ -90,7 +93,7 @@ async def triage_step(
 ) -> None:
     message = callback.message
     assert isinstance(message, Message)
-    chat_id, issue_id, value = message.chat.id, callback_data.issue_id, callback_data.value
+    chat_id, issue_id, department_id = message.chat.id, callback_data.issue_id, callback_data.department_id
     # Refuses anyone outside the holding group, or without a role there.
     options = await triage.options(issue_id=issue_id, chat_id=chat_id, user_id=callback.from_user.id)
     if callback_data.step == TriageStep.CANCEL:
@@ -115,7 +118,7 @@ async def triage_step(
                     issue_id,
                     _deadline_options(t, today, options.default_days),
                     TriageStep.HANDLE_DEADLINE,
-                    dates=(TriageStep.HANDLE_DATES, ""),
+                    dates=TriageStep.HANDLE_DATES,
                 ),
             )
         case TriageStep.HANDLE_DATES:
@@ -131,26 +134,30 @@ async def triage_step(
             await message.edit_text(
                 t("triage-choose-date", ref=options.ref),
                 reply_markup=keyboards.deadline_choices(
-                    t, issue_id, _date_options(t, today), TriageStep.ASSIGN_DEADLINE, prefix=f"{int(value)}_", columns=4
+                    t,
+                    issue_id,
+                    _date_options(t, today),
+                    TriageStep.ASSIGN_DEADLINE,
+                    department_id=department_id,
+                    columns=4,
                 ),
             )
         case TriageStep.HANDLE_DEADLINE:
-            parse_deadline(value)
             people = [(worker.id or 0, t("triage-myself", name=worker.name or ""))]
             people += [(w.telegram_id, w.name) for w in options.workers if w.telegram_id != worker.id]
             await callback.answer()
             await message.edit_text(
                 t("triage-choose-person", ref=options.ref),
-                reply_markup=keyboards.person_choices(t, issue_id, value, people),
+                reply_markup=keyboards.person_choices(t, issue_id, chosen(callback_data), people),
             )
         case TriageStep.PERSON:
-            token, _, person = value.partition("_")
+            assert callback_data.responsible_id is not None  # TriageCb requires it of this step
             summary = await triage.handle(
                 issue_id=issue_id,
                 worker=worker,
                 chat_id=chat_id,
-                deadline=parse_deadline(token),
-                responsible_id=int(person),
+                deadline=as_deadline(chosen(callback_data)),
+                responsible_id=callback_data.responsible_id,
             )
             await callback.answer(t("triage-done", ref=summary.ref))
             await message.edit_text(t("triage-handled", ref=summary.ref))
@@ -172,18 +179,18 @@ async def triage_step(
                     issue_id,
                     _deadline_options(t, today, options.default_days),
                     TriageStep.ASSIGN_DEADLINE,
-                    prefix=f"{int(value)}_",
-                    dates=(TriageStep.ASSIGN_DATES, str(int(value))),
+                    department_id=department_id,
+                    dates=TriageStep.ASSIGN_DATES,
                 ),
             )
         case TriageStep.ASSIGN_DEADLINE:
-            department, _, token = value.partition("_")
+            assert department_id is not None  # TriageCb requires it of this step
             summary = await triage.assign(
                 issue_id=issue_id,
                 worker=worker,
                 chat_id=chat_id,
-                department_id=int(department),
-                deadline=parse_deadline(token),
+                department_id=department_id,
+                deadline=as_deadline(chosen(callback_data)),
             )
             await callback.answer(t("triage-done", ref=summary.ref))
             await message.edit_text(t("triage-assigned", ref=summary.ref))
