@@ -260,12 +260,13 @@ def deadline_choices(
     issue_id: int,
     options: Sequence[tuple[int | date, str]],
     step: TriageStep,
-    *,
     department_id: int | None = None,
     dates: TriageStep | None = None,
+    *,
     columns: int = 2,
 ) -> InlineKeyboardMarkup:
-    """options: (working days or a date, label); `dates`: the step of a 📅 指定日期 button."""
+    """options: (working days or a date, label); `dates`: the step of a 📅 指定日期 button.
+    department_id: for 交办督办, the department chosen (carried on to every button but cancel)."""
     rows = _in_rows(
         [_triage(label, step, issue_id, department_id=department_id, **_deadline(choice)) for choice, label in options],
         width=columns,
