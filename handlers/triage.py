@@ -18,11 +18,11 @@ from bot.config import Settings
 from bot.domain.enums import ActorRole, LinkKind
 from bot.domain.lifecycle import Action
 from bot.i18n import Translate
-from bot.issues.flows import IssueFlows, LinkedIssue
+from bot.issues.flows import IssueFlows, LinkedIssue, NotAllowed
 from bot.issues.messaging import html
 from bot.issues.service import Actor
 from bot.triage.flows import DEADLINE_PRESETS, Deadline, TriageFlows, TriageOptions
-from bot.triage.workdays import add_working_days
+from bot.triage.workdays import add_working_days, is_working_day
 from handlers import keyboards
 from handlers.callbacks import CardAction, CardCb, PressOf, TriageCb, TriageStep
 
@@ -46,8 +46,22 @@ def chosen(data: TriageCb) -> int | date:
     return choice
 
 
-def as_deadline(choice: int | date) -> Deadline:
-    return Deadline(day=choice) if isinstance(choice, date) else Deadline(working_days=choice)
+def deadline_days(default_days: int) -> list[int]:
+    """The working days the picker offers: the presets and the category's default."""
+    return sorted({*DEADLINE_PRESETS, default_days})
+
+
+def offered_deadline(choice: int | date, default_days: int, today: date) -> Deadline:
+    """The deadline a press carries, if the menu offers it; forged data is refused (NotAllowed).
+
+    A date: a working day from today to the calendar's last (today only on a calendar shown the day
+    before, as the calendar starts tomorrow)."""
+    if isinstance(choice, date):
+        if today <= choice <= add_working_days(today, CALENDAR_DAYS) and is_working_day(choice):
+            return Deadline(day=choice)
+    elif choice in deadline_days(default_days):
+        return Deadline(working_days=choice)
+    raise NotAllowed(f"a deadline of {choice} is not on offer")
 
 
 CALENDAR_DAYS = 20  # working days offered by 📅 指定日期
@@ -72,9 +86,8 @@ def _date_options(t: Translate, today: date) -> list[tuple[int | date, str]]:
 
 
 def _deadline_options(t: Translate, today: date, default_days: int) -> list[tuple[int | date, str]]:
-    days = sorted({*DEADLINE_PRESETS, default_days})
     options = []
-    for n in days:
+    for n in deadline_days(default_days):
         label = t("deadline-days", days=str(n), date=add_working_days(today, n).strftime("%m-%d"))
         options.append((n, f"⭐ {label}" if n == default_days else label))
     return options
@@ -163,25 +176,39 @@ async def calendar_pressed(
 
 
 async def handle_deadline_chosen(
-    callback: CallbackQuery, callback_data: TriageCb, t: Translate, triage: TriageFlows
+    callback: CallbackQuery,
+    callback_data: TriageCb,
+    t: Translate,
+    triage: TriageFlows,
+    clock: Clock,
+    settings: Settings,
 ) -> None:
     """立即办理 with a deadline: choose the responsible person."""
     message, options = await _menu(callback, callback_data, triage)
+    offered_deadline(chosen(callback_data), options.default_days, _today(clock, settings))
     people = _people(t, callback.from_user, options)
     markup = keyboards.person_choices(t, callback_data.issue_id, chosen(callback_data), people)
     await callback.answer()
     await message.edit_text(t("triage-choose-person", ref=options.ref), reply_markup=markup)
 
 
-async def person_chosen(callback: CallbackQuery, callback_data: TriageCb, t: Translate, triage: TriageFlows) -> None:
+async def person_chosen(
+    callback: CallbackQuery,
+    callback_data: TriageCb,
+    t: Translate,
+    triage: TriageFlows,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     """立即办理 with a deadline and a responsible person: done."""
-    message, _ = await _menu(callback, callback_data, triage)
+    message, options = await _menu(callback, callback_data, triage)
+    deadline = offered_deadline(chosen(callback_data), options.default_days, _today(clock, settings))
     assert callback_data.responsible_id is not None  # TriageCb requires it of this step
     summary = await triage.handle(
         issue_id=callback_data.issue_id,
         worker=_worker(callback.from_user),
         chat_id=message.chat.id,
-        deadline=as_deadline(chosen(callback_data)),
+        deadline=deadline,
         responsible_id=callback_data.responsible_id,
     )
     await callback.answer(t("triage-done", ref=summary.ref))
@@ -200,17 +227,23 @@ async def assign_chosen(callback: CallbackQuery, callback_data: TriageCb, t: Tra
 
 
 async def assign_deadline_chosen(
-    callback: CallbackQuery, callback_data: TriageCb, t: Translate, triage: TriageFlows
+    callback: CallbackQuery,
+    callback_data: TriageCb,
+    t: Translate,
+    triage: TriageFlows,
+    clock: Clock,
+    settings: Settings,
 ) -> None:
     """交办督办 to a department with a deadline: done."""
-    message, _ = await _menu(callback, callback_data, triage)
+    message, options = await _menu(callback, callback_data, triage)
+    deadline = offered_deadline(chosen(callback_data), options.default_days, _today(clock, settings))
     assert callback_data.department_id is not None  # TriageCb requires it of this step
     summary = await triage.assign(
         issue_id=callback_data.issue_id,
         worker=_worker(callback.from_user),
         chat_id=message.chat.id,
         department_id=callback_data.department_id,
-        deadline=as_deadline(chosen(callback_data)),
+        deadline=deadline,
     )
     await callback.answer(t("triage-done", ref=summary.ref))
     await message.edit_text(t("triage-assigned", ref=summary.ref))
