@@ -120,13 +120,13 @@ class DeputyCb(CallbackData, prefix="dp1"):
 class TriageStep(StrEnum):
     EXPLAIN = "ex"  # 宣传解释: ask for the explanation
     HANDLE = "hd"  # 立即办理: choose a deadline
-    HANDLE_DATES = "hdc"  # 指定日期: the calendar of working days, for 立即办理
-    HANDLE_DEADLINE = "hdd"  # deadline chosen; choose the responsible person
-    PERSON = "hp"  # deadline and responsible person chosen: done
+    HANDLE_DEADLINE = "hdd"  # days or day; choose the responsible person
+    PERSON = "hp"  # days or day, and responsible_id
     ASSIGN = "as"  # 交办督办: choose a department
-    DEPARTMENT = "asd"  # department chosen; choose a deadline
-    ASSIGN_DATES = "asc"  # the calendar, for 交办督办
-    ASSIGN_DEADLINE = "asdd"  # department and deadline chosen: done
+    DEPARTMENT = "asd"  # department_id; choose a deadline
+    ASSIGN_DEADLINE = "asdd"  # department_id, and days or day
+    HANDLE_DATES = "hdc"  # 指定日期: the calendar of working days, for 立即办理
+    ASSIGN_DATES = "asc"  # the same for 交办督办; department_id
     CANCEL = "x"
 
 

@@ -34,6 +34,17 @@ PROMPTS = {
     CardAction.SEND_BACK: (Action.SEND_BACK, LinkKind.SEND_BACK_PROMPT, "send-back-prompt"),
 }
 
+CALENDAR_DAYS = 20  # working days offered by 📅 指定日期
+# A step that shows a deadline picker → the step of a choice on it (and of its 📅 指定日期 button).
+DEADLINE_STEPS = {
+    TriageStep.HANDLE: (TriageStep.HANDLE_DEADLINE, TriageStep.HANDLE_DATES),
+    TriageStep.DEPARTMENT: (TriageStep.ASSIGN_DEADLINE, TriageStep.ASSIGN_DATES),
+}
+CALENDAR_STEPS = {
+    TriageStep.HANDLE_DATES: TriageStep.HANDLE_DEADLINE,
+    TriageStep.ASSIGN_DATES: TriageStep.ASSIGN_DEADLINE,
+}
+
 
 def _worker(user: object) -> Actor:
     return Actor(ActorRole.GRID, user.id, user.full_name)
@@ -62,18 +73,6 @@ def offered_deadline(choice: int | date, default_days: int, today: date) -> Dead
     elif choice in deadline_days(default_days):
         return Deadline(working_days=choice)
     raise NotAllowed(f"a deadline of {choice} is not on offer")
-
-
-CALENDAR_DAYS = 20  # working days offered by 📅 指定日期
-# A step that shows a deadline picker → the step of a choice on it (and of its 📅 指定日期 button).
-DEADLINE_STEPS = {
-    TriageStep.HANDLE: (TriageStep.HANDLE_DEADLINE, TriageStep.HANDLE_DATES),
-    TriageStep.DEPARTMENT: (TriageStep.ASSIGN_DEADLINE, TriageStep.ASSIGN_DATES),
-}
-CALENDAR_STEPS = {
-    TriageStep.HANDLE_DATES: TriageStep.HANDLE_DEADLINE,
-    TriageStep.ASSIGN_DATES: TriageStep.ASSIGN_DEADLINE,
-}
 
 
 def _date_options(t: Translate, today: date) -> list[tuple[int | date, str]]:
