@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated, Self
 
 from aiogram.filters import Filter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery
+from pydantic import BeforeValidator, PlainSerializer, model_validator
 
 from bot.domain.lifecycle import Rating
 
@@ -116,22 +120,59 @@ class DeputyCb(CallbackData, prefix="dp1"):
 class TriageStep(StrEnum):
     EXPLAIN = "ex"  # 宣传解释: ask for the explanation
     HANDLE = "hd"  # 立即办理: choose a deadline
-    HANDLE_DEADLINE = "hdd"  # value: deadline token; choose the responsible person
-    PERSON = "hp"  # value: "<deadline token>_<telegram id>"
+    HANDLE_DEADLINE = "hdd"  # days or day; choose the responsible person
+    PERSON = "hp"  # days or day, and responsible_id
     ASSIGN = "as"  # 交办督办: choose a department
-    DEPARTMENT = "asd"  # value: department id; choose a deadline
-    ASSIGN_DEADLINE = "asdd"  # value: "<department id>_<deadline token>"
+    DEPARTMENT = "asd"  # department_id; choose a deadline
+    ASSIGN_DEADLINE = "asdd"  # department_id, and days or day
     HANDLE_DATES = "hdc"  # 指定日期: the calendar of working days, for 立即办理
-    ASSIGN_DATES = "asc"  # the same for 交办督办; value: department id
+    ASSIGN_DATES = "asc"  # the same for 交办督办; department_id
     CANCEL = "x"
 
 
-class TriageCb(CallbackData, prefix="tg1"):
-    """The 研判 menu under a card. A deadline token is "3" (working days) or "D20261130" (a date)."""
+def _compact_date(value: object) -> object:
+    """A date travels as YYYYMMDD, eight characters instead of ten."""
+    if isinstance(value, str) and re.fullmatch(r"\d{8}", value):
+        return datetime.strptime(value, "%Y%m%d").date()
+    return value
+
+
+CompactDate = Annotated[
+    date, BeforeValidator(_compact_date), PlainSerializer(lambda day: f"{day:%Y%m%d}", return_type=str)
+]
+
+# What each step's button carries besides the issue id ("deadline": `days` or `day`, one of them).
+TRIAGE_FIELDS: dict[TriageStep, frozenset[str]] = {
+    TriageStep.HANDLE_DEADLINE: frozenset({"deadline"}),
+    TriageStep.PERSON: frozenset({"deadline", "responsible_id"}),
+    TriageStep.DEPARTMENT: frozenset({"department_id"}),
+    TriageStep.ASSIGN_DATES: frozenset({"department_id"}),
+    TriageStep.ASSIGN_DEADLINE: frozenset({"department_id", "deadline"}),
+}
+
+
+class TriageCb(CallbackData, prefix="tg2"):
+    """The 研判 menu under a card. A deadline is `days` (working days) or `day` (a date).
+
+    Data that does not fit its step (a field missing or extra) does not parse, so no handler takes
+    it; whether a well-formed value was on offer is for the handler to check."""
 
     step: TriageStep
     issue_id: int
-    value: str = ""
+    department_id: int | None = None
+    days: int | None = None
+    day: CompactDate | None = None
+    responsible_id: int | None = None
+
+    @model_validator(mode="after")
+    def _fits_step(self) -> Self:
+        needs = TRIAGE_FIELDS.get(self.step, frozenset())
+        has = {name for name in ("department_id", "responsible_id") if getattr(self, name) is not None}
+        if self.days is not None or self.day is not None:
+            has.add("deadline")
+        if has != needs or (self.days is not None and self.day is not None):
+            raise ValueError(f"{self.step.name} carries {sorted(needs)}, not {sorted(has)}")
+        return self
 
 
 class LedgerCb(CallbackData, prefix="lg1"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 from aiogram.filters.callback_data import CallbackData
@@ -234,8 +235,12 @@ def issue_detail(t: Translate, *, page: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_button(t("btn-back-to-list"), MyIssuesCb(page=page))]])
 
 
-def _triage(text: str, step: TriageStep, issue_id: int, value: str = "") -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=TriageCb(step=step, issue_id=issue_id, value=value).pack())
+def _triage(text: str, step: TriageStep, issue_id: int, **fields: Any) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=TriageCb(step=step, issue_id=issue_id, **fields).pack())
+
+
+def _deadline(choice: int | date) -> dict[str, Any]:
+    return {"day": choice} if isinstance(choice, date) else {"days": choice}
 
 
 def triage_menu(t: Translate, issue_id: int) -> InlineKeyboardMarkup:
@@ -253,29 +258,41 @@ def triage_menu(t: Translate, issue_id: int) -> InlineKeyboardMarkup:
 def deadline_choices(
     t: Translate,
     issue_id: int,
-    options: Sequence[tuple[str, str]],
+    options: Sequence[tuple[int | date, str]],
     step: TriageStep,
-    prefix: str = "",
-    dates: tuple[TriageStep, str] | None = None,
+    department_id: int | None = None,
+    dates: TriageStep | None = None,
+    *,
     columns: int = 2,
 ) -> InlineKeyboardMarkup:
-    """options: (deadline token, label); `dates`: the step and value of a 📅 指定日期 button."""
-    rows = _in_rows([_triage(label, step, issue_id, f"{prefix}{token}") for token, label in options], width=columns)
+    """options: (working days or a date, label); `dates`: the step of a 📅 指定日期 button.
+    department_id: for 交办督办, the department chosen (carried on to every button but cancel)."""
+    rows = _in_rows(
+        [_triage(label, step, issue_id, department_id=department_id, **_deadline(choice)) for choice, label in options],
+        width=columns,
+    )
     if dates is not None:
-        rows.append([_triage(t("btn-pick-date"), dates[0], issue_id, dates[1])])
+        rows.append([_triage(t("btn-pick-date"), dates, issue_id, department_id=department_id)])
     rows.append([_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def person_choices(t: Translate, issue_id: int, token: str, people: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
-    """people: (telegram id, label); the first is the person choosing."""
-    rows = _in_rows([_triage(label, TriageStep.PERSON, issue_id, f"{token}_{user_id}") for user_id, label in people])
+def person_choices(
+    t: Translate, issue_id: int, deadline: int | date, people: Sequence[tuple[int, str]]
+) -> InlineKeyboardMarkup:
+    """deadline: working days or a date, as chosen; people: (telegram id, label), the chooser first."""
+    rows = _in_rows(
+        [
+            _triage(label, TriageStep.PERSON, issue_id, responsible_id=user_id, **_deadline(deadline))
+            for user_id, label in people
+        ]
+    )
     rows.append([_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def department_choices(t: Translate, issue_id: int, departments: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
-    rows = [[_triage(name, TriageStep.DEPARTMENT, issue_id, str(department_id))] for department_id, name in departments]
+    rows = [[_triage(name, TriageStep.DEPARTMENT, issue_id, department_id=dept_id)] for dept_id, name in departments]
     rows.append([_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 

@@ -7,22 +7,22 @@ checked again on the server (TriageFlows raises NotAllowed outside the holding g
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, ForceReply, Message, User
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.enums import ActorRole, LinkKind
 from bot.domain.lifecycle import Action
 from bot.i18n import Translate
-from bot.issues.flows import IssueFlows, LinkedIssue
+from bot.issues.flows import IssueFlows, LinkedIssue, NotAllowed
 from bot.issues.service import Actor
 from bot.text import html
-from bot.triage.flows import DEADLINE_PRESETS, Deadline, TriageFlows
-from bot.triage.workdays import add_working_days
+from bot.triage.flows import DEADLINE_PRESETS, Deadline, TriageFlows, TriageOptions
+from bot.triage.workdays import add_working_days, is_working_day
 from handlers import keyboards
 from handlers.callbacks import CardAction, CardCb, PressOf, TriageCb, TriageStep
 
@@ -34,37 +34,61 @@ PROMPTS = {
     CardAction.SEND_BACK: (Action.SEND_BACK, LinkKind.SEND_BACK_PROMPT, "send-back-prompt"),
 }
 
+CALENDAR_DAYS = 20  # working days offered by 📅 指定日期
+# A step that shows a deadline picker → the step of a choice on it (and of its 📅 指定日期 button).
+DEADLINE_STEPS = {
+    TriageStep.HANDLE: (TriageStep.HANDLE_DEADLINE, TriageStep.HANDLE_DATES),
+    TriageStep.DEPARTMENT: (TriageStep.ASSIGN_DEADLINE, TriageStep.ASSIGN_DATES),
+}
+CALENDAR_STEPS = {
+    TriageStep.HANDLE_DATES: TriageStep.HANDLE_DEADLINE,
+    TriageStep.ASSIGN_DATES: TriageStep.ASSIGN_DEADLINE,
+}
+
 
 def _worker(user: object) -> Actor:
     return Actor(ActorRole.GRID, user.id, user.full_name)
 
 
-def parse_deadline(token: str) -> Deadline:
-    if token.startswith("D"):
-        return Deadline(day=datetime.strptime(token[1:], "%Y%m%d").date())
-    return Deadline(working_days=int(token))
+def chosen(data: TriageCb) -> int | date:
+    """The deadline a press carries: working days or a date (TriageCb lets through one of them)."""
+    choice = data.day if data.day is not None else data.days
+    assert choice is not None
+    return choice
 
 
-CALENDAR_DAYS = 20  # working days offered by 📅 指定日期
+def deadline_days(default_days: int) -> list[int]:
+    """The working days the picker offers: the presets and the category's default."""
+    return sorted({*DEADLINE_PRESETS, default_days})
 
 
-def _date_options(t: Translate, today: date) -> list[tuple[str, str]]:
+def offered_deadline(choice: int | date, default_days: int, today: date) -> Deadline:
+    """The deadline a press carries, if the menu offers it; forged data is refused (NotAllowed).
+
+    A date: a working day from today to the calendar's last (today only on a calendar shown the day
+    before, as the calendar starts tomorrow)."""
+    if isinstance(choice, date):
+        if today <= choice <= add_working_days(today, CALENDAR_DAYS) and is_working_day(choice):
+            return Deadline(day=choice)
+    elif choice in deadline_days(default_days):
+        return Deadline(working_days=choice)
+    raise NotAllowed(f"a deadline of {choice} is not on offer")
+
+
+def _date_options(t: Translate, today: date) -> list[tuple[int | date, str]]:
     """The next working days as dates (weekends, holidays and 调休 already taken into account)."""
     out = []
     for n in range(1, CALENDAR_DAYS + 1):
         day = add_working_days(today, n)
-        out.append(
-            (f"D{day:%Y%m%d}", t("deadline-date", date=f"{day:%m-%d}", weekday=t(f"weekday-{day.isoweekday()}")))
-        )
+        out.append((day, t("deadline-date", date=f"{day:%m-%d}", weekday=t(f"weekday-{day.isoweekday()}"))))
     return out
 
 
-def _deadline_options(t: Translate, today: date, default_days: int) -> list[tuple[str, str]]:
-    days = sorted({*DEADLINE_PRESETS, default_days})
+def _deadline_options(t: Translate, today: date, default_days: int) -> list[tuple[int | date, str]]:
     options = []
-    for n in days:
+    for n in deadline_days(default_days):
         label = t("deadline-days", days=str(n), date=add_working_days(today, n).strftime("%m-%d"))
-        options.append((str(n), f"⭐ {label}" if n == default_days else label))
+        options.append((n, f"⭐ {label}" if n == default_days else label))
     return options
 
 
@@ -80,7 +104,41 @@ async def triage_pressed(callback: CallbackQuery, callback_data: CardCb, t: Tran
     )
 
 
-async def triage_step(
+async def _menu(callback: CallbackQuery, data: TriageCb, triage: TriageFlows) -> tuple[Message, TriageOptions]:
+    """The menu's message and what it offers. Refuses anyone outside the holding group, or without a role there."""
+    message = callback.message
+    assert isinstance(message, Message)
+    options = await triage.options(issue_id=data.issue_id, chat_id=message.chat.id, user_id=callback.from_user.id)
+    return message, options
+
+
+def _today(clock: Clock, settings: Settings) -> date:
+    return clock.now().astimezone(settings.tz).date()
+
+
+def _people(t: Translate, user: User, options: TriageOptions) -> list[tuple[int, str]]:
+    """Who may be made responsible: the person choosing first, then the grid's other workers."""
+    others = [(w.telegram_id, w.name) for w in options.workers if w.telegram_id != user.id]
+    return [(user.id, t("triage-myself", name=user.full_name)), *others]
+
+
+async def cancel_pressed(callback: CallbackQuery, callback_data: TriageCb, t: Translate, triage: TriageFlows) -> None:
+    message, _ = await _menu(callback, callback_data, triage)
+    await callback.answer()
+    await message.edit_text(t("triage-cancelled"))
+
+
+async def explain_chosen(callback: CallbackQuery, callback_data: TriageCb, t: Translate, triage: TriageFlows) -> None:
+    """宣传解释: the explanation comes as a reply to a prompt (prompt_reply)."""
+    message, options = await _menu(callback, callback_data, triage)
+    await callback.answer()
+    await _prompt(
+        message, callback, t, triage, callback_data.issue_id, LinkKind.EXPLAIN_PROMPT, "explain-prompt", options.ref
+    )
+    await message.edit_text(t("triage-explain-asked", ref=options.ref))
+
+
+async def deadlines_pressed(
     callback: CallbackQuery,
     callback_data: TriageCb,
     t: Translate,
@@ -88,105 +146,106 @@ async def triage_step(
     clock: Clock,
     settings: Settings,
 ) -> None:
-    message = callback.message
-    assert isinstance(message, Message)
-    chat_id, issue_id, value = message.chat.id, callback_data.issue_id, callback_data.value
-    # Refuses anyone outside the holding group, or without a role there.
-    options = await triage.options(issue_id=issue_id, chat_id=chat_id, user_id=callback.from_user.id)
-    if callback_data.step == TriageStep.CANCEL:
-        await callback.answer()
-        await message.edit_text(t("triage-cancelled"))
+    """立即办理, or 交办督办 to a department: choose a deadline in working days."""
+    message, options = await _menu(callback, callback_data, triage)
+    chosen_step, dates_step = DEADLINE_STEPS[callback_data.step]
+    choices = _deadline_options(t, _today(clock, settings), options.default_days)
+    department = callback_data.department_id
+    markup = keyboards.deadline_choices(t, callback_data.issue_id, choices, chosen_step, department, dates_step)
+    await callback.answer()
+    await message.edit_text(t("triage-choose-deadline", ref=options.ref), reply_markup=markup)
+
+
+async def calendar_pressed(
+    callback: CallbackQuery,
+    callback_data: TriageCb,
+    t: Translate,
+    triage: TriageFlows,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """📅 指定日期, for either disposition: choose a date among the next working days."""
+    message, options = await _menu(callback, callback_data, triage)
+    chosen_step = CALENDAR_STEPS[callback_data.step]
+    choices = _date_options(t, _today(clock, settings))
+    department = callback_data.department_id
+    markup = keyboards.deadline_choices(t, callback_data.issue_id, choices, chosen_step, department, columns=4)
+    await callback.answer()
+    await message.edit_text(t("triage-choose-date", ref=options.ref), reply_markup=markup)
+
+
+async def handle_deadline_chosen(
+    callback: CallbackQuery,
+    callback_data: TriageCb,
+    t: Translate,
+    triage: TriageFlows,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """立即办理 with a deadline: choose the responsible person."""
+    message, options = await _menu(callback, callback_data, triage)
+    offered_deadline(chosen(callback_data), options.default_days, _today(clock, settings))
+    people = _people(t, callback.from_user, options)
+    markup = keyboards.person_choices(t, callback_data.issue_id, chosen(callback_data), people)
+    await callback.answer()
+    await message.edit_text(t("triage-choose-person", ref=options.ref), reply_markup=markup)
+
+
+async def person_chosen(
+    callback: CallbackQuery,
+    callback_data: TriageCb,
+    t: Translate,
+    triage: TriageFlows,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """立即办理 with a deadline and a responsible person: done."""
+    message, options = await _menu(callback, callback_data, triage)
+    deadline = offered_deadline(chosen(callback_data), options.default_days, _today(clock, settings))
+    assert callback_data.responsible_id is not None  # TriageCb requires it of this step
+    summary = await triage.handle(
+        issue_id=callback_data.issue_id,
+        worker=_worker(callback.from_user),
+        chat_id=message.chat.id,
+        deadline=deadline,
+        responsible_id=callback_data.responsible_id,
+    )
+    await callback.answer(t("triage-done", ref=summary.ref))
+    await message.edit_text(t("triage-handled", ref=summary.ref))
+
+
+async def assign_chosen(callback: CallbackQuery, callback_data: TriageCb, t: Translate, triage: TriageFlows) -> None:
+    """交办督办: choose one of the acting grid's departments."""
+    message, options = await _menu(callback, callback_data, triage)
+    if not options.departments:
+        await callback.answer(t("triage-no-departments"), show_alert=True)
         return
-    today = clock.now().astimezone(settings.tz).date()
-    worker = _worker(callback.from_user)
-    match callback_data.step:
-        case TriageStep.EXPLAIN:
-            await callback.answer()
-            await _prompt(
-                message, callback, t, triage, issue_id, LinkKind.EXPLAIN_PROMPT, "explain-prompt", options.ref
-            )
-            await message.edit_text(t("triage-explain-asked", ref=options.ref))
-        case TriageStep.HANDLE:
-            await callback.answer()
-            await message.edit_text(
-                t("triage-choose-deadline", ref=options.ref),
-                reply_markup=keyboards.deadline_choices(
-                    t,
-                    issue_id,
-                    _deadline_options(t, today, options.default_days),
-                    TriageStep.HANDLE_DEADLINE,
-                    dates=(TriageStep.HANDLE_DATES, ""),
-                ),
-            )
-        case TriageStep.HANDLE_DATES:
-            await callback.answer()
-            await message.edit_text(
-                t("triage-choose-date", ref=options.ref),
-                reply_markup=keyboards.deadline_choices(
-                    t, issue_id, _date_options(t, today), TriageStep.HANDLE_DEADLINE, columns=4
-                ),
-            )
-        case TriageStep.ASSIGN_DATES:
-            await callback.answer()
-            await message.edit_text(
-                t("triage-choose-date", ref=options.ref),
-                reply_markup=keyboards.deadline_choices(
-                    t, issue_id, _date_options(t, today), TriageStep.ASSIGN_DEADLINE, prefix=f"{int(value)}_", columns=4
-                ),
-            )
-        case TriageStep.HANDLE_DEADLINE:
-            parse_deadline(value)
-            people = [(worker.id or 0, t("triage-myself", name=worker.name or ""))]
-            people += [(w.telegram_id, w.name) for w in options.workers if w.telegram_id != worker.id]
-            await callback.answer()
-            await message.edit_text(
-                t("triage-choose-person", ref=options.ref),
-                reply_markup=keyboards.person_choices(t, issue_id, value, people),
-            )
-        case TriageStep.PERSON:
-            token, _, person = value.partition("_")
-            summary = await triage.handle(
-                issue_id=issue_id,
-                worker=worker,
-                chat_id=chat_id,
-                deadline=parse_deadline(token),
-                responsible_id=int(person),
-            )
-            await callback.answer(t("triage-done", ref=summary.ref))
-            await message.edit_text(t("triage-handled", ref=summary.ref))
-        case TriageStep.ASSIGN:
-            if not options.departments:
-                await callback.answer(t("triage-no-departments"), show_alert=True)
-                return
-            await callback.answer()
-            await message.edit_text(
-                t("triage-choose-department", ref=options.ref),
-                reply_markup=keyboards.department_choices(t, issue_id, [(d.id, d.name) for d in options.departments]),
-            )
-        case TriageStep.DEPARTMENT:
-            await callback.answer()
-            await message.edit_text(
-                t("triage-choose-deadline", ref=options.ref),
-                reply_markup=keyboards.deadline_choices(
-                    t,
-                    issue_id,
-                    _deadline_options(t, today, options.default_days),
-                    TriageStep.ASSIGN_DEADLINE,
-                    prefix=f"{int(value)}_",
-                    dates=(TriageStep.ASSIGN_DATES, str(int(value))),
-                ),
-            )
-        case TriageStep.ASSIGN_DEADLINE:
-            department, _, token = value.partition("_")
-            summary = await triage.assign(
-                issue_id=issue_id,
-                worker=worker,
-                chat_id=chat_id,
-                department_id=int(department),
-                deadline=parse_deadline(token),
-            )
-            await callback.answer(t("triage-done", ref=summary.ref))
-            await message.edit_text(t("triage-assigned", ref=summary.ref))
+    markup = keyboards.department_choices(t, callback_data.issue_id, [(d.id, d.name) for d in options.departments])
+    await callback.answer()
+    await message.edit_text(t("triage-choose-department", ref=options.ref), reply_markup=markup)
+
+
+async def assign_deadline_chosen(
+    callback: CallbackQuery,
+    callback_data: TriageCb,
+    t: Translate,
+    triage: TriageFlows,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """交办督办 to a department with a deadline: done."""
+    message, options = await _menu(callback, callback_data, triage)
+    deadline = offered_deadline(chosen(callback_data), options.default_days, _today(clock, settings))
+    assert callback_data.department_id is not None  # TriageCb requires it of this step
+    summary = await triage.assign(
+        issue_id=callback_data.issue_id,
+        worker=_worker(callback.from_user),
+        chat_id=message.chat.id,
+        department_id=callback_data.department_id,
+        deadline=deadline,
+    )
+    await callback.answer(t("triage-done", ref=summary.ref))
+    await message.edit_text(t("triage-assigned", ref=summary.ref))
 
 
 async def move_pressed(callback: CallbackQuery, callback_data: CardCb, t: Translate, triage: TriageFlows) -> None:
@@ -293,6 +352,14 @@ def build_router() -> Router:
     router.callback_query.filter(F.message.chat.type.in_(GROUP_CHATS))
     router.callback_query.register(triage_pressed, CardCb.filter(F.action == CardAction.TRIAGE))
     router.callback_query.register(move_pressed, CardCb.filter(F.action.in_(set(PROMPTS))))
-    router.callback_query.register(triage_step, TriageCb.filter())
+    steps = router.callback_query
+    steps.register(explain_chosen, TriageCb.filter(F.step == TriageStep.EXPLAIN))
+    steps.register(deadlines_pressed, TriageCb.filter(F.step.in_(set(DEADLINE_STEPS))))
+    steps.register(calendar_pressed, TriageCb.filter(F.step.in_(set(CALENDAR_STEPS))))
+    steps.register(handle_deadline_chosen, TriageCb.filter(F.step == TriageStep.HANDLE_DEADLINE))
+    steps.register(person_chosen, TriageCb.filter(F.step == TriageStep.PERSON))
+    steps.register(assign_chosen, TriageCb.filter(F.step == TriageStep.ASSIGN))
+    steps.register(assign_deadline_chosen, TriageCb.filter(F.step == TriageStep.ASSIGN_DEADLINE))
+    steps.register(cancel_pressed, TriageCb.filter(F.step == TriageStep.CANCEL))
     router.message.register(bind_department, Command("binddept"))
     return router
