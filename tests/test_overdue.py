@@ -111,6 +111,7 @@ async def _populated(url: str) -> Database:
                     ref=f"GL-T-{n:04d}",
                     citizen_id=1,
                     grid_id=grid.id,
+                    holder_grid_id=grid.id,
                     category_id=category.id,
                     description="路灯坏了",
                     status=status,
@@ -173,3 +174,27 @@ async def test_the_clauses_agree_with_the_predicates(tmp_path: Path) -> None:
 
 async def test_the_clauses_agree_with_the_predicates_on_postgresql(postgres_url: str) -> None:
     await _check_clauses(postgres_url)
+
+
+async def test_the_ledger_and_the_statistics_count_by_the_rule(tmp_path: Path) -> None:
+    from bot.ledger.service import Scope, ledger_page
+    from bot.ledger.stats import Unit, unit_stats
+
+    db = await _populated(f"sqlite:///{tmp_path / 'overdue.db'}")
+    try:
+        async with db.session() as s:
+            grid_id = (await s.exec(select(Grid.id))).one()
+            page = await ledger_page(s, Scope("南大街社区", (grid_id,)), now=AFTER, page=0, page_size=len(CASES))
+            stats = await unit_stats(
+                s, Unit("南大街社区", (grid_id,)), start=BEFORE - timedelta(days=6), end=AFTER, now=AFTER
+            )
+    finally:
+        await db.dispose()
+    # the page's count and its rows' 超期 marks say the same, reopened issues included
+    marked = [row for row in page.rows if row.overdue(AFTER)]
+    assert page.total == len(page.rows) and page.overdue == len(marked)
+    assert {row.ref for row in marked} == _refs(lambda st, d, r: overdue_now(status=st, deadline=d, now=AFTER))
+    assert any(row.status == S.REOPENED and row.resolved_at == BEFORE for row in marked)
+    late = _refs(lambda st, d, r: finished_late(status=st, deadline=d, resolved_at=r, now=AFTER))
+    in_time = _refs(lambda st, d, r: finished_in_time(status=st, deadline=d, resolved_at=r))
+    assert (stats.received, stats.on_time, stats.overdue) == (len(CASES), len(in_time), len(late))
