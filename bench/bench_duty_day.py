@@ -3,8 +3,9 @@
     python -m bench.bench_duty_day [--deputies 5000] [--issues 20000] [--villages 400]
 
 Builds a fresh SQLite database (a county of townships and villages, linked deputies whose
-constituencies are one to three grids, issues in every status, overdue notices), then times the
-`duty-day` job at 08:30 on the 10th: computing every deputy's figures and queueing the reminders.
+constituencies are one to three grids, issues in every status, many past their deadline), then
+times the `duty-day` job at 08:30 on the 10th: computing every deputy's figures and queueing the
+reminders.
 Target: under 10 s for 5,000 deputies, and exactly one reminder each. A second run (a restart)
 must queue nothing.
 """
@@ -25,11 +26,10 @@ from bot.app import prepare_database
 from bot.config import Settings
 from bot.domain.enums import GridLevel
 from bot.domain.lifecycle import IssueStatus
-from bot.domain.notices import Urgency
 from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import run_job
 from bot.services import Services
-from storage.models import Category, Deputy, DeputyGrid, Grid, Issue, IssueNotice, OutboxMessage, Station
+from storage.models import Category, Deputy, DeputyGrid, Grid, Issue, OutboxMessage, Station
 
 
 async def populate(services: Services, *, deputies: int, issues: int, villages: int, now: datetime) -> None:
@@ -87,14 +87,12 @@ async def populate(services: Services, *, deputies: int, issues: int, villages: 
                     category_id=category.id,
                     description="路灯坏了",
                     status=rng.choice(statuses),
+                    deadline=created + timedelta(days=rng.randint(1, 30)),
                     created_at=created,
                     updated_at=created,
                 )
             )
         s.add_all(made)
-        await s.flush()
-        for issue in rng.sample(made, issues // 20):
-            s.add(IssueNotice(issue_id=issue.id, grid_id=issue.grid_id, kind=Urgency.OVERDUE.value, at=now))
 
 
 async def main(deputies: int, issues: int, villages: int) -> int:

@@ -15,10 +15,12 @@ from sqlmodel import col, select, update
 
 from bot.app import prepare_database
 from bot.config import Settings
+from bot.domain.lifecycle import IssueStatus
+from bot.domain.notices import Urgency
 from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import build_scheduler, run_job, start_scheduler, trigger
 from bot.services import Services
-from storage.models import Deputy, DeputySend, OutboxMessage
+from storage.models import Category, Deputy, DeputySend, Grid, Issue, IssueNotice, OutboxMessage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ADMIN = 9000
@@ -88,6 +90,47 @@ async def test_reminder_on_the_10th_only_and_station_day_15(services: Services) 
     assert sent_on == {7001: [10], 7002: [12], 7003: [15], 7004: [15]}
     text = (await messages(services, 7001))[0]
     assert "今天（2026-12-10）是集中履职日" in text and "南大街社区、东大街社区" in text and "办理中 0 件" in text
+
+
+async def test_the_overdue_figure_is_open_issues_past_their_deadline_now(services: Services) -> None:
+    """Overdue on the duty day is what an issue is now (bot.domain.overdue), not whether an overdue
+    notice was ever recorded for it."""
+    morning = at(10, 8, 30)
+    async with services.db.transaction() as s:
+        grid = (await s.exec(select(Grid).where(Grid.name == "南大街社区"))).one()
+        category = (await s.exec(select(Category))).first()
+        assert grid.id is not None and category is not None
+
+        def issue(ref: str, status: IssueStatus, deadline: datetime, resolved: datetime | None = None) -> Issue:
+            return Issue(
+                ref=ref,
+                citizen_id=1,
+                grid_id=grid.id,
+                holder_grid_id=grid.id,
+                category_id=category.id,
+                description="路灯坏了",
+                status=status,
+                deadline=deadline,
+                resolved_at=resolved,
+                created_at=at(1, 9),
+                updated_at=at(1, 9),
+            )
+
+        issues = [
+            issue("GL-D-0001", IssueStatus.IN_PROGRESS, at(9, 12)),  # past its deadline, not yet alerted
+            issue("GL-D-0002", IssueStatus.RESOLVED, at(5, 12), resolved=at(8, 12)),  # alerted, resolved since
+            issue("GL-D-0003", IssueStatus.RECEIVED, at(14, 12)),  # alerted, escalated since with a new deadline
+            issue("GL-D-0004", IssueStatus.IN_PROGRESS, morning),  # due this very moment: not yet overdue
+            issue("GL-D-0005", IssueStatus.REOPENED, at(9, 12), resolved=at(8, 12)),  # resolved in time, rejected
+        ]
+        s.add_all(issues)
+        await s.flush()
+        for notified in issues[1:3]:
+            assert notified.id is not None
+            s.add(IssueNotice(issue_id=notified.id, grid_id=grid.id, kind=Urgency.OVERDUE.value, at=at(6, 9)))
+    await run_at(services, "duty-day", morning)
+    text = (await messages(services, 7001))[0]
+    assert "办理中 4 件，超期 2 件，近一个月新增 5 件" in text, text
 
 
 async def test_not_before_0830(services: Services) -> None:

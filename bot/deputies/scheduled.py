@@ -24,8 +24,9 @@ from bot.deputies import calendar, service
 from bot.deputies.notify import wants_digest
 from bot.deputies.service import GridTree
 from bot.domain.enums import NotifyMode
-from bot.domain.lifecycle import IssueStatus
+from bot.domain.lifecycle import OPEN
 from bot.domain.notices import PersonalNote, Urgency
+from bot.domain.overdue import overdue_now_clause
 from bot.i18n import Translate
 from bot.jobs.registry import JobSpec
 from bot.text import html
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 DIGEST_AT = time(20, 0)
-OPEN = (IssueStatus.RECEIVED, IssueStatus.IN_PROGRESS, IssueStatus.REOPENED)
 NEW_WINDOW = timedelta(days=30)
 # A reminder whose day passed while the bot was down is recorded as missed if it was due this recently
 # (far enough to cover a month boundary, not so far that a newly linked deputy gets old misses).
@@ -98,19 +98,18 @@ class Counts:
 
 
 async def _grid_counts(s: AsyncSession, now: datetime) -> dict[int, Counts]:
-    """Open, overdue (an overdue notice from the deadline code) and new issues, per grid."""
+    """Open, overdue now (open and past the deadline: bot.domain.overdue) and new issues, per grid.
+
+    Overdue is what the issue is now, not whether an overdue notice was ever recorded for it: one
+    past its deadline counts before the overdue alert has noticed it, one given a new deadline since
+    (escalated, sent back) or resolved no longer does."""
     open_q = select(Issue.grid_id, func.count()).where(col(Issue.status).in_(OPEN)).group_by(col(Issue.grid_id))
     new_q = (
         select(Issue.grid_id, func.count())
         .where(col(Issue.created_at) >= now - NEW_WINDOW)
         .group_by(col(Issue.grid_id))
     )
-    overdue_q = (
-        select(Issue.grid_id, func.count(func.distinct(Issue.id)))
-        .join(IssueNotice, col(IssueNotice.issue_id) == Issue.id)
-        .where(IssueNotice.kind == Urgency.OVERDUE.value, col(Issue.status).in_(OPEN))
-        .group_by(col(Issue.grid_id))
-    )
+    overdue_q = select(Issue.grid_id, func.count()).where(overdue_now_clause(now)).group_by(col(Issue.grid_id))
     opened = dict((await s.exec(open_q)).all())
     new = dict((await s.exec(new_q)).all())
     overdue = dict((await s.exec(overdue_q)).all())

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import Disposition
 from bot.domain.lifecycle import OPEN, IssueStatus, Rating
+from bot.domain.overdue import finished_late, overdue_now_clause
 from bot.triage import service as triage
 from storage.models import Category, Department, Grid, GroupChat, Issue, Staff
 
@@ -51,9 +52,8 @@ class LedgerRow:
     rating: Rating | None
 
     def overdue(self, now: datetime) -> bool:
-        if self.deadline is None:
-            return False
-        return (self.resolved_at or now) > self.deadline
+        """超期: finished after its deadline, or (open) past it now (bot.domain.overdue)."""
+        return finished_late(status=self.status, deadline=self.deadline, resolved_at=self.resolved_at, now=now)
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ async def ledger_page(s: AsyncSession, scope: Scope, *, now: datetime, page: int
     rows = [_row(tuple(r)) for r in (await s.exec(_select().where(col(Issue.id).in_(ids)).order_by(*order))).all()]
     total, overdue = (
         await s.exec(
-            select(func.count(), func.count(case((col(Issue.deadline) < now, 1)))).select_from(Issue).where(where)
+            select(func.count(), func.count(case((overdue_now_clause(now), 1)))).select_from(Issue).where(where)
         )
     ).one()
     return LedgerPage(scope, rows, int(total), int(overdue), page, page_size)

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import and_, case, or_
+from sqlalchemy import and_, case
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import Disposition
 from bot.domain.lifecycle import Rating
+from bot.domain.overdue import finished_in_time_clause, finished_late_clause
 from bot.triage import service as triage
 from storage.models import Grid, Issue
 
@@ -75,17 +76,12 @@ async def unit_stats(s: AsyncSession, unit: Unit, *, start: datetime, end: datet
         scope = and_(col(Issue.department_id) == unit.department_id, col(Issue.disposition) == Disposition.ASSIGN)
     else:
         scope = col(Issue.grid_id).in_(unit.grid_ids)
-    finished = func.coalesce(col(Issue.resolved_at), now)
-    on_time = and_(
-        col(Issue.resolved_at).is_not(None),
-        or_(col(Issue.deadline).is_(None), col(Issue.resolved_at) <= col(Issue.deadline)),
-    )
     received, in_time, overdue = (
         await s.exec(
             select(
                 func.count(),
-                func.count(case((on_time, 1))),
-                func.count(case((and_(col(Issue.deadline).is_not(None), finished > col(Issue.deadline)), 1))),
+                func.count(case((finished_in_time_clause(), 1))),
+                func.count(case((finished_late_clause(now), 1))),
             )
             .select_from(Issue)
             .where(scope, col(Issue.created_at) >= start, col(Issue.created_at) < end)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_
+from sqlalchemy import ColumnElement, and_
 from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,6 +17,7 @@ from bot.clock import local_text
 from bot.domain.enums import ActorRole, Disposition
 from bot.domain.lifecycle import OPEN
 from bot.domain.notices import AlertKind, DeadlineAlerts, DeadlinePassed, UnitDigest
+from bot.domain.overdue import due_by_clause, overdue_now_clause
 from bot.issues.service import Actor
 from bot.jobs.registry import JobSpec
 from bot.triage import service as triage
@@ -63,12 +64,8 @@ async def _send_without_waiting(s: AsyncSession, services: Services) -> None:
     )
 
 
-async def _open_with_deadline(s: AsyncSession, *, until: datetime) -> list[Issue]:
-    query = (
-        select(Issue)
-        .where(col(Issue.status).in_(OPEN), col(Issue.deadline).is_not(None), col(Issue.deadline) <= until)
-        .order_by(col(Issue.deadline), col(Issue.id))
-    )
+async def _by_deadline(s: AsyncSession, condition: ColumnElement[bool]) -> list[Issue]:
+    query = select(Issue).where(condition).order_by(col(Issue.deadline), col(Issue.id))
     return list((await s.exec(query)).all())
 
 
@@ -79,10 +76,8 @@ async def remind_due_soon(services: Services, now: datetime) -> str:
     horizon = end_of_day(add_working_days(today, services.settings.due_soon_working_days), tz)
     due: list[Issue] = []
     async with services.db.transaction() as s:
-        for issue in await _open_with_deadline(s, until=horizon):
+        for issue in await _by_deadline(s, due_by_clause(now, horizon)):  # once overdue, the overdue alert speaks
             assert issue.deadline is not None
-            if issue.deadline <= now:
-                continue  # overdue: the overdue alert speaks
             if await _mark(s, kind=DUE_SOON, subject=f"issue:{issue.id}", key=issue.deadline.isoformat(), now=now):
                 due.append(issue)
         before = queued_messages(s)
@@ -98,7 +93,7 @@ async def alert_overdue(services: Services, now: datetime) -> str:
     day = now.astimezone(services.settings.tz).date().isoformat()
     overdue: list[Issue] = []
     async with services.db.transaction() as s:
-        for issue in await _open_with_deadline(s, until=now):
+        for issue in await _by_deadline(s, overdue_now_clause(now)):
             assert issue.deadline is not None
             if await _mark(s, kind=OVERDUE, subject=f"issue:{issue.id}", key=day, now=now):
                 overdue.append(issue)
@@ -122,7 +117,7 @@ async def escalate_overdue(services: Services, now: datetime) -> str:
     t = services.translator.bind(None)
     escalated = 0
     async with services.db.transaction() as s:
-        for issue in await _open_with_deadline(s, until=now):
+        for issue in await _by_deadline(s, overdue_now_clause(now)):
             assert issue.deadline is not None
             if working_days_between(issue.deadline.astimezone(tz).date(), today) <= grace:
                 continue
@@ -164,15 +159,12 @@ async def daily_digest(services: Services, now: datetime) -> str:
             if not await _mark(s, kind=DIGEST, subject=f"grid:{grid_id}", key=today.isoformat(), now=now):
                 continue
             scope = col(Issue.holder_grid_id).in_(await triage.subtree_ids(s, grid_id))
-            open_ = col(Issue.status).in_(OPEN)
             numbers = {
                 "new": await _count(
                     s, scope, col(Issue.created_at) >= start_yesterday, col(Issue.created_at) < start_today
                 ),
-                "due_today": await _count(
-                    s, scope, open_, col(Issue.deadline) >= now, col(Issue.deadline) <= end_of_day(today, tz)
-                ),
-                "overdue": await _count(s, scope, open_, col(Issue.deadline) < now),
+                "due_today": await _count(s, scope, due_by_clause(now, end_of_day(today, tz))),
+                "overdue": await _count(s, scope, overdue_now_clause(now)),
                 "resolved": await _count(
                     s, scope, col(Issue.resolved_at) >= start_yesterday, col(Issue.resolved_at) < start_today
                 ),
@@ -191,10 +183,8 @@ async def daily_digest(services: Services, now: datetime) -> str:
             open_ = col(Issue.status).in_(OPEN)
             numbers = {
                 "open": await _count(s, assigned, open_),
-                "due_today": await _count(
-                    s, assigned, open_, col(Issue.deadline) >= now, col(Issue.deadline) <= end_of_day(today, tz)
-                ),
-                "overdue": await _count(s, assigned, open_, col(Issue.deadline) < now),
+                "due_today": await _count(s, assigned, due_by_clause(now, end_of_day(today, tz))),
+                "overdue": await _count(s, assigned, overdue_now_clause(now)),
                 "resolved": await _count(
                     s, assigned, col(Issue.resolved_at) >= start_yesterday, col(Issue.resolved_at) < start_today
                 ),
