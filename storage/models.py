@@ -193,17 +193,20 @@ class MessageLink(SQLModel, table=True):
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
-    FAILED = "failed"  # permanently: blocked chat or a request Telegram refuses
+    FAILED = "failed"  # permanently: blocked chat, removed robot, or a request the service refuses
 
 
 class OutboxMessage(SQLModel, table=True):
     """A message the system sends on its own, written in the transaction of the change that causes it."""
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    # Each channel's sender scans for its own due rows.
+    __table_args__ = (Index("ix_outbox_channel_due", "channel", "status", "next_attempt_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # Whose transport delivers it: "telegram" (chat_id a Telegram chat), "wecom" (chat_id a WeComRobot.id).
+    channel: str = Field(default="telegram", max_length=16)
     chat_id: int = telegram_id(nullable=False, index=True)
-    method: str  # a Bot API method name, e.g. "sendMessage"
+    method: str  # the channel's method name, e.g. "sendMessage" (Bot API) or "markdown" (WeCom)
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # After sending, remember the resulting message(s) as belonging to this issue.
     issue_id: int | None = Field(default=None, foreign_key="issue.id")
