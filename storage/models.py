@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, DateTime, Index, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -221,6 +221,21 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime = utc_column(nullable=False)
     sent_at: datetime | None = utc_column()
     last_error: str | None = None
+
+
+class WeComRobot(SQLModel, table=True):
+    """A WeCom (企业微信) group robot (群机器人): where the staff of one grid or one department hear
+    from Gridline when Telegram cannot reach them. Send-only; its outbox rows have channel "wecom"
+    and chat_id = this id."""
+
+    __table_args__ = (CheckConstraint("(grid_id IS NULL) <> (department_id IS NULL)", name="ck_wecomrobot_one_owner"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The webhook key: whoever has it can post to the group. Never logged, shown or stored elsewhere.
+    key: str = Field(max_length=64, repr=False)
+    grid_id: int | None = Field(default=None, foreign_key="grid.id", unique=True)
+    department_id: int | None = Field(default=None, foreign_key="department.id", unique=True)
+    added_at: datetime = utc_column(nullable=False)
 
 
 class UnreachableChat(SQLModel, table=True):
