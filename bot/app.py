@@ -28,6 +28,7 @@ from bot.telegram.delivery import TelegramTransport, is_group
 from bot.telegram.flood import FloodLimiter, FloodLimits
 from bot.telegram_session import JsonAiohttpSession
 from bot.telegram_types import pin_response_types
+from bot.wecom.delivery import WeComTransport
 from handlers.commands import publish_commands
 from storage.database import Database
 from storage.fsm import SqlStorage
@@ -71,7 +72,22 @@ class Gridline:
             reads_on=is_group,
             on_chat_gone=GroupGoneNotice(self.services.translator, settings.admin_ids),
         )
-        self.senders.append(self.sender)
+        # WeCom group robots (send-only, for staff where Telegram is blocked): each robot is as slow
+        # as a group, so its worker reads on; robot ids are not Telegram chats (no UnreachableChat).
+        self.wecom = WeComTransport(
+            self.services.db,
+            api_base=settings.wecom_api_base,
+            limit=settings.wecom_per_minute,
+            request_timeout=settings.send_timeout_seconds,
+        )
+        self.wecom_sender = OutboxSender(
+            transport=self.wecom,
+            db=self.services.db,
+            clock=clock,
+            reads_on=lambda _robot_id: True,
+            remember_unreachable=False,
+        )
+        self.senders += [self.sender, self.wecom_sender]
         self.scheduler = build_scheduler(self.services)
         self.dispatcher = self._dispatcher()
         self._webhook_stopped: asyncio.Event | None = None
@@ -93,6 +109,7 @@ class Gridline:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self.wecom.close()
 
     def _dispatcher(self) -> Dispatcher:
         from handlers.root import setup_dispatcher

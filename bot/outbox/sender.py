@@ -346,7 +346,7 @@ class OutboxSender:
         unreachable -= came_back
 
     async def _retry(self, row: OutboxMessage, *, delay: float, error: str, count: bool) -> None:
-        log.info("outbox: message %s to %s retried in %.1fs: %s", row.id, row.chat_id, delay, error)
+        log.info("outbox: %s message %s to %s retried in %.1fs: %s", self.channel, row.id, row.chat_id, delay, error)
         due = self.clock.now() + timedelta(seconds=delay)
         self._parked[row.chat_id] = due
         async with self.db.transaction() as s:
@@ -361,7 +361,7 @@ class OutboxSender:
             )
 
     async def _fail(self, row: OutboxMessage, error: str) -> None:
-        log.warning("outbox: message %s to %s failed: %s", row.id, row.chat_id, error)
+        log.warning("outbox: %s message %s to %s failed: %s", self.channel, row.id, row.chat_id, error)
         async with self.db.transaction() as s:
             await s.exec(
                 update(OutboxMessage)
