@@ -204,7 +204,7 @@ class OutboxMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     # Whose transport delivers it: "telegram" (chat_id a Telegram chat), "wecom" (chat_id a WeComRobot.id).
-    channel: str = Field(default="telegram", max_length=16)
+    channel: str = Field(default="telegram", max_length=16, sa_column_kwargs={"server_default": "telegram"})
     chat_id: int = telegram_id(nullable=False, index=True)
     method: str  # the channel's method name, e.g. "sendMessage" (Bot API) or "markdown" (WeCom)
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

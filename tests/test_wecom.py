@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
@@ -122,9 +123,8 @@ async def wecom() -> AsyncIterator[FakeWeCom]:
         yield server
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'wecom.db'}")
+async def _database(url: str) -> Database:
+    database = Database(url)
     await database.create_all()
     async with database.transaction() as s:
         township = Grid(code="GC", name="葛城街道", level=GridLevel.TOWNSHIP)
@@ -133,6 +133,12 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         s.add(Grid(code="GC01", name="南大街社区", level=GridLevel.VILLAGE, parent_id=township.id))
         s.add(Grid(code="GC02", name="东大街社区", level=GridLevel.VILLAGE, parent_id=township.id))
         s.add(Department(code="GC-CG", name="葛城街道城管办", grid_id=township.id))
+    return database
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await _database(f"sqlite:///{tmp_path / 'wecom.db'}")
     yield database
     await database.dispose()
 
@@ -371,3 +377,36 @@ async def test_the_key_never_reaches_a_log_or_last_error(
         stored = await s.get(WeComRobot, robot)
         views = await list_robots(s)
     assert KEY not in repr(stored) and KEY not in str(stored) and KEY not in repr(views)
+
+
+async def test_a_robot_belongs_to_exactly_one_grid_or_department(db: Database) -> None:
+    async with db.session() as s:
+        grid = (await s.exec(select(Grid).where(Grid.code == "GC01"))).one()
+        department = (await s.exec(select(Department).where(Department.code == "GC-CG"))).one()
+    for owners in ({}, {"grid_id": grid.id, "department_id": department.id}):
+        with pytest.raises(IntegrityError):
+            async with db.transaction() as s:
+                s.add(WeComRobot(key=KEY, added_at=clock.now(), **owners))
+    async with db.transaction() as s:
+        s.add(WeComRobot(key=KEY, added_at=clock.now(), grid_id=grid.id))
+    with pytest.raises(IntegrityError):  # one robot a grid (`wecom set` changes its key instead)
+        async with db.transaction() as s:
+            s.add(WeComRobot(key=OTHER_KEY, added_at=clock.now(), grid_id=grid.id))
+
+
+async def test_the_same_on_postgresql(postgres_url: str, wecom: FakeWeCom) -> None:
+    database = await _database(postgres_url)
+    try:
+        await test_a_robot_belongs_to_exactly_one_grid_or_department(database)
+        async with database.transaction() as s:
+            await remove_robot(s, code="GC01")
+        robot = await add_robot(database, wecom, "GC-CG", THIRD_KEY)
+        async with delivering(database, wecom) as sender:
+            await queue(database, robot, "一", "二", sender=sender)
+            assert await wecom.wait_received(THIRD_KEY, 2) == ["一", "二"]
+            await sender.drain(timeout=5)
+        assert await all_settled(database, robot, OutboxStatus.SENT)
+        async with database.session() as s:
+            assert [(v.owner, v.code, v.key) for v in await list_robots(s)] == [("department", "GC-CG", "0a1b****c2d3")]
+    finally:
+        await database.dispose()
