@@ -21,12 +21,14 @@ from bot.jobs.scheduler import build_scheduler, start_scheduler
 from bot.logs import protect
 from bot.organisation.schema import OrganisationFile
 from bot.organisation.service import has_organisation, import_organisation
-from bot.outbox.flood import FloodLimiter, FloodLimits
 from bot.outbox.sender import OutboxSender
 from bot.outbox.unreachable import GroupGoneNotice
 from bot.services import Services
+from bot.telegram.delivery import TelegramTransport, is_group
+from bot.telegram.flood import FloodLimiter, FloodLimits
 from bot.telegram_session import JsonAiohttpSession
 from bot.telegram_types import pin_response_types
+from bot.wecom.delivery import WeComTransport
 from handlers.commands import publish_commands
 from storage.database import Database
 from storage.fsm import SqlStorage
@@ -37,7 +39,7 @@ DEMO_ORGANISATION = Path(__file__).parent / "organisation" / "demo-county.yaml"
 
 
 class Gridline:
-    """The bot: services plus the Telegram side (bot, dispatcher, outbox sender, scheduler)."""
+    """The bot: services plus the Telegram side (bot, dispatcher, scheduler) and an outbox sender per channel."""
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         if settings.bot_token is None:
@@ -56,16 +58,32 @@ class Gridline:
             default=DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True),
         )
         clock = clock or SystemClock()
-        self.sender: OutboxSender
+        self.senders: list[OutboxSender] = []  # one per channel: every one is woken after a commit
         self.services = Services.build(settings, clock=clock, settled=lambda chat_id: self.sender.settled(chat_id))
-        self.sender = OutboxSender(
-            bot=self.bot,
+        self.sender = OutboxSender(  # Telegram's
+            transport=TelegramTransport(self.bot, self.services.db, request_timeout=settings.send_timeout_seconds),
             db=self.services.db,
             clock=clock,
-            request_timeout=settings.send_timeout_seconds,
+            reads_on=is_group,
             on_chat_gone=GroupGoneNotice(self.services.translator, settings.admin_ids),
         )
-        self.db.on_queued.append(self.sender.wake)
+        # WeCom group robots (send-only, for staff where Telegram is blocked): each robot is as slow
+        # as a group, so its worker reads on; robot ids are not Telegram chats (no UnreachableChat).
+        self.wecom = WeComTransport(
+            self.services.db,
+            api_base=settings.wecom_api_base,
+            limit=settings.wecom_per_minute,
+            request_timeout=settings.send_timeout_seconds,
+        )
+        self.wecom_sender = OutboxSender(
+            transport=self.wecom,
+            db=self.services.db,
+            clock=clock,
+            reads_on=lambda _robot_id: True,
+            remember_unreachable=False,
+        )
+        self.senders += [self.sender, self.wecom_sender]
+        self.db.on_queued.append(self.wake_senders)
         self.scheduler = build_scheduler(self.services)
         self.dispatcher = self._dispatcher()
         self._webhook_stopped: asyncio.Event | None = None
@@ -73,6 +91,21 @@ class Gridline:
     @property
     def db(self) -> Database:
         return self.services.db
+
+    def wake_senders(self) -> None:
+        """Called after a transaction that queued messages commits, whichever channel they go by."""
+        for sender in self.senders:
+            sender.wake()
+
+    def _start_senders(self) -> list[asyncio.Task[None]]:
+        return [asyncio.create_task(sender.run(), name=f"outbox-sender-{sender.channel}") for sender in self.senders]
+
+    async def _stop_senders(self, tasks: list[asyncio.Task[None]]) -> None:
+        await asyncio.gather(*(sender.stop() for sender in self.senders))
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.wecom.close()
 
     def _dispatcher(self) -> Dispatcher:
         from handlers.root import setup_dispatcher
@@ -85,7 +118,7 @@ class Gridline:
     async def run_polling(self, *, handle_signals: bool = True) -> None:
         await prepare_database(self.services)
         settle_heap()
-        sender = asyncio.create_task(self.sender.run(), name="outbox-sender")
+        senders = self._start_senders()
         start_scheduler(self.scheduler, self.services)
         try:
             await self.bot.delete_webhook(drop_pending_updates=False)
@@ -97,9 +130,7 @@ class Gridline:
             )
         finally:
             self.scheduler.shutdown(wait=False)
-            await self.sender.stop()
-            sender.cancel()
-            await asyncio.gather(sender, return_exceptions=True)
+            await self._stop_senders(senders)
             await self.bot.session.close()
             await self.db.dispose()
             gc.unfreeze()  # the process may go on (a restart in the same process, the tests)
@@ -110,16 +141,14 @@ class Gridline:
 
         await prepare_database(self.services)
         settle_heap()
-        sender = asyncio.create_task(self.sender.run(), name="outbox-sender")
+        senders = self._start_senders()
         start_scheduler(self.scheduler, self.services)
         self._webhook_stopped = asyncio.Event()
         try:
             await serve(self, self._webhook_stopped, handle_signals=handle_signals)
         finally:
             self.scheduler.shutdown(wait=False)
-            await self.sender.stop()
-            sender.cancel()
-            await asyncio.gather(sender, return_exceptions=True)
+            await self._stop_senders(senders)
             await self.bot.session.close()
             await self.db.dispose()
             gc.unfreeze()  # the process may go on (a restart in the same process, the tests)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -292,6 +293,107 @@ def export_ledger(
         typer.secho(f"No grid with code {grid!r}.", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
     typer.echo(f"Wrote {count} issues to {out}")
+
+
+wecom_app = typer.Typer(
+    help="WeCom (企业微信) group robots: where a grid's or a department's staff hear from Gridline "
+    "when Telegram cannot reach them.",
+    no_args_is_help=True,
+)
+app.add_typer(wecom_app, name="wecom")
+
+
+@wecom_app.command("set")
+def wecom_set(
+    code: str = typer.Argument(..., help="The code of a grid or of a department."),
+    key: str = typer.Argument(
+        ...,
+        help="The robot's webhook key, or its whole webhook address; '-' reads it from stdin "
+        "(it stays out of the shell's history).",
+    ),
+) -> None:
+    """Give a grid or a department a WeCom group robot, or its robot a new key."""
+    from bot.app import prepare_database
+    from bot.wecom.robots import RobotError, parse_key, set_robot
+
+    if key == "-":
+        key = sys.stdin.readline()
+    try:
+        key = parse_key(key)  # before anything is opened or written
+    except RobotError as error:
+        _fail(str(error))
+    settings = _settings()
+
+    async def go():  # type: ignore[no-untyped-def]
+        services = _services(settings)
+        try:
+            await prepare_database(services)
+            async with services.db.transaction() as s:
+                return await set_robot(s, code=code, key=key, now=services.clock.now())
+        finally:
+            await services.db.dispose()
+
+    try:
+        robot, created = asyncio.run(go())
+    except RobotError as error:
+        _fail(str(error))
+    done = "Added the WeCom robot of" if created else "New key for the WeCom robot of"
+    typer.echo(f"{done} {robot.owner} {robot.code} {robot.name}: {robot.key}")
+
+
+@wecom_app.command("remove")
+def wecom_remove(code: str = typer.Argument(..., help="The code of a grid or of a department.")) -> None:
+    """Remove a grid's or a department's WeCom robot; messages still queued for it are dropped."""
+    from bot.app import prepare_database
+    from bot.wecom.robots import RobotError, remove_robot
+
+    settings = _settings()
+
+    async def go():  # type: ignore[no-untyped-def]
+        services = _services(settings)
+        try:
+            await prepare_database(services)
+            async with services.db.transaction() as s:
+                return await remove_robot(s, code=code)
+        finally:
+            await services.db.dispose()
+
+    try:
+        robot = asyncio.run(go())
+    except RobotError as error:
+        _fail(str(error))
+    typer.echo(f"Removed the WeCom robot of {robot.owner} {robot.code} {robot.name} ({robot.key}).")
+
+
+@wecom_app.command("list")
+def wecom_list() -> None:
+    """Every WeCom robot, with its key masked."""
+    from bot.app import prepare_database
+    from bot.wecom.robots import RobotView, list_robots
+
+    settings = _settings()
+
+    async def go() -> list[RobotView]:
+        services = _services(settings)
+        try:
+            await prepare_database(services)
+            async with services.db.session() as s:
+                return await list_robots(s)
+        finally:
+            await services.db.dispose()
+
+    robots = asyncio.run(go())
+    if not robots:
+        typer.echo("No WeCom robots. Add one with: gridline wecom set <code> <key>")
+    for robot in robots:
+        added = robot.added_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+        typer.echo(f"{robot.owner:<10} {robot.code:<10} {robot.key}  added {added}  {robot.name}")
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    """One line on stderr and a non-zero exit, as every command reports bad input."""
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
 
 
 def _services(settings: Settings) -> Services:

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.deputies.points import DEFAULT_POINTS
 
 TELEGRAM_DEFAULT_API = "https://api.telegram.org"
+WECOM_DEFAULT_API = "https://qyapi.weixin.qq.com"
 DEFAULT_DATABASE_URL = "sqlite:///./data/gridline.db"
 
 
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
     escalation_grace_working_days: int = Field(default=2, ge=0, le=30)
     # A Bot API request that takes longer counts as failed and is retried (it may arrive twice).
     send_timeout_seconds: float = 30
+    # WeCom (企业微信) group robots, for staff where Telegram is blocked (`gridline wecom set`): the
+    # API's address, and how many messages a robot may send a minute (WeCom allows 20).
+    wecom_api_base: str = WECOM_DEFAULT_API
+    wecom_per_minute: float = Field(default=20, gt=0)
     # A citizen sending faster is slowed down with a friendly notice (0: no limit).
     citizen_messages_per_minute: float = 20
     citizen_reports_per_hour: float = 5

@@ -24,6 +24,7 @@ from bot.personal_data import PersonalData
 from bot.telegram.channel import TelegramChannel
 from bot.throttle import CitizenThrottle
 from bot.triage.flows import TriageFlows
+from bot.wecom.channel import WeComChannel
 from storage.database import Database
 
 
@@ -57,7 +58,10 @@ class Services:
         db = Database(settings.database_url)
         translator = Translator(settings.default_locale)
         # Where notices go. Queueing needs no connection to the channel: the CLI's jobs queue too.
-        channels: list[Channel] = [TelegramChannel(translator, settings.tz, settings.admin_ids)]
+        channels: list[Channel] = [
+            TelegramChannel(translator, settings.tz, settings.admin_ids),
+            WeComChannel(translator, settings.tz),  # the grids and departments that have a robot
+        ]
         audience = Audience(channels, DeputyAudience(settings.deputy_points))
         flows = IssueFlows(
             db=db,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, DateTime, Index, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -193,17 +193,20 @@ class MessageLink(SQLModel, table=True):
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
-    FAILED = "failed"  # permanently: blocked chat or a request Telegram refuses
+    FAILED = "failed"  # permanently: blocked chat, removed robot, or a request the service refuses
 
 
 class OutboxMessage(SQLModel, table=True):
     """A message the system sends on its own, written in the transaction of the change that causes it."""
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    # Each channel's sender scans for its own due rows.
+    __table_args__ = (Index("ix_outbox_channel_due", "channel", "status", "next_attempt_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # Whose transport delivers it: "telegram" (chat_id a Telegram chat), "wecom" (chat_id a WeComRobot.id).
+    channel: str = Field(default="telegram", max_length=16, sa_column_kwargs={"server_default": "telegram"})
     chat_id: int = telegram_id(nullable=False, index=True)
-    method: str  # a Bot API method name, e.g. "sendMessage"
+    method: str  # the channel's method name, e.g. "sendMessage" (Bot API) or "markdown" (WeCom)
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # After sending, remember the resulting message(s) as belonging to this issue.
     issue_id: int | None = Field(default=None, foreign_key="issue.id")
@@ -218,6 +221,21 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime = utc_column(nullable=False)
     sent_at: datetime | None = utc_column()
     last_error: str | None = None
+
+
+class WeComRobot(SQLModel, table=True):
+    """A WeCom (企业微信) group robot (群机器人): where the staff of one grid or one department hear
+    from Gridline when Telegram cannot reach them. Send-only; its outbox rows have channel "wecom"
+    and chat_id = this id."""
+
+    __table_args__ = (CheckConstraint("(grid_id IS NULL) <> (department_id IS NULL)", name="ck_wecomrobot_one_owner"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The webhook key: whoever has it can post to the group. Never logged, shown or stored elsewhere.
+    key: str = Field(max_length=64, repr=False)
+    grid_id: int | None = Field(default=None, foreign_key="grid.id", unique=True)
+    department_id: int | None = Field(default=None, foreign_key="department.id", unique=True)
+    added_at: datetime = utc_column(nullable=False)
 
 
 class UnreachableChat(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""Writing to the outbox, inside the caller's transaction (no Telegram import here)."""
+"""Writing to the outbox, inside the caller's transaction (no channel SDK here)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ def enqueue(
     link_kind: LinkKind | None = None,
     target_kind: LinkKind | None = None,
     contact_id: int | None = None,
+    channel: str = "telegram",
 ) -> None:
-    """Queue one Bot API call.
+    """Queue one Bot API call, or with `channel` one message of another channel ("wecom": `chat_id` is
+    the WeComRobot's id, `method` "markdown", `params` {"content": ...}).
 
     `link_kind`: remember the sent message(s) as this issue's message of that kind.
     `target_kind`: at send time, reply to (send*) or edit (edit*) the issue's message(s) of that kind
@@ -48,16 +50,23 @@ def enqueue(
             link_kind=link_kind,
             target_kind=target_kind,
             contact_id=contact_id,
+            channel=channel,
         ),
     )
 
 
-def enqueue_many(session: AsyncSession, messages: list[tuple[int, str, dict[str, Any]]], *, now: datetime) -> None:
-    """Queue (chat id, method, params) for many chats: a scheduled run writes to thousands of
-    deputies, and the queued rows go out as one executemany."""
+def enqueue_many(
+    session: AsyncSession,
+    messages: list[tuple[int, str, dict[str, Any]]],
+    *,
+    now: datetime,
+    channel: str = "telegram",
+) -> None:
+    """Queue (chat id, method, params) for many chats of one channel: a scheduled run writes to
+    thousands of deputies, and the queued rows go out as one executemany."""
     wake_after_commit(session)
     for chat_id, method, params in messages:
-        queue_insert(session, _OUTBOX, _row(chat_id, method, params, now))
+        queue_insert(session, _OUTBOX, _row(chat_id, method, params, now, channel=channel))
 
 
 _OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
@@ -73,9 +82,11 @@ def _row(
     link_kind: LinkKind | None = None,
     target_kind: LinkKind | None = None,
     contact_id: int | None = None,
+    channel: str = "telegram",
 ) -> dict[str, Any]:
     # Every key on every row: the rows of one table are written as a single executemany.
     return {
+        "channel": channel,
         "chat_id": chat_id,
         "method": method,
         "params": params,

@@ -1,19 +1,20 @@
-"""Delivers the outbox: at least once, in order within a chat, paced by the FloodLimiter.
+"""Delivers the outbox of one channel: at least once, in order within a chat.
 
-One worker task per chat with due messages, so a slow group (20 a minute) never holds up a
-citizen's private chat. A row is marked sent only after Telegram accepted it: a crash between
-the two sends that one message again on restart, and nothing is ever lost.
+One sender per channel; its transport (bot.outbox.transport) turns a row into the channel's
+request(s), paces them to the channel's limits and answers with a Delivery — this module imports
+no channel SDK. One worker task per chat with due messages, so a slow group (20 a minute) never
+holds up a citizen's private chat. A row is marked sent only after the service accepted it: a
+crash between the two sends that one message again on restart, and nothing is ever lost.
 
-Errors: 429 waits exactly `retry_after`; network errors, timeouts and 5xx back off exponentially
-(with jitter) and give up only after a day; 403 marks the chat unreachable (administrators are
-told when it is a group); 400 fails the one message with Telegram's reason. Texts over 4,096
-characters go out as several messages.
+What the transport answers: RetryAfter waits exactly as long as asked; Retry (network errors,
+timeouts, 5xx) backs off exponentially (with jitter) and gives up only after a day; Gone fails
+the chat's pending messages and marks it unreachable (the `on_chat_gone` hook tells
+administrators when it is a group); Refused fails the one message with the service's reason.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import logging
 import random
@@ -22,36 +23,17 @@ from datetime import datetime, timedelta
 from enum import Enum, auto
 from typing import Any
 
-import aiogram.methods
-from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
-from aiogram.methods import TelegramMethod
-from aiogram.types import BufferedInputFile, Message, MessageId
 from sqlalchemy import bindparam, insert
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
-from bot.issues import service
-from bot.outbox.split import TEXT_LIMIT, split_html, truncate_html
+from bot.outbox.transport import Gone, Refused, Retry, RetryAfter, Sent, Transport
 from storage.database import Database
 from storage.models import DeputyMessageLink, MessageLink, OutboxMessage, OutboxStatus, UnreachableChat
 
 log = logging.getLogger(__name__)
 
-METHODS: dict[str, type[TelegramMethod[Any]]] = {
-    cls.__api_method__: cls
-    for cls in (getattr(aiogram.methods, name) for name in aiogram.methods.__all__)
-    if isinstance(getattr(cls, "__api_method__", None), str)
-}
-NOT_MODIFIED = "message is not modified"
 _MARK_SENT = (  # built once: it runs for every group of deliveries
     update(OutboxMessage)
     .where(col(OutboxMessage.id).in_(bindparam("ids", expanding=True)))
@@ -73,33 +55,44 @@ ChatGoneHook = Callable[[AsyncSession, int, str, datetime], Awaitable[None]]
 class Outcome(Enum):
     DONE = auto()  # sent, or failed for good: go on with the chat's next message
     LATER = auto()  # retry this message later; the chat's later messages wait behind it
-    CHAT_GONE = auto()  # 403: nothing more goes to this chat
+    CHAT_GONE = auto()  # Gone: nothing more goes to this chat
 
 
 class OutboxSender:
+    """Delivers the rows of `transport.channel`.
+
+    `reads_on(chat_id)`: a slow chat (a Telegram group, a WeCom robot: 20 a minute) whose worker
+    reads on by itself rather than wait for the next scan. `remember_unreachable`: record a gone
+    chat in UnreachableChat (keyed by the Telegram chat id, so for Telegram only) and call
+    `on_chat_gone` the first time; without it, `on_chat_gone` is called at every Gone.
+    """
+
     def __init__(
         self,
         *,
-        bot: Bot,
+        transport: Transport,
         db: Database,
         clock: Clock,
         poll_interval: float = 1.0,
         max_workers: int = 256,
         give_up_after: timedelta = timedelta(days=1),
         max_backoff: float = 300.0,
-        request_timeout: float = 30.0,
         on_chat_gone: ChatGoneHook | None = None,
+        reads_on: Callable[[int], bool] | None = None,
+        remember_unreachable: bool = True,
     ) -> None:
-        self.bot = bot
+        self.transport = transport
+        self.channel = transport.channel
         self.db = db
         self.clock = clock
         self.poll_interval = poll_interval
         self.give_up_after = give_up_after
         self.max_backoff = max_backoff
-        self.request_timeout = request_timeout
         self.on_chat_gone = on_chat_gone
+        self.reads_on = reads_on or (lambda _chat_id: False)
+        self.remember_unreachable = remember_unreachable
         self._unreachable: set[int] | None = None  # loaded on first use
-        self._acks: list[tuple[OutboxMessage, list[Any], asyncio.Future[None]]] = []
+        self._acks: list[tuple[OutboxMessage, list[int], asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._chat_acks: dict[int, list[asyncio.Future[None]]] = {}
         self._unrecorded = 0
@@ -173,11 +166,12 @@ class OutboxSender:
         for chat_id in [c for c, until in self._parked.items() if until <= now]:
             del self._parked[chat_id]
         busy = set(self._workers) | set(self._parked)
+        mine = col(OutboxMessage.channel) == self.channel
         pending = OutboxMessage.status == OutboxStatus.PENDING
-        waiting = select(OutboxMessage.chat_id).where(pending, col(OutboxMessage.next_attempt_at) > now)
+        waiting = select(OutboxMessage.chat_id).where(mine, pending, col(OutboxMessage.next_attempt_at) > now)
         query = (
             select(OutboxMessage)
-            .where(pending, col(OutboxMessage.next_attempt_at) <= now, col(OutboxMessage.chat_id).not_in(waiting))
+            .where(mine, pending, col(OutboxMessage.next_attempt_at) <= now, col(OutboxMessage.chat_id).not_in(waiting))
             .order_by(col(OutboxMessage.id))
             .limit(chats * 4)
         )
@@ -197,16 +191,18 @@ class OutboxSender:
             return
         for chat_id, rows in (await self._due_rows(free)).items():
             if chat_id not in self._workers:
-                self._workers[chat_id] = asyncio.create_task(self._chat_worker(chat_id, rows), name=f"outbox-{chat_id}")
+                self._workers[chat_id] = asyncio.create_task(
+                    self._chat_worker(chat_id, rows), name=f"outbox-{self.channel}-{chat_id}"
+                )
 
     async def _chat_worker(self, chat_id: int, rows: list[OutboxMessage]) -> None:
         """Send the chat's rows in order; the next scan, when this worker ends, finds any more.
 
-        A group's worker reads on by itself: at 20 a minute a group is the slowest chat to serve,
-        so it should not wait for the scan to come round to its later rows.
+        A group's worker reads on by itself (`reads_on`): at 20 a minute a group is the slowest chat
+        to serve, so it should not wait for the scan to come round to its later rows.
         """
         try:
-            while rows and await self._send_rows(chat_id, rows) and chat_id < 0 and not self._stopping:
+            while rows and await self._send_rows(chat_id, rows) and self.reads_on(chat_id) and not self._stopping:
                 await self._acked(chat_id)  # what was sent must read as sent before reading on
                 rows = await self._next_rows(chat_id)
         except Exception:
@@ -222,7 +218,11 @@ class OutboxSender:
     async def _next_rows(self, chat_id: int) -> list[OutboxMessage]:
         query = (
             select(OutboxMessage)
-            .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .where(
+                col(OutboxMessage.channel) == self.channel,
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
             .order_by(col(OutboxMessage.id))
             .limit(20)
         )
@@ -254,71 +254,43 @@ class OutboxSender:
 
     # -- one message -----------------------------------------------------------------------------
 
-    async def _requests(self, row: OutboxMessage) -> list[TelegramMethod[Any]]:
-        """The Bot API call(s) for a row, with reply and edit targets filled in now."""
-        params = {**_uploads(row.params), "chat_id": row.chat_id}
-        cls = METHODS[row.method]
-        if row.target_kind is not None and row.issue_id is not None:
-            async with self.db.session() as s:
-                targets = await service.links(s, issue_id=row.issue_id, chat_id=row.chat_id, kind=row.target_kind)
-            if row.method.startswith("edit"):
-                return [cls.model_validate(_fit_edit({**params, "message_id": link.message_id})) for link in targets]
-            if targets:
-                params["reply_parameters"] = {"message_id": targets[-1].message_id, "allow_sending_without_reply": True}
-        if row.method.startswith("edit"):
-            return [cls.model_validate(_fit_edit(params))]
-        return [cls.model_validate(piece) for piece in _split(params)]
-
     async def _deliver(self, row: OutboxMessage) -> Outcome:
-        try:
-            requests = await self._requests(row)
-            results = [await self._call(request, edit=row.method.startswith("edit")) for request in requests]
-        except TelegramRetryAfter as error:
-            # Exactly as long as Telegram asks: the row is due then, and a timer wakes the loop.
-            await self._retry(row, delay=float(error.retry_after), error=str(error), count=False)
-            asyncio.get_running_loop().call_later(float(error.retry_after), self.wake)
-            return Outcome.LATER
-        except TelegramForbiddenError as error:
-            await self._chat_gone(row, str(error))
-            return Outcome.CHAT_GONE
-        except TelegramBadRequest as error:
-            await self._fail(row, f"400: {error.message}")
-            return Outcome.DONE
-        except (TelegramNetworkError, TelegramServerError, TimeoutError) as error:
-            if self.clock.now() - row.created_at > self.give_up_after:
-                await self._fail(row, f"gave up: {error}")
+        delivery = await self.transport.deliver(row)
+        match delivery:
+            case Sent(message_ids=message_ids):
+                self._sent(row, message_ids)
                 return Outcome.DONE
-            delay = min(self.max_backoff, 2 ** min(row.attempts, 20)) * random.uniform(0.8, 1.2)
-            await self._retry(row, delay=delay, error=str(error), count=True)
-            asyncio.get_running_loop().call_later(delay, self.wake)
-            return Outcome.LATER
-        except (TelegramAPIError, ValueError) as error:  # refused for good, e.g. a malformed request
-            await self._fail(row, str(error))
-            return Outcome.DONE
-        self._sent(row, results)
-        return Outcome.DONE
+            case RetryAfter(seconds=seconds, error=error):
+                # Exactly as long as the service asks: the row is due then, and a timer wakes the loop.
+                await self._retry(row, delay=seconds, error=error, count=False)
+                asyncio.get_running_loop().call_later(seconds, self.wake)
+                return Outcome.LATER
+            case Retry(error=error):
+                if self.clock.now() - row.created_at > self.give_up_after:
+                    await self._fail(row, f"gave up: {error}")
+                    return Outcome.DONE
+                delay = min(self.max_backoff, 2 ** min(row.attempts, 20)) * random.uniform(0.8, 1.2)
+                await self._retry(row, delay=delay, error=error, count=True)
+                asyncio.get_running_loop().call_later(delay, self.wake)
+                return Outcome.LATER
+            case Gone(error=error):
+                await self._chat_gone(row, error)
+                return Outcome.CHAT_GONE
+            case Refused(error=error):
+                await self._fail(row, error)
+                return Outcome.DONE
+        raise TypeError(f"not a Delivery: {delivery!r}")
 
-    async def _call(self, request: TelegramMethod[Any], *, edit: bool) -> Any:
-        try:
-            # A hung request counts as a network error: retried later, possibly sent twice.
-            return await self.bot(request, request_timeout=self.request_timeout)  # type: ignore[arg-type]
-        except TelegramBadRequest as error:
-            if edit:  # an unchanged or deleted card needs no edit; the others still get theirs
-                if NOT_MODIFIED not in error.message:
-                    log.warning("outbox: edit skipped: %s", error.message)
-                return None
-            raise
-
-    def _sent(self, row: OutboxMessage, results: list[Any]) -> None:
+    def _sent(self, row: OutboxMessage, message_ids: list[int]) -> None:
         """Record a delivery, without waiting for the commit.
 
         Deliveries finishing together share one transaction (a group commit): a commit per
-        message, waited for before the next, would make the database, not Telegram, the limit.
+        message, waited for before the next, would make the database, not the service, the limit.
         Until its commit a message counts as in flight (a crash sends it again); the chat's
         worker waits for its commits before it ends or sends something that refers to them.
         """
         done = asyncio.get_running_loop().create_future()
-        self._acks.append((row, results, done))
+        self._acks.append((row, message_ids, done))
         self._unrecorded += 1
         self._chat_acks.setdefault(row.chat_id, []).append(done)
         if self._flusher is None or self._flusher.done():
@@ -333,7 +305,7 @@ class OutboxSender:
         while self._acks:
             batch, self._acks = self._acks, []
             try:
-                await self._record_sent([(row, results) for row, results, _ in batch])
+                await self._record_sent([(row, message_ids) for row, message_ids, _ in batch])
             except Exception as error:
                 for *_, done in batch:
                     done.set_exception(error)
@@ -344,7 +316,7 @@ class OutboxSender:
             for *_, done in batch:
                 done.set_result(None)
 
-    async def _record_sent(self, batch: list[tuple[OutboxMessage, list[Any]]]) -> None:
+    async def _record_sent(self, batch: list[tuple[OutboxMessage, list[int]]]) -> None:
         """Core statements, not the ORM: this runs for every delivery, a few hundred times a
         second when the outbox is busy, and a unit of work of the ORM cost several times the SQL."""
         now = self.clock.now()
@@ -352,10 +324,10 @@ class OutboxSender:
         came_back = {row.chat_id for row, _ in batch if row.chat_id in unreachable}
         issue_links: list[dict[str, Any]] = []
         contact_links: list[dict[str, Any]] = []
-        for row, results in batch:
+        for row, message_ids in batch:
             if row.link_kind is None:
                 continue
-            for message_id in _message_ids(results):
+            for message_id in message_ids:
                 link = {"chat_id": row.chat_id, "message_id": message_id, "kind": row.link_kind, "created_at": now}
                 if row.issue_id is not None:
                     issue_links.append({**link, "issue_id": row.issue_id, "user_id": None})
@@ -374,7 +346,7 @@ class OutboxSender:
         unreachable -= came_back
 
     async def _retry(self, row: OutboxMessage, *, delay: float, error: str, count: bool) -> None:
-        log.info("outbox: message %s to %s retried in %.1fs: %s", row.id, row.chat_id, delay, error)
+        log.info("outbox: %s message %s to %s retried in %.1fs: %s", self.channel, row.id, row.chat_id, delay, error)
         due = self.clock.now() + timedelta(seconds=delay)
         self._parked[row.chat_id] = due
         async with self.db.transaction() as s:
@@ -389,7 +361,7 @@ class OutboxSender:
             )
 
     async def _fail(self, row: OutboxMessage, error: str) -> None:
-        log.warning("outbox: message %s to %s failed: %s", row.id, row.chat_id, error)
+        log.warning("outbox: %s message %s to %s failed: %s", self.channel, row.id, row.chat_id, error)
         async with self.db.transaction() as s:
             await s.exec(
                 update(OutboxMessage)
@@ -398,78 +370,32 @@ class OutboxSender:
             )
 
     async def _chat_gone(self, row: OutboxMessage, error: str) -> None:
-        """Blocked by the user, or removed from the group: stop sending there."""
-        log.warning("outbox: chat %s unreachable: %s", row.chat_id, error)
+        """Blocked by the user, removed from the group, the robot deleted: stop sending there."""
+        log.warning("outbox: %s chat %s unreachable: %s", self.channel, row.chat_id, error)
         known = await self._unreachable_chats()
         async with self.db.transaction() as s:
             await s.exec(
                 update(OutboxMessage)
-                .where(OutboxMessage.chat_id == row.chat_id, OutboxMessage.status == OutboxStatus.PENDING)
+                .where(
+                    col(OutboxMessage.channel) == self.channel,
+                    OutboxMessage.chat_id == row.chat_id,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                )
                 .values(status=OutboxStatus.FAILED, last_error=f"unreachable: {error}"[:500])
             )
-            if await s.get(UnreachableChat, row.chat_id) is None:
-                now = self.clock.now()
+            now = self.clock.now()
+            first = not self.remember_unreachable or await s.get(UnreachableChat, row.chat_id) is None
+            if first and self.remember_unreachable:
                 s.add(UnreachableChat(chat_id=row.chat_id, since=now, reason=error[:200]))
-                if self.on_chat_gone is not None:
-                    await self.on_chat_gone(s, row.chat_id, error, now)
+            if first and self.on_chat_gone is not None:
+                await self.on_chat_gone(s, row.chat_id, error, now)
         known.add(row.chat_id)
         self.wake()  # the hook may have queued notices
 
     async def _unreachable_chats(self) -> set[int]:
+        if not self.remember_unreachable:
+            return set()  # nothing recorded, so nothing comes back
         if self._unreachable is None:
             async with self.db.session() as s:
                 self._unreachable = {int(c) for c in (await s.exec(select(UnreachableChat.chat_id))).all()}
         return self._unreachable
-
-
-def _split(params: dict[str, Any]) -> list[dict[str, Any]]:
-    """A text over the limit as several messages: the reply on the first, the buttons on the last."""
-    text = params.get("text")
-    if not isinstance(text, str):
-        return [params]
-    pieces = split_html(text) if _is_html(params) else _split_plain(text)
-    if len(pieces) <= 1:
-        return [params]
-    common = {k: v for k, v in params.items() if k not in ("text", "reply_markup", "reply_parameters")}
-    result = [{**common, "text": piece} for piece in pieces]
-    if "reply_parameters" in params:
-        result[0]["reply_parameters"] = params["reply_parameters"]
-    if "reply_markup" in params:
-        result[-1]["reply_markup"] = params["reply_markup"]
-    return result
-
-
-def _split_plain(text: str) -> list[str]:
-    from html import escape, unescape
-
-    return [unescape(piece) for piece in split_html(escape(text, quote=False))]
-
-
-def _is_html(params: dict[str, Any]) -> bool:
-    return params.get("parse_mode", "HTML") == "HTML"  # HTML is the bot's default parse mode
-
-
-def _fit_edit(params: dict[str, Any]) -> dict[str, Any]:
-    """An edit cannot become two messages: a card over the limit is cut short."""
-    text = params.get("text")
-    if isinstance(text, str) and len(text.encode("utf-16-le")) > 2 * TEXT_LIMIT:
-        return {**params, "text": truncate_html(text) if _is_html(params) else text[: TEXT_LIMIT // 2] + "…"}
-    return params
-
-
-def _uploads(params: dict[str, Any]) -> dict[str, Any]:
-    """A file queued with the message ({"upload": base64, "filename": ...}) is sent as an upload."""
-    return {
-        key: BufferedInputFile(base64.b64decode(value["upload"]), filename=str(value.get("filename", "file")))
-        if isinstance(value, dict) and "upload" in value
-        else value
-        for key, value in params.items()
-    }
-
-
-def _message_ids(results: list[Any]) -> list[int]:
-    ids: list[int] = []
-    for result in results:
-        items = result if isinstance(result, list) else [result]
-        ids += [item.message_id for item in items if isinstance(item, Message | MessageId)]
-    return ids

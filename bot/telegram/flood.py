@@ -3,10 +3,8 @@
 About 30 messages a second in all, 1 a second to one private chat, 20 a minute to one group.
 Only methods that post a new message count; edits and callback answers are not paced.
 
-Telegram (and the fake in the tests) judge a sliding window: at most N messages in ANY span.
-aiolimiter's leaky bucket lets a full bucket go at once and then refills, which can put almost
-twice N into one window. So each bucket holds only a small burst and leaks at the rate that keeps
-burst + refills within N per window, a little under the limit for network jitter.
+Telegram (and the fake in the tests) judge a sliding window: each bucket is sized by
+`bot.outbox.pacing.window_limiter` so that no window is exceeded.
 """
 
 from __future__ import annotations
@@ -20,10 +18,11 @@ from aiogram.methods import Response, TelegramMethod
 from aiolimiter import AsyncLimiter
 from cachetools import LRUCache
 
-# Stay a little under each limit: requests reach Telegram a few ms apart from when they left. One
-# chat's messages are few and far between, so a wide margin there costs nothing overall and keeps
-# a 429 (and its whole-second wait) away; the overall limit is what bounds throughput.
-MARGIN = 0.99
+from bot.outbox.pacing import window_limiter
+
+# The overall limit keeps pacing.MARGIN. One chat's messages are few and far between, so a wide
+# margin there costs nothing overall and keeps a 429 (and its whole-second wait) away; the overall
+# limit is what bounds throughput.
 CHAT_MARGIN = 0.9
 # The overall bucket holds a few messages (5% of a second's worth): with room for one only, every
 # late wake-up of the event loop would be time lost for good.
@@ -57,17 +56,6 @@ class FloodLimits:
         return FloodLimits(
             self.global_per_second * factor, self.private_per_second * factor, self.group_per_minute * factor
         )
-
-
-def window_limiter(limit: float, span: float, *, burst: int = 1, margin: float = MARGIN) -> AsyncLimiter:
-    """A leaky bucket that never puts more than `limit` acquisitions into any `span` seconds.
-
-    A bucket of `burst` that leaks `rate` a second admits at most burst - 1 + rate * span in a
-    window, so rate = (limit - burst + 1) / span.
-    """
-    burst = max(1, min(burst, int(limit)))
-    rate = (limit - burst + 1) / span * margin
-    return AsyncLimiter(burst, burst / rate)
 
 
 class FloodLimiter(BaseRequestMiddleware):
