@@ -231,7 +231,6 @@ async def test_the_app_delivers_both_channels_from_one_transaction(
                         now=app.services.clock.now(),
                     )
             enqueue(s, chat_id=ALICE, method="sendMessage", params={"text": "回复"}, now=app.services.clock.now())
-        app.services.notify_queued()  # what every flow calls after its commit
         expected = [f"**新诉求** #{n}" for n in range(12)]
         assert await wecom.wait_received(KEY, 12) == expected
         assert await wecom.wait_received(OTHER_KEY, 12) == expected
