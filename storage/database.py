@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, MutableMapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from cachetools import TTLCache
 from sqlalchemy import Table, event, insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
@@ -81,47 +80,6 @@ def remembered(session: Session | AsyncSession, kind: str) -> dict[Any, Any]:
     return session.info.setdefault(kind, {})  # type: ignore[no-any-return]
 
 
-LASTING_SECONDS = 60.0
-
-
-class Lasting:
-    """Answers about the organisation (the grid tree, the service list) kept across units of work,
-    for a minute. It changes only with `gridline import`, and an import made while the bot runs
-    shows up within that minute, as the Directory's answers do. Every new issue reads its grid's
-    path and category several times; a minute of reuse makes that a lookup."""
-
-    def __init__(self, ttl: float = LASTING_SECONDS) -> None:
-        self.ttl = ttl
-        self._kinds: dict[str, TTLCache[Any, Any]] = {}
-
-    def of(self, kind: str) -> TTLCache[Any, Any]:
-        kept = self._kinds.get(kind)
-        if kept is None:
-            kept = self._kinds[kind] = TTLCache(maxsize=10_000, ttl=self.ttl)
-        return kept
-
-    def forget(self) -> None:
-        for kept in self._kinds.values():
-            kept.clear()
-
-
-def _keeper(session: Session | AsyncSession) -> Lasting | None:
-    keeper = session.info.get("lasting")
-    return keeper if isinstance(keeper, Lasting) else None
-
-
-def lasting(session: Session | AsyncSession, kind: str) -> MutableMapping[Any, Any]:
-    """The database's `Lasting` answers of this kind (a session made elsewhere: its own, as `remembered`)."""
-    keeper = _keeper(session)
-    return keeper.of(kind) if keeper is not None else remembered(session, kind)
-
-
-def forget_lasting(session: Session | AsyncSession) -> None:
-    keeper = _keeper(session)
-    if keeper is not None:
-        keeper.forget()
-
-
 class _Session(Session):
     """Keeps the organisation's rows it loaded until the session ends: repeated gets cost no query."""
 
@@ -183,13 +141,11 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = async_url(url)
         self.engine = _make_engine(self.url)
-        self.lasting = Lasting()
         self._sessions = async_sessionmaker(
             self.engine,
             class_=AsyncSession,
             sync_session_class=_Session,
             expire_on_commit=False,
-            info={"lasting": self.lasting},
         )
 
     @property
