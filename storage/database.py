@@ -67,27 +67,11 @@ def _make_engine(url: URL) -> AsyncEngine:
     return engine
 
 
-# The organisation's rows that one unit of work reads again and again (a new issue's card, push and
-# buttons each walk the grid path). The session's identity map holds rows weakly, so a row nobody
-# keeps is read from the database again at the next `session.get`.
-KEPT_FOR_THE_SESSION = (models.Grid, models.Category)
-
-
 def remembered(session: Session | AsyncSession, kind: str) -> dict[Any, Any]:
     """Answers kept for one unit of work (in the session's `info`, so they end with it). For what
     does not change inside a flow yet is asked for several times by one change of an issue: the
     organisation's rows, the group holding a grid."""
     return session.info.setdefault(kind, {})  # type: ignore[no-any-return]
-
-
-class _Session(Session):
-    """Keeps the organisation's rows it loaded until the session ends: repeated gets cost no query."""
-
-
-@event.listens_for(_Session, "loaded_as_persistent")
-def _keep(session: Session, instance: object) -> None:
-    if isinstance(instance, KEPT_FOR_THE_SESSION):
-        session.info.setdefault("kept", []).append(instance)
 
 
 # -- rows the unit of work only adds ------------------------------------------------------------
@@ -144,7 +128,6 @@ class Database:
         self._sessions = async_sessionmaker(
             self.engine,
             class_=AsyncSession,
-            sync_session_class=_Session,
             expire_on_commit=False,
         )
 
