@@ -67,13 +67,6 @@ def _make_engine(url: URL) -> AsyncEngine:
     return engine
 
 
-def remembered(session: Session | AsyncSession, kind: str) -> dict[Any, Any]:
-    """Answers kept for one unit of work (in the session's `info`, so they end with it). For what
-    does not change inside a flow yet is asked for several times by one change of an issue: the
-    organisation's rows, the group holding a grid."""
-    return session.info.setdefault(kind, {})  # type: ignore[no-any-return]
-
-
 # -- rows the unit of work only adds ------------------------------------------------------------
 # The outbox's messages, the timeline's events, the deputies' notices: a change writes them and
 # never reads them back as objects. Built and flushed as ORM objects, a new issue's four of them
