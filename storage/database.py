@@ -71,6 +71,7 @@ def _make_engine(url: URL) -> AsyncEngine:
 # The outbox's messages, the timeline's events, the deputies' notices: a change writes them and
 # never reads them back as objects. Built and flushed as ORM objects, a new issue's four of them
 # cost more than the rest of the issue; as plain rows, one executemany a table, a fraction.
+# Kept, measured: saves 0.1-0.3 ms/update in bench_report (2.25x -> 2.06x, 2.19x -> 2.12x vs session.add)
 
 _QUEUED = "queued_inserts"
 _INSERTS: dict[Table, Insert] = {}  # built once a table: a new statement pays for its cache key
