@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from typer.testing import CliRunner
 
 from bot.cli import app as cli
+from bot.issues.service import holding_group
 from bot.organisation import service
+from bot.organisation.groups import Groups
 from bot.organisation.schema import OrganisationFile
 from bot.organisation.service import (
     ORGANISATION_SECONDS,
@@ -26,6 +29,8 @@ from bot.organisation.service import (
 )
 from storage.database import Database
 from storage.models import Category, Grid
+
+NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "demo-county.yaml"
@@ -192,3 +197,23 @@ async def test_each_database_has_its_own(tmp_path: Path) -> None:
             assert len(await grid_path(s, 3)) == 3
     finally:
         await other.dispose()
+
+
+async def test_a_group_bound_or_unbound_is_seen_at_once(db: Database, clock: Clock) -> None:
+    """Bindings are not part of the cached organisation: the holding group is asked for each time."""
+    groups, directory = Groups(db), Directory(db)
+    village = await directory.grid_by_code("GC01")  # the organisation is cached from here on
+    assert village is not None
+
+    async def holder() -> int | None:
+        async with db.session() as s:
+            group = await holding_group(s, grid_id=village.id)
+            return group.chat_id if group else None
+
+    assert await holder() is None
+    await groups.bind(chat_id=-100300, title="葛城街道", grid_code="GC", admin_id=1, now=NOW)
+    assert await holder() == -100300  # the township's group, for want of the village's own
+    await groups.bind(chat_id=-100200, title="南大街社区", grid_code="GC01", admin_id=1, now=NOW)
+    assert await holder() == -100200
+    assert await groups.unbind(chat_id=-100200)
+    assert await holder() == -100300

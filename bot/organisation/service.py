@@ -1,4 +1,4 @@
-"""Queries and the import of the organisation file."""
+"""Queries, the import of the organisation file, and the one cache of the organisation."""
 
 from __future__ import annotations
 
