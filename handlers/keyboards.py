@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
-from cachetools import LRUCache
 
 from bot.domain.lifecycle import Rating
 from bot.i18n import Translate
@@ -34,31 +32,6 @@ from handlers.callbacks import (
     TriageStep,
 )
 
-Keyboard = TypeVar("Keyboard", InlineKeyboardMarkup, ReplyKeyboardMarkup)
-
-
-def shared(build: Callable[..., Keyboard]) -> Callable[..., Keyboard]:
-    """For a keyboard that depends on nothing but the language and its arguments: built once per
-    locale and arguments, then reused. The report walk shows the same few screens to every citizen,
-    and building one validates every button on it. (Markups are never changed after building.)"""
-    kept: LRUCache[tuple[Any, ...], Keyboard] = LRUCache(maxsize=1024)
-
-    @functools.wraps(build)
-    def cached(t: Translate, *args: Any, **kwargs: Any) -> Keyboard:
-        locale = getattr(t, "locale", None)  # set by Translator.bind
-        if locale is None:
-            return build(t, *args, **kwargs)
-        key = (
-            locale,
-            *(tuple(a) if isinstance(a, list) else a for a in args),
-            *sorted(kwargs.items()),
-        )
-        if key not in kept:
-            kept[key] = build(t, *args, **kwargs)
-        return kept[key]
-
-    return cached
-
 
 def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
@@ -75,7 +48,6 @@ def _in_rows(buttons: list[InlineKeyboardButton], width: int = 2) -> list[list[I
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
-@shared
 def main_menu(t: Translate) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
@@ -92,18 +64,15 @@ def main_menu(t: Translate) -> InlineKeyboardMarkup:
     )
 
 
-@shared
 def back_to_menu(t: Translate) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_button(t("btn-menu"), MenuCb(action=MenuAction.HOME))]])
 
 
-@shared
 def grid_choices(t: Translate, grids: Sequence[GridView], step: ReportStep, *, back: bool) -> InlineKeyboardMarkup:
     choices = [_button(grid.name, ReportCb(step=step, value=str(grid.id))) for grid in grids]
     return InlineKeyboardMarkup(inline_keyboard=[*_in_rows(choices), _nav_row(t, back=back)])
 
 
-@shared
 def remembered_grid(t: Translate, grid_name: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
@@ -114,7 +83,6 @@ def remembered_grid(t: Translate, grid_name: str) -> InlineKeyboardMarkup:
     )
 
 
-@shared
 def resume_draft(t: Translate) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
@@ -124,27 +92,23 @@ def resume_draft(t: Translate) -> InlineKeyboardMarkup:
     )
 
 
-@shared
 def category_choices(t: Translate, categories: Sequence[CategoryView]) -> InlineKeyboardMarkup:
     choices = [_button(c.name, ReportCb(step=ReportStep.CATEGORY, value=str(c.id))) for c in categories]
     return InlineKeyboardMarkup(inline_keyboard=[*_in_rows(choices), _nav_row(t)])
 
 
-@shared
 def describe_controls(t: Translate, *, ready: bool) -> InlineKeyboardMarkup:
     rows = [[_button(t("btn-next"), ReportCb(step=ReportStep.NEXT))]] if ready else []
     rows.append(_nav_row(t))
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-@shared
 def phone_controls(t: Translate) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[[_button(t("btn-skip-phone"), ReportCb(step=ReportStep.SKIP_PHONE))], _nav_row(t)]
     )
 
 
-@shared
 def share_contact(t: Translate) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[[KeyboardButton(text=t("btn-share-phone"), request_contact=True)]],
@@ -154,7 +118,6 @@ def share_contact(t: Translate) -> ReplyKeyboardMarkup:
     )
 
 
-@shared
 def review(t: Translate, *, anonymous: bool = False) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
@@ -170,7 +133,6 @@ def review(t: Translate, *, anonymous: bool = False) -> InlineKeyboardMarkup:
     )
 
 
-@shared
 def edit_fields(t: Translate) -> InlineKeyboardMarkup:
     fields = [
         (EditField.GRID, "edit-grid"),

@@ -17,7 +17,7 @@ from bot.domain.lifecycle import Action, IssueStatus, transition
 from bot.issues.draft import IssueDraft
 from bot.issues.reference import format_ref
 from bot.organisation.service import grid_path
-from storage.database import queue_insert, remembered, write_queued
+from storage.database import queue_insert, write_queued
 from storage.models import GroupChat, Issue, IssueAttachment, IssueEvent, MessageLink, RefCounter, User
 
 
@@ -207,44 +207,32 @@ _REMEMBER_FOR_NEXT_REPORT = (
     update(User)
     .where(col(User.id) == bindparam("citizen"))
     .values(last_grid_id=bindparam("grid"), phone=func.coalesce(bindparam("new_phone"), col(User.phone)))
-    .returning(col(User.locale))
 )
 
 
 async def remember_for_next_report(session: AsyncSession, *, user_id: int, grid_id: int, phone: str | None) -> None:
     """The grid a citizen reported in, and the phone they gave, are offered the next time. One
-    statement on the unit of work's connection: nothing to load, nothing for the ORM to track; it
-    hands back the citizen's language, which the push of the new issue needs (citizen_locale)."""
+    statement on the unit of work's connection: nothing to load, nothing for the ORM to track."""
     connection = await session.connection()
     params = {"citizen": user_id, "grid": grid_id, "new_phone": phone}
-    row = (await connection.execute(_REMEMBER_FOR_NEXT_REPORT, params)).first()
-    if row is not None:
-        remembered(session, "citizen_locale")[user_id] = row.locale
+    await connection.execute(_REMEMBER_FOR_NEXT_REPORT, params)
 
 
 async def citizen_locale(session: AsyncSession, citizen_id: int) -> str | None:
-    """The language a citizen chose (None: the default), kept for the unit of work."""
-    known: dict[int, str | None] = remembered(session, "citizen_locale")
-    if citizen_id not in known:
-        user = await session.get(User, citizen_id)
-        known[citizen_id] = user.locale if user else None
-    return known[citizen_id]
+    """The language a citizen chose (None: the default)."""
+    user = await session.get(User, citizen_id)
+    return user.locale if user else None
 
 
 _BOUND_ON_PATH = select(GroupChat).where(col(GroupChat.grid_id).in_(bindparam("grids", expanding=True)))  # built once
 
 
 async def holding_group(session: AsyncSession, *, grid_id: int) -> GroupChat | None:
-    """The group that works on a grid's issues: the grid's own, else the nearest bound ancestor's.
-
-    One query for the whole path, and the answer is kept for the unit of work: a new issue's card,
-    its buttons and the triage checks ask for it several times."""
-    known: dict[int, GroupChat | None] = remembered(session, "holding_group")
-    if grid_id not in known:
-        path = [g.id for g in reversed(await grid_path(session, grid_id))]  # the grid first
-        bound = {g.grid_id: g for g in (await session.exec(_BOUND_ON_PATH, params={"grids": path}))}
-        known[grid_id] = next((bound[g] for g in path if g in bound), None)
-    return known[grid_id]
+    """The group that works on a grid's issues: the grid's own, else the nearest bound ancestor's
+    (one query for the whole path)."""
+    path = [g.id for g in reversed(await grid_path(session, grid_id))]  # the grid first
+    bound = {g.grid_id: g for g in (await session.exec(_BOUND_ON_PATH, params={"grids": path}))}
+    return next((bound[g] for g in path if g in bound), None)
 
 
 async def card_chats(session: AsyncSession, *, issue_id: int) -> list[int]:

@@ -1,22 +1,21 @@
-"""Queries and the import of the organisation file."""
+"""Queries, the import of the organisation file, and the one cache of the organisation."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
-from cachetools import TTLCache
+from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import GridLevel
 from bot.organisation.schema import OrganisationFile
-from storage.database import Database, forget_lasting, lasting
+from storage.database import Database
 from storage.models import Category, Department, Grid, Staff
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ async def import_organisation(session: AsyncSession, org: OrganisationFile) -> I
     from bot.deputies.registry import import_deputies  # deputies live in their own module
 
     await import_deputies(session, org, {code: grid.id for code, grid in by_code.items() if grid.id is not None})
-    forget_lasting(session)  # this process sees its own import at once (another one: within a minute)
+    organisation_cache(session).forget()  # this process sees its own import at once (another: within a minute)
     return ImportSummary(
         grids=sum(len(root.walk()) for root in org.grids),
         categories=len(org.categories),
@@ -120,25 +119,9 @@ async def grid_by_id(session: AsyncSession, grid_id: int) -> GridView | None:
     return _grid_view(grid) if grid else None
 
 
-async def children(session: AsyncSession, parent_id: int | None, level: GridLevel) -> list[GridView]:
-    query = select(Grid).where(Grid.level == level).order_by(col(Grid.position))
-    if parent_id is not None:
-        query = query.where(Grid.parent_id == parent_id)
-    return [_grid_view(g) for g in (await session.exec(query)).all()]
-
-
 async def grid_path(session: AsyncSession, grid_id: int) -> list[GridView]:
     """The grid and its ancestors, county first: used for "城口县 / 葛城街道 / 南大街社区"."""
-    known = lasting(session, "grid_path")
-    path: list[GridView] | None = known.get(grid_id)
-    if path is None:
-        path = []
-        current = await session.get(Grid, grid_id)
-        while current is not None:
-            path.insert(0, _grid_view(current))
-            current = await session.get(Grid, current.parent_id) if current.parent_id else None
-        known[grid_id] = path
-    return list(path)
+    return (await organisation_cache(session).read(session)).path(grid_id)
 
 
 async def categories(session: AsyncSession) -> list[CategoryView]:
@@ -147,69 +130,164 @@ async def categories(session: AsyncSession) -> list[CategoryView]:
 
 
 async def category_by_id(session: AsyncSession, category_id: int) -> CategoryView | None:
-    known = lasting(session, "category")
-    view: CategoryView | None = known.get(category_id)
-    if view is None:
-        category = await session.get(Category, category_id)
-        view = _category_view(category) if category else None
-        if view is not None:
-            known[category_id] = view
-    return view
+    return (await organisation_cache(session).read(session)).category(category_id)
 
 
-class Directory:
-    """Read-only look-ups for handlers. The organisation rarely changes, so answers are kept for
-    a minute: an import made with the CLI while the bot runs shows up without a restart."""
+# -- the organisation cache ---------------------------------------------------------------------------
 
-    def __init__(self, db: Database, *, ttl: float = 60) -> None:
-        self.db = db
-        self._cache: TTLCache[tuple, object] = TTLCache(maxsize=10_000, ttl=ttl)
-        self._loading: dict[tuple, asyncio.Future[Any]] = {}  # answers being read: asked once
+ORGANISATION_SECONDS = 60.0
+
+
+class Organisation:
+    """The grid tree and the service list as read at one moment: every look-up a dictionary's."""
+
+    def __init__(self, grids: Iterable[GridView], categories: Iterable[CategoryView]) -> None:
+        self._grids: dict[int, GridView] = {}
+        self._by_code: dict[str, GridView] = {}
+        self._children: dict[tuple[int | None, GridLevel], list[GridView]] = {}
+        self._levels: dict[GridLevel, list[GridView]] = {}
+        for grid in grids:  # in their order
+            self._grids[grid.id] = grid
+            self._by_code[grid.code] = grid
+            self._children.setdefault((grid.parent_id, grid.level), []).append(grid)
+            self._levels.setdefault(grid.level, []).append(grid)
+        self._categories = tuple(categories)
+        self._category_ids = {c.id: c for c in self._categories}
+
+    def grid(self, grid_id: int) -> GridView | None:
+        return self._grids.get(grid_id)
+
+    def grid_by_code(self, code: str) -> GridView | None:
+        return self._by_code.get(code.strip())
+
+    def children(self, parent_id: int | None, level: GridLevel) -> list[GridView]:
+        """The grids of this level under this parent (None: under any), in the file's order."""
+        return list(self._levels.get(level, ()) if parent_id is None else self._children.get((parent_id, level), ()))
+
+    def path(self, grid_id: int) -> list[GridView]:
+        path: list[GridView] = []
+        current = self._grids.get(grid_id)
+        while current is not None:
+            path.insert(0, current)
+            current = self._grids.get(current.parent_id) if current.parent_id else None
+        return path
+
+    def categories(self) -> list[CategoryView]:
+        return list(self._categories)
+
+    def category(self, category_id: int) -> CategoryView | None:
+        return self._category_ids.get(category_id)
+
+
+async def read_organisation(session: AsyncSession) -> Organisation:
+    grids = (await session.exec(select(Grid).order_by(col(Grid.position), col(Grid.id)))).all()
+    return Organisation([_grid_view(g) for g in grids], await categories(session))
+
+
+class OrganisationCache:
+    """The organisation as last read, for a minute: the one cache of it (one per database). It
+    changes only with `gridline import` (and the import at a first start): an import in this
+    process forgets it at once, one made by the CLI while the bot runs shows up within the minute.
+    The report walk's screens, each new issue's card, push and buttons, the access checks and the
+    deputies' constituencies all read the grid path and the categories from it."""
+
+    def __init__(self, ttl: float = ORGANISATION_SECONDS, timer: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.timer = timer
+        self._kept: Organisation | None = None
+        self._expires = 0.0
+        self._loading: asyncio.Future[Organisation] | None = None  # a read for the Directory under way
         self._generation = 0  # counts forget()s
 
     def forget(self) -> None:
-        """Call after an import."""
-        self._cache.clear()
-        self._loading.clear()
+        """After an import."""
+        self._kept, self._loading = None, None
         self._generation += 1
 
-    async def _cached(self, key: tuple, load: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        if key in self._cache:
-            return self._cache[key]  # type: ignore[return-value]
-        # Many citizens at the same step miss together (at start, and when the answer expires):
-        # one query answers them all.
-        loading = self._loading.get(key)
-        if loading is None:
-            loading = self._loading[key] = asyncio.ensure_future(self._load(key, load))
-            loading.add_done_callback(lambda done: self._loading.pop(key) if self._loading.get(key) is done else None)
-        return await asyncio.shield(loading)  # type: ignore[no-any-return]
+    def _fresh(self) -> Organisation | None:
+        return self._kept if self._kept is not None and self.timer() < self._expires else None
 
-    async def _load(self, key: tuple, load: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        generation = self._generation
-        async with self.db.session() as s:
-            value = await load(s)
+    def _keep(self, organisation: Organisation, generation: int) -> None:
         if generation == self._generation:  # not read before an import it would hide
-            self._cache[key] = value
-        return value
+            self._kept, self._expires = organisation, self.timer() + self.ttl
+
+    async def read(self, session: AsyncSession) -> Organisation:
+        """With the caller's session: its unit of work may hold SQLite's one connection."""
+        kept = self._fresh()
+        if kept is None:
+            generation = self._generation
+            kept = await read_organisation(session)
+            self._keep(kept, generation)
+        return kept
+
+    async def shared_read(self, db: Database) -> Organisation:
+        """With a session of its own; many citizens at the same step miss together (at start, and
+        when the minute is over): one read answers them all."""
+        kept = self._fresh()
+        if kept is not None:
+            return kept
+        loading = self._loading
+        if loading is None:
+            loading = self._loading = asyncio.ensure_future(self._read_alone(db))
+            loading.add_done_callback(self._read_done)
+        return await asyncio.shield(loading)
+
+    def _read_done(self, done: asyncio.Future[Organisation]) -> None:
+        if self._loading is done:
+            self._loading = None
+
+    async def _read_alone(self, db: Database) -> Organisation:
+        generation = self._generation
+        async with db.session() as s:
+            organisation = await read_organisation(s)
+        self._keep(organisation, generation)
+        return organisation
+
+
+_CACHES: WeakKeyDictionary[Engine, OrganisationCache] = WeakKeyDictionary()
+
+
+def organisation_cache(where: AsyncSession | Database) -> OrganisationCache:
+    """The organisation cache of the database this session (or Database) works on."""
+    engine = where.engine if isinstance(where, Database) else where.bind
+    sync_engine: Engine = engine.sync_engine  # type: ignore[union-attr]
+    cache = _CACHES.get(sync_engine)
+    if cache is None:
+        cache = _CACHES[sync_engine] = OrganisationCache()
+    return cache
+
+
+class Directory:
+    """Read-only look-ups for handlers, answered from the organisation cache."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.cache = organisation_cache(db)
+
+    def forget(self) -> None:
+        """Call after an import."""
+        self.cache.forget()
+
+    async def _organisation(self) -> Organisation:
+        return await self.cache.shared_read(self.db)
 
     async def townships(self) -> list[GridView]:
-        return await self._cached(("townships",), lambda s: children(s, None, GridLevel.TOWNSHIP))
+        return (await self._organisation()).children(None, GridLevel.TOWNSHIP)
 
     async def villages(self, township_id: int) -> list[GridView]:
-        return await self._cached(("villages", township_id), lambda s: children(s, township_id, GridLevel.VILLAGE))
+        return (await self._organisation()).children(township_id, GridLevel.VILLAGE)
 
     async def grid(self, grid_id: int) -> GridView | None:
-        return await self._cached(("grid", grid_id), lambda s: grid_by_id(s, grid_id))
+        return (await self._organisation()).grid(grid_id)
 
     async def grid_by_code(self, code: str) -> GridView | None:
-        return await self._cached(("code", code), lambda s: grid_by_code(s, code))
+        return (await self._organisation()).grid_by_code(code)
 
     async def path_names(self, grid_id: int) -> str:
-        path = await self._cached(("path", grid_id), lambda s: grid_path(s, grid_id))
-        return " / ".join(g.name for g in path)
+        return " / ".join(g.name for g in (await self._organisation()).path(grid_id))
 
     async def categories(self) -> list[CategoryView]:
-        return await self._cached(("categories",), categories)
+        return (await self._organisation()).categories()
 
     async def category(self, category_id: int) -> CategoryView | None:
-        return next((c for c in await self.categories() if c.id == category_id), None)
+        return (await self._organisation()).category(category_id)
