@@ -101,7 +101,9 @@ class PersonalData:
             await s.exec(delete(MessageLink).where(col(MessageLink.chat_id) == user_id))
             await s.exec(
                 delete(OutboxMessage).where(
-                    col(OutboxMessage.chat_id) == user_id, OutboxMessage.status == OutboxStatus.PENDING
+                    col(OutboxMessage.chat_id) == user_id,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.channel == "telegram",  # a WeCom robot's id is not a person's
                 )
             )
             await s.exec(delete(UnreachableChat).where(col(UnreachableChat.chat_id) == user_id))

@@ -49,3 +49,23 @@ async def test_a_new_issue_reaches_the_grids_robot_as_markdown(tmp_path: Path) -
     assert KEY not in content
     assert len(content.encode()) <= 4096
     assert any(r.chat_id == 501 for r in telegram)  # the citizen's push still goes by Telegram
+
+
+async def test_erasing_a_citizen_keeps_a_robots_rows_that_share_the_number(tmp_path: Path) -> None:
+    """Outbox rows are addressed by channel and id: erasing Telegram user 1 drops what was queued for
+    that person, not what was queued for WeCom robot 1."""
+    from bot.outbox.queue import enqueue
+
+    services = Services.build(Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'e.db'}"))
+    await prepare_database(services)
+    try:
+        now = services.clock.now()
+        async with services.db.transaction() as s:
+            enqueue(s, chat_id=1, method="sendMessage", params={"text": "hi"}, now=now)
+            enqueue(s, channel="wecom", chat_id=1, method="markdown", params={"content": "card"}, now=now)
+        await services.personal.erase(1)
+        async with services.db.session() as s:
+            left = [(r.channel, r.chat_id) for r in (await s.exec(select(OutboxMessage))).all()]
+    finally:
+        await services.db.dispose()
+    assert left == [("wecom", 1)]
