@@ -129,11 +129,7 @@ class Gridline:
                 allowed_updates=self.dispatcher.resolve_used_update_types(),
             )
         finally:
-            self.scheduler.shutdown(wait=False)
-            await self._stop_senders(senders)
-            await self.bot.session.close()
-            await self.db.dispose()
-            gc.unfreeze()  # the process may go on (a restart in the same process, the tests)
+            await self._shut_down(senders)
 
     async def run_webhook(self, *, handle_signals: bool = True) -> None:
         """Serve Telegram's webhook (`gridline run --webhook`) until stopped."""
@@ -147,11 +143,15 @@ class Gridline:
         try:
             await serve(self, self._webhook_stopped, handle_signals=handle_signals)
         finally:
-            self.scheduler.shutdown(wait=False)
-            await self._stop_senders(senders)
-            await self.bot.session.close()
-            await self.db.dispose()
-            gc.unfreeze()  # the process may go on (a restart in the same process, the tests)
+            await self._shut_down(senders)
+
+    async def _shut_down(self, senders: list[asyncio.Task[None]]) -> None:
+        """Jobs stop, deliveries under way finish and are recorded, then the database closes."""
+        self.scheduler.shutdown(wait=False)
+        await self._stop_senders(senders)
+        await self.bot.session.close()
+        await self.db.dispose()
+        gc.unfreeze()  # the process may go on (a restart in the same process, the tests)
 
     async def stop(self) -> None:
         if self._webhook_stopped is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, func, select
 
-from bot.outbox.queue import enqueue, enqueue_many
+from bot.outbox.queue import enqueue
 from storage.database import Database
 from storage.models import OutboxMessage, OutboxStatus
 
@@ -50,14 +50,6 @@ async def test_rows_are_written_at_commit_in_the_order_queued(db: Database) -> N
         row = (await s.exec(select(OutboxMessage))).first()
     assert row is not None and row.status == OutboxStatus.PENDING and row.attempts == 0
     assert row.next_attempt_at == NOW
-
-
-async def test_a_bulk_insert_comes_after_what_was_queued_before_it(db: Database) -> None:
-    async with db.transaction() as s:
-        _queue(s, 5, "一")
-        enqueue_many(s, [(6, "sendMessage", {"text": "二"}), (7, "sendMessage", {"text": "三"})], now=NOW)
-        _queue(s, 5, "四")
-    assert await _texts(db) == [(5, "一"), (6, "二"), (7, "三"), (5, "四")]
 
 
 async def test_a_later_statement_of_the_unit_of_work_sees_them(db: Database) -> None:

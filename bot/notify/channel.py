@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,7 +41,10 @@ class PersonDesk:
 Desk = GridDesk | DepartmentDesk | PersonDesk
 
 
-class Channel(Protocol):
+class Channel:
+    """The base of every channel: each method says nothing, so a channel overrides what it can say
+    (a send-only WeCom robot has no citizens, no deputies, no cards to edit)."""
+
     # -- the people working on an issue ---------------------------------------------------------
     async def post_card(
         self,
@@ -56,42 +58,45 @@ class Channel(Protocol):
         note: str | None = None,
     ) -> bool:
         """The issue's card (with its media, and `note` under it); False if this channel has no way to that desk."""
-        ...
+        return False
 
-    async def refresh_cards(self, s: AsyncSession, *, issue: Issue, now: datetime) -> None: ...
+    async def refresh_cards(self, s: AsyncSession, *, issue: Issue, now: datetime) -> None:
+        return None
 
     async def relay_to_cards(
         self, s: AsyncSession, *, issue: Issue, text: str | None, photo: str | None, now: datetime
     ) -> None:
         """A citizen's follow-up, under the issue's cards."""
-        ...
+        return None
 
-    async def say_under_cards(
-        self, s: AsyncSession, *, issue: Issue, key: str, now: datetime, **args: object
-    ) -> None: ...
+    async def say_under_cards(self, s: AsyncSession, *, issue: Issue, key: str, now: datetime, **args: object) -> None:
+        return None
 
-    async def tell_person(self, s: AsyncSession, *, user_id: int, key: str, now: datetime, **args: object) -> None: ...
+    async def tell_person(self, s: AsyncSession, *, user_id: int, key: str, now: datetime, **args: object) -> None:
+        return None
 
-    async def tell_admins(self, s: AsyncSession, *, key: str, now: datetime, **args: object) -> None: ...
+    async def tell_admins(self, s: AsyncSession, *, key: str, now: datetime, **args: object) -> None:
+        return None
 
     async def alerts(
         self, s: AsyncSession, *, kind: AlertKind, items: list[tuple[Issue, list[Desk]]], now: datetime
     ) -> None:
         """Due-soon or overdue alerts, each issue for its desks, gathered per recipient."""
-        ...
+        return None
 
     async def desks(self, s: AsyncSession) -> tuple[set[int], set[int]]:
         """The grids and the departments this channel has a place of their own for (digests)."""
-        ...
+        return set(), set()
 
     async def digest(self, s: AsyncSession, *, digest: UnitDigest) -> bool:
         """False if this channel has no way to the digest's unit."""
-        ...
+        return False
 
     # -- the citizen ------------------------------------------------------------------------------
     async def push_citizen(
         self, s: AsyncSession, *, issue: Issue, key: str, now: datetime, rating: bool = False, **args: str
-    ) -> None: ...
+    ) -> None:
+        return None
 
     async def relay_to_citizen(
         self,
@@ -102,12 +107,14 @@ class Channel(Protocol):
         photo: str | None,
         now: datetime,
         department: str | None = None,
-    ) -> None: ...
+    ) -> None:
+        return None
 
     # -- deputies ---------------------------------------------------------------------------------
     async def push_deputy(
         self, s: AsyncSession, *, deputy: Deputy, issue: Issue, urgency: Urgency, detail: str | None, now: datetime
-    ) -> None: ...
+    ) -> None:
+        return None
 
     async def to_deputy(
         self,
@@ -121,10 +128,12 @@ class Channel(Protocol):
         now: datetime,
     ) -> None:
         """A citizen's message in the deputy's inbox; the deputy answers it from there."""
-        ...
+        return None
 
     async def deputy_answer(
         self, s: AsyncSession, *, deputy: Deputy, contact: DeputyContact, text: str, now: datetime
-    ) -> None: ...
+    ) -> None:
+        return None
 
-    async def personal_note(self, s: AsyncSession, *, note: PersonalNote) -> None: ...
+    async def personal_note(self, s: AsyncSession, *, note: PersonalNote) -> None:
+        return None

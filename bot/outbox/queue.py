@@ -38,54 +38,8 @@ def enqueue(
     The sender keeps the order of a chat's rows, and is woken when the unit of work commits.
     """
     wake_after_commit(session)
-    queue_insert(
-        session,
-        _OUTBOX,
-        _row(
-            chat_id,
-            method,
-            params,
-            now,
-            issue_id=issue_id,
-            link_kind=link_kind,
-            target_kind=target_kind,
-            contact_id=contact_id,
-            channel=channel,
-        ),
-    )
-
-
-def enqueue_many(
-    session: AsyncSession,
-    messages: list[tuple[int, str, dict[str, Any]]],
-    *,
-    now: datetime,
-    channel: str = "telegram",
-) -> None:
-    """Queue (chat id, method, params) for many chats of one channel: a scheduled run writes to
-    thousands of deputies, and the queued rows go out as one executemany."""
-    wake_after_commit(session)
-    for chat_id, method, params in messages:
-        queue_insert(session, _OUTBOX, _row(chat_id, method, params, now, channel=channel))
-
-
-_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
-
-
-def _row(
-    chat_id: int,
-    method: str,
-    params: dict[str, Any],
-    now: datetime,
-    *,
-    issue_id: int | None = None,
-    link_kind: LinkKind | None = None,
-    target_kind: LinkKind | None = None,
-    contact_id: int | None = None,
-    channel: str = "telegram",
-) -> dict[str, Any]:
     # Every key on every row: the rows of one table are written as a single executemany.
-    return {
+    row = {
         "channel": channel,
         "chat_id": chat_id,
         "method": method,
@@ -99,3 +53,7 @@ def _row(
         "created_at": now,
         "next_attempt_at": now,
     }
+    queue_insert(session, _OUTBOX, row)
+
+
+_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]

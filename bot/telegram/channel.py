@@ -15,7 +15,7 @@ from bot.domain.notices import AlertKind, PersonalNote, UnitDigest, Urgency
 from bot.i18n import Translate, Translator
 from bot.issues import service
 from bot.issues.facts import issue_facts
-from bot.notify.channel import DepartmentDesk, Desk, GridDesk
+from bot.notify.channel import Channel, DepartmentDesk, Desk, GridDesk
 from bot.outbox.queue import enqueue
 from bot.privacy import ERASED_CITIZEN
 from bot.telegram.texts import card_text, escaped, status_label
@@ -38,7 +38,7 @@ def preview(text: str) -> str:
     return text if len(text) <= PREVIEW else text[:PREVIEW] + "…"
 
 
-class TelegramChannel:
+class TelegramChannel(Channel):
     def __init__(self, translator: Translator, tz: tzinfo, admin_ids: frozenset[int]) -> None:
         self.translator = translator
         self.tz = tz

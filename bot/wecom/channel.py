@@ -12,15 +12,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import local_text
-from bot.domain.notices import AlertKind, PersonalNote, UnitDigest, Urgency
+from bot.domain.notices import AlertKind, UnitDigest
 from bot.i18n import Translate, Translator
 from bot.issues.facts import issue_facts
-from bot.notify.channel import DepartmentDesk, Desk, GridDesk
+from bot.notify.channel import Channel, DepartmentDesk, Desk, GridDesk
 from bot.organisation.service import grid_path
 from bot.outbox.queue import enqueue
 from bot.telegram.texts import status_label
 from bot.wecom.robots import robot_for_department
-from storage.models import Deputy, DeputyContact, Issue, IssueAttachment, WeComRobot
+from storage.models import Issue, IssueAttachment, WeComRobot
 
 CHANNEL = "wecom"
 ALERTS_PER_MESSAGE = 15
@@ -42,7 +42,9 @@ def from_html(text: str) -> str:
     return _TAG.sub("", _BOLD.sub("**", text)).replace("&lt;", "＜").replace("&gt;", "＞").replace("&amp;", "&")
 
 
-class WeComChannel:
+class WeComChannel(Channel):
+    """Cards, alerts and digests for the staff robots; every other notice is the base's silence."""
+
     def __init__(self, translator: Translator, tz: tzinfo) -> None:
         self.translator = translator
         self.tz = tz
@@ -107,23 +109,6 @@ class WeComChannel:
         self.say(s, robot, "\n".join(lines), now)
         return True
 
-    async def refresh_cards(self, s: AsyncSession, *, issue: Issue, now: datetime) -> None:
-        return None  # a robot's message cannot be edited: the next card or alert says what changed
-
-    async def relay_to_cards(
-        self, s: AsyncSession, *, issue: Issue, text: str | None, photo: str | None, now: datetime
-    ) -> None:
-        return None  # the citizen's replies are read where the work is done
-
-    async def say_under_cards(self, s: AsyncSession, *, issue: Issue, key: str, now: datetime, **args: object) -> None:
-        return None
-
-    async def tell_person(self, s: AsyncSession, *, user_id: int, key: str, now: datetime, **args: object) -> None:
-        return None
-
-    async def tell_admins(self, s: AsyncSession, *, key: str, now: datetime, **args: object) -> None:
-        return None
-
     async def alerts(
         self, s: AsyncSession, *, kind: AlertKind, items: list[tuple[Issue, list[Desk]]], now: datetime
     ) -> None:
@@ -179,48 +164,3 @@ class WeComChannel:
             return False
         self.say(s, robot, from_html(text), digest.now)
         return True
-
-    # -- citizens and deputies are not reached through a staff robot -----------------------------
-
-    async def push_citizen(
-        self, s: AsyncSession, *, issue: Issue, key: str, now: datetime, rating: bool = False, **args: object
-    ) -> None:
-        return None
-
-    async def relay_to_citizen(
-        self,
-        s: AsyncSession,
-        *,
-        issue: Issue,
-        text: str | None,
-        photo: str | None,
-        now: datetime,
-        department: str | None = None,
-    ) -> None:
-        return None
-
-    async def push_deputy(
-        self, s: AsyncSession, *, deputy: Deputy, issue: Issue, urgency: Urgency, detail: str | None, now: datetime
-    ) -> None:
-        return None
-
-    async def to_deputy(
-        self,
-        s: AsyncSession,
-        *,
-        deputy: Deputy,
-        contact: DeputyContact,
-        text: str,
-        citizen_name: str,
-        first: bool,
-        now: datetime,
-    ) -> None:
-        return None
-
-    async def deputy_answer(
-        self, s: AsyncSession, *, deputy: Deputy, contact: DeputyContact, text: str, now: datetime
-    ) -> None:
-        return None
-
-    async def personal_note(self, s: AsyncSession, *, note: PersonalNote) -> None:
-        return None
