@@ -92,10 +92,12 @@ class Gridline:
     def db(self) -> Database:
         return self.services.db
 
-    def wake_senders(self) -> None:
-        """Called after a transaction that queued messages commits, whichever channel they go by."""
+    def wake_senders(self, channels: frozenset[str]) -> None:
+        """Called after a transaction that queued messages commits: the senders of those channels
+        (a commit that queued only Telegram messages does not make the WeCom sender scan)."""
         for sender in self.senders:
-            sender.wake()
+            if sender.channel in channels:
+                sender.wake()
 
     def _start_senders(self) -> list[asyncio.Task[None]]:
         return [asyncio.create_task(sender.run(), name=f"outbox-sender-{sender.channel}") for sender in self.senders]

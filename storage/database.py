@@ -70,14 +70,16 @@ def _make_engine(url: URL) -> AsyncEngine:
 _WAKE = "wake_after_commit"
 
 
-def wake_after_commit(session: Session | AsyncSession) -> None:
-    """One more message this unit of work queued, to be delivered once it commits (Database.transaction)."""
-    session.info[_WAKE] = session.info.get(_WAKE, 0) + 1
+def wake_after_commit(session: Session | AsyncSession, channel: str) -> None:
+    """One more message this unit of work queued for `channel`, to be delivered once it commits
+    (Database.transaction wakes only the senders of the channels that have something)."""
+    queued: dict[str, int] = session.info.setdefault(_WAKE, {})
+    queued[channel] = queued.get(channel, 0) + 1
 
 
 def queued_messages(session: Session | AsyncSession) -> int:
     """How many messages this unit of work has queued so far (a job's summary counts them)."""
-    return int(session.info.get(_WAKE, 0))
+    return sum(session.info.get(_WAKE, {}).values())
 
 
 # -- rows the unit of work only adds ------------------------------------------------------------
@@ -132,8 +134,8 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = async_url(url)
         self.engine = _make_engine(self.url)
-        # Called after a unit of work that queued outbox messages commits (the senders' wake-up).
-        self.on_queued: list[Callable[[], None]] = []
+        # Called, with the channels it queued for, after a unit of work that queued messages commits.
+        self.on_queued: list[Callable[[frozenset[str]], None]] = []
         self._sessions = async_sessionmaker(
             self.engine,
             class_=AsyncSession,
@@ -172,9 +174,10 @@ class Database:
         async with self.session() as session:
             async with session.begin():
                 yield session
-            if session.info.pop(_WAKE, False):
+            channels = frozenset(session.info.pop(_WAKE, ()))
+            if channels:
                 for wake in self.on_queued:
-                    wake()
+                    wake(channels)
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:

@@ -90,3 +90,16 @@ async def test_the_same_on_postgresql(postgres_url: str) -> None:
         await test_a_rollback_takes_them_away(database)
     finally:
         await database.dispose()
+
+
+async def test_a_commit_wakes_the_senders_of_the_channels_it_queued_for(db: Database) -> None:
+    woken: list[frozenset[str]] = []
+    db.on_queued.append(woken.append)
+    async with db.transaction() as s:
+        _queue(s, 5, "一")
+    async with db.transaction() as s:
+        enqueue(s, channel="wecom", chat_id=1, method="markdown", params={"content": "卡片"}, now=NOW)
+        _queue(s, 5, "二")
+    async with db.transaction():
+        pass  # queued nothing: nobody is woken
+    assert woken == [frozenset({"telegram"}), frozenset({"telegram", "wecom"})]

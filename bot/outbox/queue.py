@@ -37,7 +37,7 @@ def enqueue(
     statement or at its commit (storage.database.queue_insert); a rollback drops it with the change.
     The sender keeps the order of a chat's rows, and is woken when the unit of work commits.
     """
-    wake_after_commit(session)
+    wake_after_commit(session, channel)
     # Every key on every row: the rows of one table are written as a single executemany.
     row = {
         "channel": channel,
