@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -15,6 +16,8 @@ from pydantic import ValidationError
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
     from bot.services import Services
 
 app = typer.Typer(
@@ -313,7 +316,6 @@ def wecom_set(
     ),
 ) -> None:
     """Give a grid or a department a WeCom group robot, or its robot a new key."""
-    from bot.app import prepare_database
     from bot.wecom.robots import RobotError, parse_key, set_robot
 
     if key == "-":
@@ -323,18 +325,8 @@ def wecom_set(
     except RobotError as error:
         _fail(str(error))
     settings = _settings()
-
-    async def go():  # type: ignore[no-untyped-def]
-        services = _services(settings)
-        try:
-            await prepare_database(services)
-            async with services.db.transaction() as s:
-                return await set_robot(s, code=code, key=key, now=services.clock.now())
-        finally:
-            await services.db.dispose()
-
     try:
-        robot, created = asyncio.run(go())
+        robot, created = _with_database(settings, lambda s, now: set_robot(s, code=code, key=key, now=now))
     except RobotError as error:
         _fail(str(error))
     done = "Added the WeCom robot of" if created else "New key for the WeCom robot of"
@@ -344,22 +336,11 @@ def wecom_set(
 @wecom_app.command("remove")
 def wecom_remove(code: str = typer.Argument(..., help="The code of a grid or of a department.")) -> None:
     """Remove a grid's or a department's WeCom robot; messages still queued for it are dropped."""
-    from bot.app import prepare_database
     from bot.wecom.robots import RobotError, remove_robot
 
     settings = _settings()
-
-    async def go():  # type: ignore[no-untyped-def]
-        services = _services(settings)
-        try:
-            await prepare_database(services)
-            async with services.db.transaction() as s:
-                return await remove_robot(s, code=code)
-        finally:
-            await services.db.dispose()
-
     try:
-        robot = asyncio.run(go())
+        robot = _with_database(settings, lambda s, _now: remove_robot(s, code=code))
     except RobotError as error:
         _fail(str(error))
     typer.echo(f"Removed the WeCom robot of {robot.owner} {robot.code} {robot.name} ({robot.key}).")
@@ -368,26 +349,34 @@ def wecom_remove(code: str = typer.Argument(..., help="The code of a grid or of 
 @wecom_app.command("list")
 def wecom_list() -> None:
     """Every WeCom robot, with its key masked."""
-    from bot.app import prepare_database
     from bot.wecom.robots import RobotView, list_robots
 
     settings = _settings()
-
-    async def go() -> list[RobotView]:
-        services = _services(settings)
-        try:
-            await prepare_database(services)
-            async with services.db.session() as s:
-                return await list_robots(s)
-        finally:
-            await services.db.dispose()
-
-    robots = asyncio.run(go())
+    robots: list[RobotView] = _with_database(settings, lambda s, _now: list_robots(s))
     if not robots:
         typer.echo("No WeCom robots. Add one with: gridline wecom set <code> <key>")
     for robot in robots:
         added = robot.added_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
         typer.echo(f"{robot.owner:<10} {robot.code:<10} {robot.key}  added {added}  {robot.name}")
+
+
+T = TypeVar("T")
+
+
+def _with_database(settings: Settings, work: Callable[[AsyncSession, datetime], Awaitable[T]]) -> T:
+    """Run `work` in one unit of work on the (prepared) database, and close it."""
+    from bot.app import prepare_database
+
+    async def go() -> T:
+        services = _services(settings)
+        try:
+            await prepare_database(services)
+            async with services.db.transaction() as s:
+                return await work(s, services.clock.now())
+        finally:
+            await services.db.dispose()
+
+    return asyncio.run(go())
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
