@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, event, insert
+from sqlalchemy import Connection, Table, event, insert, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState
@@ -150,6 +150,7 @@ class Database:
         """A fresh database gets its tables on first start: no manual migration step."""
         async with self.engine.begin() as connection:
             await connection.run_sync(SQLModel.metadata.create_all)
+            await connection.run_sync(_outbox_channel)
 
     # Every unit of work gives its connection back as soon as it ends. SQLAlchemy's own `async with`
     # closes a session or connection in a task of its own (so a cancelled caller cannot abandon the
@@ -196,3 +197,14 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _outbox_channel(connection: Connection) -> None:
+    """A database made before the outbox had channels (before WeCom robots) gets the column, every
+    existing row being Telegram's. A bridge until schema migrations (Alembic) exist: create_all
+    makes missing tables, never missing columns, and the senders' scan needs this one."""
+    if "channel" in {c["name"] for c in inspect(connection).get_columns("outboxmessage")}:
+        return
+    connection.execute(text("ALTER TABLE outboxmessage ADD COLUMN channel VARCHAR(16) NOT NULL DEFAULT 'telegram'"))
+    connection.execute(text("DROP INDEX IF EXISTS ix_outbox_due"))
+    connection.execute(text("CREATE INDEX ix_outbox_channel_due ON outboxmessage (channel, status, next_attempt_at)"))
