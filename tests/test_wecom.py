@@ -409,3 +409,35 @@ async def test_the_same_on_postgresql(postgres_url: str, wecom: FakeWeCom) -> No
             assert [(v.owner, v.code, v.key) for v in await list_robots(s)] == [("department", "GC-CG", "0a1b****c2d3")]
     finally:
         await database.dispose()
+
+
+async def test_a_citizens_report_reaches_the_grids_robot_end_to_end(
+    tmp_path: Path, fake: FakeTelegram, wecom: FakeWeCom
+) -> None:
+    """The running app: a new issue in a grid with a robot goes out through the flow, the notice,
+    the WeCom channel, the outbox and the WeCom sender to the robot, while the citizen's push still
+    goes by Telegram."""
+    from bot.domain.enums import ActorRole
+    from bot.issues.draft import IssueDraft
+    from bot.issues.service import Actor
+    from storage.models import Category
+
+    fake.user(ALICE, "Alice")
+    settings = make_settings(tmp_path, fake, wecom_api_base=wecom.base_url, wecom_per_minute=600)
+    bot = RunningBot(settings, fake)
+    app = await bot.start()
+    try:
+        await add_robot(app.db, wecom, "GC01", KEY)
+        async with app.db.session() as s:
+            grid = (await s.exec(select(Grid).where(Grid.code == "GC01"))).one()
+            category = (await s.exec(select(Category))).first()
+        assert grid.id is not None and category is not None and category.id is not None
+        mark = fake.mark()
+        draft = IssueDraft(grid_id=grid.id, category_id=category.id, description="井盖丢了 *小心* <危险>")
+        summary = await app.services.flows.submit(draft=draft, citizen=Actor(ActorRole.CITIZEN, ALICE, "Alice"))
+        [card] = await wecom.wait_received(KEY, 1)
+        assert summary.ref in card and "**新诉求**" in card
+        assert "井盖丢了 ＊小心＊ ＜危险＞" in card  # the citizen's text cannot format the robot's message
+        await fake.wait_for("sendMessage", chat_id=ALICE, since=mark, ok=True)  # 已受理, by Telegram
+    finally:
+        await bot.stop()
