@@ -215,7 +215,7 @@ class Audience:
     async def _card(
         self,
         s: AsyncSession,
-        n: IssueNotice | IssueReceived,
+        n: IssueNotice,
         desk: Desk,
         *,
         headline: str,

@@ -19,7 +19,7 @@ from bot.notify.channel import Channel, DepartmentDesk, Desk, GridDesk
 from bot.organisation.service import grid_path
 from bot.outbox.queue import enqueue
 from bot.telegram.texts import status_label
-from bot.wecom.robots import robot_for_department
+from bot.wecom.robots import robot_for_department, robot_for_grid
 from storage.models import Issue, IssueAttachment, WeComRobot
 
 CHANNEL = "wecom"
@@ -158,7 +158,7 @@ class WeComChannel(Channel):
             text = t("digest-department", department=md(digest.name), date=digest.day.isoformat(), **numbers)
         else:
             assert digest.grid_id is not None
-            robot = (await s.exec(select(WeComRobot).where(WeComRobot.grid_id == digest.grid_id))).first()
+            robot = await robot_for_grid(s, digest.grid_id)
             text = t("digest", grid=md(digest.name), date=digest.day.isoformat(), **numbers)
         if robot is None:
             return False
