@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlmodel import col, delete, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import access
 from bot.clock import Clock
 from bot.domain.enums import ActorRole, EventKind
 from bot.issues import service
@@ -17,6 +19,9 @@ from bot.issues.service import Actor
 from bot.privacy import ERASED_CITIZEN
 from storage.database import Database
 from storage.models import (
+    Deputy,
+    DeputyContact,
+    DeputyMessageLink,
     FsmRecord,
     Issue,
     IssueAttachment,
@@ -30,16 +35,19 @@ from storage.models import (
 
 
 class PersonalData:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, admins: frozenset[int] = frozenset()) -> None:
         self.db = db
         self.clock = clock
+        self.admins = admins
 
     async def reveal_phone(self, *, issue_id: int, chat_id: int, viewer: Actor) -> tuple[str, str | None]:
         """(ref, full phone) for the issue's responsible person in a group holding its card."""
         async with self.db.transaction() as s:
             issue = await service.get_issue(s, issue_id)
-            if chat_id not in await service.card_chats(s, issue_id=issue_id):
-                raise NotAllowed(f"issue {issue_id} is not held in chat {chat_id}")
+            # The role check of every other action on the card: a revoked role opens nothing.
+            await access.check_holds(
+                s, issue, chat_id=chat_id, user_id=viewer.id or 0, roles=access.WORK_ROLES, admins=self.admins
+            )
             if issue.assignee_id is None or issue.assignee_id != viewer.id:
                 raise NotAllowed(f"user {viewer.id} is not responsible for issue {issue_id}")
             if issue.phone:
@@ -61,6 +69,7 @@ class PersonalData:
                 "exported_at": self.clock.now().isoformat(),
                 "profile": _plain(user, exclude={"last_grid_id"}) if user else None,
                 "issues": [],
+                "deputy_messages": await _deputy_messages(s, user_id),
             }
             for issue in issues:
                 assert issue.id is not None
@@ -99,6 +108,7 @@ class PersonalData:
                     )
                 )
             await s.exec(delete(MessageLink).where(col(MessageLink.chat_id) == user_id))
+            await _erase_deputy_messages(s, user_id)
             await s.exec(
                 delete(OutboxMessage).where(
                     col(OutboxMessage.chat_id) == user_id,
@@ -110,6 +120,36 @@ class PersonalData:
             await s.exec(delete(FsmRecord).where(col(FsmRecord.key).contains(f":{user_id}:")))
             await s.exec(delete(User).where(col(User.id) == user_id))
         return len(issue_ids)
+
+
+async def _deputy_messages(s: AsyncSession, user_id: int) -> list[dict[str, Any]]:
+    """What the citizen wrote to deputies (有事找代表), and what became of it."""
+    query = (
+        select(DeputyContact, Deputy.name, Issue.ref)
+        .join(Deputy, col(Deputy.id) == DeputyContact.deputy_id)
+        .join(Issue, col(Issue.id) == DeputyContact.issue_id, isouter=True)
+        .where(DeputyContact.citizen_id == user_id)
+        .order_by(col(DeputyContact.id))
+    )
+    return [
+        {**_plain(contact, exclude={"id", "deputy_id", "citizen_id", "issue_id"}), "deputy": name, "issue_ref": ref}
+        for contact, name, ref in (await s.exec(query)).all()
+    ]
+
+
+async def _erase_deputy_messages(s: AsyncSession, user_id: int) -> None:
+    """The citizen's messages to deputies lose their text (it may hold a phone number) and their
+    author; the links in the citizen's chat go, so a deputy's later answer reaches nobody (the
+    deputy is told so: the links in the deputy's own chat stay, pointing at the emptied message)."""
+    ids = list((await s.exec(select(DeputyContact.id).where(DeputyContact.citizen_id == user_id))).all())
+    if not ids:
+        return
+    await s.exec(delete(DeputyMessageLink).where(col(DeputyMessageLink.chat_id) == user_id))
+    # Every relayed copy, sent or waiting, holds the text or the citizen's name.
+    await s.exec(delete(OutboxMessage).where(col(OutboxMessage.contact_id).in_(ids)))
+    await s.exec(
+        update(DeputyContact).where(col(DeputyContact.id).in_(ids)).values(citizen_id=ERASED_CITIZEN, text="")
+    )
 
 
 def _plain(row: Any, *, exclude: set[str]) -> dict[str, Any]:

@@ -102,5 +102,5 @@ class Services:
                 messages_per_minute=settings.citizen_messages_per_minute,
                 reports_per_hour=settings.citizen_reports_per_hour,
             ),
-            personal=PersonalData(db, clock),
+            personal=PersonalData(db, clock, settings.admin_ids),
         )

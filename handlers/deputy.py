@@ -30,7 +30,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.citizens import Citizens
 from bot.clock import Clock
 from bot.config import Settings
-from bot.deputies.flows import AlreadyConverted, AlreadySupervised, DeputyFlows
+from bot.deputies.flows import AlreadyConverted, AlreadySupervised, CitizenGone, DeputyFlows
 from bot.deputies.service import DeputyView
 from bot.domain.enums import ActorRole, LinkKind, NotifyMode
 from bot.i18n import Translate
@@ -161,7 +161,11 @@ async def reply_to_bot(message: Message, bot: Bot, t: Translate, deputies: Deput
         await message.reply(t("dep-reply-invalid", max_chars=str(MAX_DESCRIPTION)))
         return
     if link.kind == LinkKind.DEPUTY_INBOX:
-        await deputies.deputy_reply(contact_id=link.contact_id, user_id=message.from_user.id, text=text)
+        try:
+            await deputies.deputy_reply(contact_id=link.contact_id, user_id=message.from_user.id, text=text)
+        except CitizenGone:
+            await message.reply(t("dep-citizen-gone"))
+            return
         await message.reply(t("dep-reply-sent"))
     else:
         name = await deputies.citizen_followup(
@@ -179,6 +183,9 @@ async def _into_issue(callback: CallbackQuery, t: Translate, conversion: Awaitab
         summary = await conversion
     except AlreadyConverted:
         await callback.answer(t("dep-already-converted"), show_alert=True)
+        return
+    except CitizenGone:
+        await callback.answer(t("dep-citizen-gone"), show_alert=True)
         return
     await callback.answer(t("dep-converted", ref=summary.ref), show_alert=True)
     if isinstance(callback.message, Message):

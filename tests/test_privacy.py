@@ -129,3 +129,48 @@ async def test_privacy_download_and_erase(running: RunningBot, fake: FakeTelegra
     await wang.press_for_alert(card, "认领")
     await wang.screen("办理中", since=mark)
     await fake.assert_nothing("sendMessage", chat_id=alice.user.id, since=mark, within=0.3)
+
+
+async def test_privacy_covers_messages_to_deputies(running: RunningBot, fake: FakeTelegram) -> None:
+    """有事找代表: the citizen's messages are in the download; the erase empties them and cuts the
+    conversation, so the deputy's next answer reaches nobody and the deputy is told so."""
+    from storage.models import DeputyContact, DeputyMessageLink, OutboxMessage
+    from tests.test_deputies import link_deputy
+
+    deputy = await link_deputy(running, fake)
+    alice = Person(fake, fake.user(1001, "Alice"))
+    await alice.say("/start d_D001", expect="张建国")
+    await alice.say("路灯坏了，请打我电话13812345678", expect="已转达给张建国代表")
+    inbox = await deputy.screen("13812345678", since=0)
+    mark = fake.mark()
+    await fake.send_text(deputy.user, "收到，我去看看", reply_to=inbox)
+    await alice.screen("收到，我去看看", since=mark)
+
+    intro = await alice.say("/privacy", expect="个人信息保护法")
+    mark = fake.mark()
+    await fake.press(alice.user, intro, button_data(intro, "下载我的数据"))
+    sent = await fake.wait_for("sendDocument", chat_id=alice.user.id, since=mark, ok=True)
+    [message] = json.loads(sent.params["document"]["content"])["deputy_messages"]
+    assert message["deputy"] == "张建国" and message["text"] == "路灯坏了，请打我电话13812345678"
+
+    ask = await alice.press(intro, "删除我的个人信息", expect="无法撤销")
+    await alice.press(ask, "确认删除", expect="已删除您的个人信息")
+    db = Database(running.settings.database_url)
+    try:
+        async with db.session() as s:
+            [contact] = (await s.exec(select(DeputyContact))).all()
+            links = (await s.exec(select(DeputyMessageLink).where(DeputyMessageLink.chat_id == alice.user.id))).all()
+            outbox = [json.dumps(row.params, ensure_ascii=False) for row in (await s.exec(select(OutboxMessage))).all()]
+    finally:
+        await db.dispose()
+    assert contact.citizen_id == 0 and "13812345678" not in contact.text
+    assert links == []
+    assert not [params for params in outbox if "13812345678" in params or "Alice" in params]
+
+    # The deputy answers again: told the citizen is gone, and nothing goes to the citizen.
+    mark = fake.mark()
+    await fake.send_text(deputy.user, "修好了吗？", reply_to=inbox)
+    await deputy.screen("无法再联系", since=mark)
+    refused = await deputy.press_for_alert(inbox, "", data=button_data(inbox, "转为诉求"))
+    assert "无法再联系" in refused.params["text"]
+    assert [c for c in fake.requests[mark:] if c.chat_id == alice.user.id] == []

@@ -23,6 +23,7 @@ from bot.issues.draft import IssueDraft
 from bot.issues.facts import issue_facts
 from bot.issues.flows import IssueFlows, IssueSummary, NotAllowed, Timeline
 from bot.issues.service import Actor
+from bot.privacy import ERASED_CITIZEN
 from storage.database import Database
 from storage.models import (
     Category,
@@ -168,6 +169,8 @@ class DeputyFlows:
             contact = await service.get_contact(s, contact_id)
             if contact is None or contact.deputy_id != deputy.id:
                 raise NotAllowed(f"message {contact_id} is not for deputy {deputy.id}")
+            if contact.citizen_id == ERASED_CITIZEN:
+                raise CitizenGone(contact_id)
             await self.notifier.notify(s, DeputyAnswered(deputy=deputy, contact=contact, text=text, now=now))
             note = f"contact:{contact_id}"
             assert deputy.id is not None
@@ -202,6 +205,8 @@ class DeputyFlows:
                 raise NotAllowed(f"message {contact_id} is not for deputy {deputy.id}")
             if contact.converted_at is not None:
                 raise AlreadyConverted(contact_id)
+            if contact.citizen_id == ERASED_CITIZEN:
+                raise CitizenGone(contact_id)
             user = await s.get(User, contact.citizen_id)
             grid_id = await self._grid_for(s, deputy, user.last_grid_id if user else None)
             draft = IssueDraft(
@@ -375,6 +380,10 @@ class AlreadyConverted(Exception):
 
 class AlreadySupervised(Exception):
     pass
+
+
+class CitizenGone(Exception):
+    """The citizen erased their personal data (/privacy): their message is empty, nobody to answer."""
 
 
 async def _other_category(s: AsyncSession) -> int:
