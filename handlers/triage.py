@@ -13,16 +13,16 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, ForceReply, Message, User
 
-from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.enums import ActorRole, LinkKind
 from bot.domain.lifecycle import Action
 from bot.i18n import Translate
-from bot.issues.flows import IssueFlows, LinkedIssue, NotAllowed
+from bot.issues.flows import IssueFlows, LinkedIssue
 from bot.issues.service import Actor
 from bot.text import html
-from bot.triage.flows import DEADLINE_PRESETS, Deadline, TriageFlows, TriageOptions
-from bot.triage.workdays import add_working_days, is_working_day
+from bot.triage.deadlines import Deadline, DeadlineChoices
+from bot.triage.flows import TriageFlows, TriageOptions
+from bot.triage.workdays import add_working_days
 from handlers import keyboards
 from handlers.callbacks import CardAction, CardCb, PressOf, TriageCb, TriageStep
 
@@ -34,7 +34,6 @@ PROMPTS = {
     CardAction.SEND_BACK: (Action.SEND_BACK, LinkKind.SEND_BACK_PROMPT, "send-back-prompt"),
 }
 
-CALENDAR_DAYS = 20  # working days offered by 📅 指定日期
 # A step that shows a deadline picker → the step of a choice on it (and of its 📅 指定日期 button).
 DEADLINE_STEPS = {
     TriageStep.HANDLE: (TriageStep.HANDLE_DEADLINE, TriageStep.HANDLE_DATES),
@@ -57,38 +56,25 @@ def chosen(data: TriageCb) -> int | date:
     return choice
 
 
-def deadline_days(default_days: int) -> list[int]:
-    """The working days the picker offers: the presets and the category's default."""
-    return sorted({*DEADLINE_PRESETS, default_days})
+def offered_deadline(choice: int | date, options: TriageOptions) -> Deadline:
+    """The deadline a press carries, if the menu offers it; forged data is refused (NotAllowed)."""
+    deadline = Deadline(day=choice) if isinstance(choice, date) else Deadline(working_days=choice)
+    return options.deadlines.check(deadline)
 
 
-def offered_deadline(choice: int | date, default_days: int, today: date) -> Deadline:
-    """The deadline a press carries, if the menu offers it; forged data is refused (NotAllowed).
-
-    A date: a working day from today to the calendar's last (today only on a calendar shown the day
-    before, as the calendar starts tomorrow)."""
-    if isinstance(choice, date):
-        if today <= choice <= add_working_days(today, CALENDAR_DAYS) and is_working_day(choice):
-            return Deadline(day=choice)
-    elif choice in deadline_days(default_days):
-        return Deadline(working_days=choice)
-    raise NotAllowed(f"a deadline of {choice} is not on offer")
-
-
-def _date_options(t: Translate, today: date) -> list[tuple[int | date, str]]:
+def _date_options(t: Translate, offered: DeadlineChoices) -> list[tuple[int | date, str]]:
     """The next working days as dates (weekends, holidays and 调休 already taken into account)."""
-    out = []
-    for n in range(1, CALENDAR_DAYS + 1):
-        day = add_working_days(today, n)
-        out.append((day, t("deadline-date", date=f"{day:%m-%d}", weekday=t(f"weekday-{day.isoweekday()}"))))
-    return out
+    return [
+        (day, t("deadline-date", date=f"{day:%m-%d}", weekday=t(f"weekday-{day.isoweekday()}")))
+        for day in offered.dates
+    ]
 
 
-def _deadline_options(t: Translate, today: date, default_days: int) -> list[tuple[int | date, str]]:
-    options = []
-    for n in deadline_days(default_days):
-        label = t("deadline-days", days=str(n), date=add_working_days(today, n).strftime("%m-%d"))
-        options.append((n, f"⭐ {label}" if n == default_days else label))
+def _deadline_options(t: Translate, offered: DeadlineChoices) -> list[tuple[int | date, str]]:
+    options: list[tuple[int | date, str]] = []
+    for n in offered.days:
+        label = t("deadline-days", days=str(n), date=add_working_days(offered.today, n).strftime("%m-%d"))
+        options.append((n, f"⭐ {label}" if n == offered.default_days else label))
     return options
 
 
@@ -110,10 +96,6 @@ async def _menu(callback: CallbackQuery, data: TriageCb, triage: TriageFlows) ->
     assert isinstance(message, Message)
     options = await triage.options(issue_id=data.issue_id, chat_id=message.chat.id, user_id=callback.from_user.id)
     return message, options
-
-
-def _today(clock: Clock, settings: Settings) -> date:
-    return clock.now().astimezone(settings.tz).date()
 
 
 def _people(t: Translate, user: User, options: TriageOptions) -> list[tuple[int, str]]:
@@ -143,13 +125,11 @@ async def deadlines_pressed(
     callback_data: TriageCb,
     t: Translate,
     triage: TriageFlows,
-    clock: Clock,
-    settings: Settings,
 ) -> None:
     """立即办理, or 交办督办 to a department: choose a deadline in working days."""
     message, options = await _menu(callback, callback_data, triage)
     chosen_step, dates_step = DEADLINE_STEPS[callback_data.step]
-    choices = _deadline_options(t, _today(clock, settings), options.default_days)
+    choices = _deadline_options(t, options.deadlines)
     department = callback_data.department_id
     markup = keyboards.deadline_choices(t, callback_data.issue_id, choices, chosen_step, department, dates_step)
     await callback.answer()
@@ -161,13 +141,11 @@ async def calendar_pressed(
     callback_data: TriageCb,
     t: Translate,
     triage: TriageFlows,
-    clock: Clock,
-    settings: Settings,
 ) -> None:
     """📅 指定日期, for either disposition: choose a date among the next working days."""
     message, options = await _menu(callback, callback_data, triage)
     chosen_step = CALENDAR_STEPS[callback_data.step]
-    choices = _date_options(t, _today(clock, settings))
+    choices = _date_options(t, options.deadlines)
     department = callback_data.department_id
     markup = keyboards.deadline_choices(t, callback_data.issue_id, choices, chosen_step, department, columns=4)
     await callback.answer()
@@ -179,12 +157,10 @@ async def handle_deadline_chosen(
     callback_data: TriageCb,
     t: Translate,
     triage: TriageFlows,
-    clock: Clock,
-    settings: Settings,
 ) -> None:
     """立即办理 with a deadline: choose the responsible person."""
     message, options = await _menu(callback, callback_data, triage)
-    offered_deadline(chosen(callback_data), options.default_days, _today(clock, settings))
+    offered_deadline(chosen(callback_data), options)
     people = _people(t, callback.from_user, options)
     markup = keyboards.person_choices(t, callback_data.issue_id, chosen(callback_data), people)
     await callback.answer()
@@ -196,12 +172,10 @@ async def person_chosen(
     callback_data: TriageCb,
     t: Translate,
     triage: TriageFlows,
-    clock: Clock,
-    settings: Settings,
 ) -> None:
     """立即办理 with a deadline and a responsible person: done."""
     message, options = await _menu(callback, callback_data, triage)
-    deadline = offered_deadline(chosen(callback_data), options.default_days, _today(clock, settings))
+    deadline = offered_deadline(chosen(callback_data), options)
     assert callback_data.responsible_id is not None  # TriageCb requires it of this step
     summary = await triage.handle(
         issue_id=callback_data.issue_id,
@@ -230,12 +204,10 @@ async def assign_deadline_chosen(
     callback_data: TriageCb,
     t: Translate,
     triage: TriageFlows,
-    clock: Clock,
-    settings: Settings,
 ) -> None:
     """交办督办 to a department with a deadline: done."""
     message, options = await _menu(callback, callback_data, triage)
-    deadline = offered_deadline(chosen(callback_data), options.default_days, _today(clock, settings))
+    deadline = offered_deadline(chosen(callback_data), options)
     assert callback_data.department_id is not None  # TriageCb requires it of this step
     summary = await triage.assign(
         issue_id=callback_data.issue_id,

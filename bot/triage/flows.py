@@ -7,7 +7,7 @@ one level; the citizen is told in plain words where it is and by when an answer 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,14 +20,13 @@ from bot.issues import service
 from bot.issues.flows import IssueFlows, IssueSummary, NotAllowed, summary_of
 from bot.issues.service import Actor
 from bot.triage import service as triage
+from bot.triage.deadlines import DEFAULT_DEADLINE_DAYS, Deadline, DeadlineChoices, offered
 from bot.triage.routing import NoLevel, escalation_target, send_back_target
 from bot.triage.service import DepartmentView, WorkerView
-from bot.triage.workdays import deadline_after, end_of_day
+from bot.triage.workdays import deadline_after
 from storage.models import Category, Issue
 
-DEFAULT_DEADLINE_DAYS = 3
-DEADLINE_PRESETS = (1, 3, 5, 10)
-MAX_DEADLINE_DAYS = 60
+__all__ = ["Deadline", "TriageFlows", "TriageOptions"]
 
 
 @dataclass(frozen=True)
@@ -35,17 +34,13 @@ class TriageOptions:
     """What the 研判 menu offers for one issue in one group."""
 
     ref: str
-    default_days: int
+    deadlines: DeadlineChoices
     workers: list[WorkerView]
     departments: list[DepartmentView]
 
-
-@dataclass(frozen=True)
-class Deadline:
-    """Either a number of working days from now, or a calendar date."""
-
-    working_days: int | None = None
-    day: date | None = None
+    @property
+    def default_days(self) -> int:
+        return self.deadlines.default_days
 
 
 class TriageFlows:
@@ -69,20 +64,10 @@ class TriageFlows:
             assert acting is not None
             return TriageOptions(
                 ref=issue.ref,
-                default_days=await self._default_days(s, issue),
+                deadlines=await self._deadlines(s, issue),
                 workers=await triage.workers_of(s, acting),
                 departments=await triage.departments_of(s, acting),
             )
-
-    def deadline_at(self, deadline: Deadline, now: datetime) -> datetime:
-        if deadline.day is not None:
-            if deadline.day < now.astimezone(self.tz).date():
-                raise ValueError("a deadline cannot be in the past")
-            return end_of_day(deadline.day, self.tz)
-        days = deadline.working_days or DEFAULT_DEADLINE_DAYS
-        if not 1 <= days <= MAX_DEADLINE_DAYS:
-            raise ValueError(f"a deadline of {days} working days is out of range")
-        return deadline_after(now, days, self.tz)
 
     async def remember_prompt(
         self, *, chat_id: int, message_id: int, issue_id: int, user_id: int, kind: LinkKind
@@ -132,16 +117,16 @@ class TriageFlows:
         async with self.db.transaction() as s:
             now = self.clock.now()
             issue = await self._holder_issue(s, issue_id, chat_id, worker.id)
+            due = (await self._deadlines(s, issue)).due(deadline, self.tz)  # only what the menu offers
             acting = await triage.acting_grid_id(s, issue)
             workers = {w.telegram_id: w.name for w in await triage.workers_of(s, acting or 0)}
             if responsible_id != worker.id and responsible_id not in workers:
                 raise NotAllowed(f"{responsible_id} is not a worker of grid {acting}")
             service.apply(issue, Action.TRIAGE, now=now)
             issue.disposition, issue.department_id = Disposition.HANDLE, None
-            issue.deadline = self.deadline_at(deadline, now)
+            issue.deadline = due
             issue.assignee_id = responsible_id
             issue.assignee_name = worker.name if responsible_id == worker.id else workers[responsible_id]
-            due = local_text(issue.deadline, self.tz)
             t = self.translator.bind(None)
             await service.record(
                 s,
@@ -149,7 +134,7 @@ class TriageFlows:
                 kind=EventKind.HANDLED,
                 actor=worker,
                 now=now,
-                text=t("triage-handled-line", who=issue.assignee_name or "", deadline=due),
+                text=t("triage-handled-line", who=issue.assignee_name or "", deadline=local_text(due, self.tz)),
             )
             await self.notifier.notify(s, IssueHandled(issue=issue, now=now, where=await self._where(s, issue)))
             summary = summary_of(issue)
@@ -162,15 +147,15 @@ class TriageFlows:
         async with self.db.transaction() as s:
             now = self.clock.now()
             issue = await self._holder_issue(s, issue_id, chat_id, worker.id)
+            due = (await self._deadlines(s, issue)).due(deadline, self.tz)  # only what the menu offers
             acting = await triage.acting_grid_id(s, issue)
             dept = await triage.department(s, department_id)
             if dept is None or dept.grid_id != acting:
                 raise NotAllowed(f"department {department_id} does not belong to grid {acting}")
             service.apply(issue, Action.TRIAGE, now=now)
             issue.disposition, issue.department_id = Disposition.ASSIGN, dept.id
-            issue.deadline = self.deadline_at(deadline, now)
+            issue.deadline = due
             issue.assignee_id = issue.assignee_name = None
-            due = local_text(issue.deadline, self.tz)
             t = self.translator.bind(None)
             await service.record(
                 s,
@@ -178,7 +163,7 @@ class TriageFlows:
                 kind=EventKind.ASSIGNED,
                 actor=worker,
                 now=now,
-                text=t("triage-assigned-line", department=dept.name, deadline=due),
+                text=t("triage-assigned-line", department=dept.name, deadline=local_text(due, self.tz)),
             )
             await self.notifier.notify(
                 s,
@@ -263,6 +248,11 @@ class TriageFlows:
         if user_id is None:
             raise NotAllowed(f"no person to check for issue {issue_id}")
         return await self.issues.held_issue(s, issue_id, chat_id, user_id=user_id, for_update=True, roles=HOLDER_ONLY)
+
+    async def _deadlines(self, s: AsyncSession, issue: Issue) -> DeadlineChoices:
+        """What the deadline picker offers for this issue today: the menu shows it, the flows check it."""
+        today = self.clock.now().astimezone(self.tz).date()
+        return offered(today=today, default_days=await self._default_days(s, issue))
 
     async def _default_days(self, s: AsyncSession, issue: Issue) -> int:
         category = await s.get(Category, issue.category_id)
