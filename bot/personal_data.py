@@ -147,9 +147,7 @@ async def _erase_deputy_messages(s: AsyncSession, user_id: int) -> None:
     await s.exec(delete(DeputyMessageLink).where(col(DeputyMessageLink.chat_id) == user_id))
     # Every relayed copy, sent or waiting, holds the text or the citizen's name.
     await s.exec(delete(OutboxMessage).where(col(OutboxMessage.contact_id).in_(ids)))
-    await s.exec(
-        update(DeputyContact).where(col(DeputyContact.id).in_(ids)).values(citizen_id=ERASED_CITIZEN, text="")
-    )
+    await s.exec(update(DeputyContact).where(col(DeputyContact.id).in_(ids)).values(citizen_id=ERASED_CITIZEN, text=""))
 
 
 def _plain(row: Any, *, exclude: set[str]) -> dict[str, Any]:

@@ -109,6 +109,7 @@ class DeputyAction(StrEnum):
     VISIT = "visit"  # 记录走访
     MATTER = "matter"  # a matter collected on a visit becomes an issue (id: matter)
     NEXT = "next"  # skip / done within the visit form
+    CONTACT = "contact"  # a citizen lets the grid see their name and phone, or not (id: issue, value: yes/no)
 
 
 class DeputyCb(CallbackData, prefix="dp1"):

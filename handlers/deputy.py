@@ -174,6 +174,15 @@ async def reply_to_bot(message: Message, bot: Bot, t: Translate, deputies: Deput
         await message.reply(t("dep-followup-sent", name=html(name)))
 
 
+async def contact_answer(callback: CallbackQuery, callback_data: DeputyCb, t: Translate, deputies: DeputyFlows) -> None:
+    """The citizen's answer to "may the grid see your name and phone?" after 转为诉求."""
+    share = callback_data.value == "yes"
+    ref = await deputies.share_contact(issue_id=callback_data.id, citizen=_citizen(callback.from_user), share=share)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(t("contact-shared" if share else "contact-kept", ref=ref))
+
+
 # -- deputies: buttons -----------------------------------------------------------------------------
 
 
@@ -396,6 +405,7 @@ def build_router() -> Router:
     router.message.register(write, WriteForm.text, F.text, ~F.text.startswith("/"))
     router.message.register(write_other, WriteForm.text, ~F.text.startswith("/"))
     router.callback_query.register(convert, DeputyCb.filter(F.action == DeputyAction.CONVERT))
+    router.callback_query.register(contact_answer, DeputyCb.filter(F.action == DeputyAction.CONTACT))
     router.callback_query.register(supervise, DeputyCb.filter(F.action == DeputyAction.SUPERVISE))
     router.callback_query.register(detail, DeputyCb.filter(F.action == DeputyAction.DETAIL))
     router.callback_query.register(set_mode, DeputyCb.filter(F.action == DeputyAction.MODE))

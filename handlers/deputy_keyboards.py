@@ -67,3 +67,15 @@ def matter(t: Translate, matter_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[[_button(t("dep-btn-matter-issue"), DeputyCb(action=DeputyAction.MATTER, id=matter_id))]]
     )
+
+
+def contact_consent(t: Translate, issue_id: int) -> InlineKeyboardMarkup:
+    """A deputy made the citizen's message an issue: may the grid see the citizen's name and phone?"""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                _button(t("btn-contact-share"), DeputyCb(action=DeputyAction.CONTACT, id=issue_id, value="yes")),
+                _button(t("btn-contact-keep"), DeputyCb(action=DeputyAction.CONTACT, id=issue_id, value="no")),
+            ]
+        ]
+    )

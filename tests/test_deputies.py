@@ -234,3 +234,62 @@ async def test_find_a_deputy_from_the_menu_and_set_a_theme(running: RunningBot, 
         "/theme S-GC 2026-12 冬季<b>防火</b>", expect=["葛城街道人大代表联络站", "2026-12", "冬季<b>防火</b>"]
     )
     await admin.say("/theme NOPE 主题", expect="没有代码为 NOPE 的联络站")
+
+
+async def test_convert_asks_the_citizen_before_the_group_sees_name_and_phone(
+    running: RunningBot, fake: FakeTelegram
+) -> None:
+    """转为诉求: the citizen wrote to a deputy, not to the grid's group. The issue starts hidden as
+    an anonymous report; the citizen is asked, and only their yes shows the name and phone."""
+    await bind_group(fake)
+    deputy = await link_deputy(running, fake)
+    alice = Person(fake, fake.user(1001, "Alice"))
+    worker = Person(fake, fake.user(2002, "王芳"), GROUP_ID)
+    await report(alice, text="上个月的事", phone="13812345678")  # the phone on file
+    await alice.say("/start d_D001", expect="张建国")
+    await alice.say("小区路灯坏了一个月", expect="已转达给张建国代表")
+    inbox = await deputy.screen("小区路灯坏了一个月", since=0)
+
+    mark = fake.mark()
+    await deputy.press_for_alert(inbox, "转为诉求")
+    card = await card_in_group(fake, since=mark)
+    ask = await alice.screen("是否同意", since=mark)
+    assert "5678" not in card["text"]
+    timeline = await worker.press(card, "详情", expect="提交诉求")
+    assert "Alice" not in timeline["text"]
+
+    # Someone else's yes opens nothing; the refusal is the answer to the press.
+    mallory = Person(fake, fake.user(1666, "Mallory"))
+    await mallory.say("/start", expect="民情直通车")
+    refused = await mallory.press_for_alert(fake.last_message(mallory.user.id), "", data=button_data(ask, "同意提供"))
+    assert "无权" in refused.params["text"]
+
+    mark = fake.mark()
+    await alice.press(ask, "同意提供", expect="已向网格提供")
+    await worker.screen("同意提供联系方式", since=mark)
+    edited = await fake.wait_for(
+        "editMessageText", chat_id=GROUP_ID, since=mark, ok=True, where=lambda c: "138****5678" in c.params["text"]
+    )
+    assert "小区路灯坏了一个月" in edited.params["text"]
+    timeline = await worker.press(card, "详情", expect=["Alice", "提交诉求"])
+    assert "13812345678" not in timeline["text"]
+
+
+async def test_a_citizen_who_says_no_stays_hidden(running: RunningBot, fake: FakeTelegram) -> None:
+    await bind_group(fake)
+    deputy = await link_deputy(running, fake)
+    alice = Person(fake, fake.user(1001, "Alice"))
+    worker = Person(fake, fake.user(2002, "王芳"), GROUP_ID)
+    await report(alice, text="上个月的事", phone="13812345678")
+    await alice.say("/start d_D001", expect="张建国")
+    await alice.say("楼下噪音扰民", expect="已转达给张建国代表")
+    inbox = await deputy.screen("楼下噪音扰民", since=0)
+    mark = fake.mark()
+    await deputy.press_for_alert(inbox, "转为诉求")
+    card = await card_in_group(fake, since=mark)
+    ask = await alice.screen("是否同意", since=mark)
+    await alice.press(ask, "不提供", expect="看不到您的姓名和电话")
+    timeline = await worker.press(card, "详情", expect="提交诉求")
+    assert "Alice" not in timeline["text"] and "5678" not in timeline["text"]
+    issues = await _rows(running, select(Issue).where(Issue.description == "楼下噪音扰民"))
+    assert issues[0].anonymous and issues[0].phone is None

@@ -16,7 +16,14 @@ from bot.deputies.points import PointAction
 from bot.deputies.service import DeputyView
 from bot.domain.enums import ActorRole, EventKind, LinkKind, NotifyMode
 from bot.domain.lifecycle import IssueStatus
-from bot.domain.notices import CitizenWroteToDeputy, DeputyAnswered, IssueSupervised, Notifier
+from bot.domain.notices import (
+    CitizenWroteToDeputy,
+    ContactAsked,
+    ContactShared,
+    DeputyAnswered,
+    IssueSupervised,
+    Notifier,
+)
 from bot.i18n import Translator
 from bot.issues import service as issues
 from bot.issues.draft import IssueDraft
@@ -197,7 +204,11 @@ class DeputyFlows:
         return name
 
     async def convert(self, *, contact_id: int, user_id: int) -> IssueSummary:
-        """转为诉求: the message becomes an issue in the grid's normal flow, the deputy supervising."""
+        """转为诉求: the message becomes an issue in the grid's normal flow, the deputy supervising.
+
+        The citizen wrote to a deputy, not to the grid's group: the issue starts as an anonymous
+        report (no name on the timeline, no phone on the card) and the citizen is asked whether
+        the grid may see them (share_contact)."""
         async with self.db.transaction() as s:
             deputy = await self._me(s, user_id)
             contact = await service.get_contact(s, contact_id, for_update=True)
@@ -213,7 +224,7 @@ class DeputyFlows:
                 grid_id=grid_id,
                 category_id=await _other_category(s),
                 description=contact.text,
-                phone=user.phone if user else None,
+                anonymous=True,
             )
             # Claimed first, so a double press cannot create two issues.
             contact.converted_at = self.clock.now()
@@ -237,7 +248,29 @@ class DeputyFlows:
             row.issue_id = summary.id
             s.add(row)
             self._points(s, deputy, PointAction.CONVERTED, f"issue:{summary.ref}")
+            issue = await issues.get_issue(s, summary.id)
+            await self.notifier.notify(s, ContactAsked(issue=issue, now=self.clock.now(), deputy_name=deputy.name))
         return summary
+
+    async def share_contact(self, *, issue_id: int, citizen: Actor, share: bool) -> str:
+        """The citizen's answer to ContactAsked. Yes: the grid sees their name and phone, as for an
+        ordinary report. No: nothing changes. Returns the issue's ref."""
+        async with self.db.transaction() as s:
+            issue = await issues.get_issue(s, issue_id, for_update=True)
+            if issue.citizen_id != citizen.id:
+                raise NotAllowed(f"issue {issue_id} is not citizen {citizen.id}'s")
+            if await service.contact_of_issue(s, issue_id) is None:
+                raise NotAllowed(f"issue {issue_id} was not made from a message to a deputy")
+            if share and issue.anonymous:
+                now = self.clock.now()
+                user = await s.get(User, citizen.id)
+                issue.anonymous = False
+                issue.phone = user.phone if user else None
+                issue.updated_at = now
+                await issues.name_the_citizen(s, issue_id=issue_id, name=user.full_name if user else citizen.name)
+                await self.notifier.notify(s, ContactShared(issue=issue, now=now))
+            ref = issue.ref
+        return ref
 
     async def _grid_for(self, s: AsyncSession, deputy: Deputy, citizen_grid: int | None) -> int:
         """The citizen's grid if it lies in the constituency, else the constituency's first grid."""

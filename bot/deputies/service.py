@@ -153,6 +153,11 @@ async def find_contact_link(session: AsyncSession, *, chat_id: int, message_id: 
     return (await session.exec(query)).first()
 
 
+async def contact_of_issue(session: AsyncSession, issue_id: int) -> DeputyContact | None:
+    """The citizen's message to a deputy that became this issue (转为诉求), if any."""
+    return (await session.exec(select(DeputyContact).where(DeputyContact.issue_id == issue_id))).first()
+
+
 async def get_contact(session: AsyncSession, contact_id: int, *, for_update: bool = False) -> DeputyContact | None:
     return await session.get(DeputyContact, contact_id, with_for_update=for_update)
 

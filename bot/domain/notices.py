@@ -124,6 +124,19 @@ class IssueSupervised(IssueNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ContactAsked(IssueNotice):
+    """转为诉求 made the issue with the citizen's name and phone hidden; the citizen is asked
+    whether the grid may see them."""
+
+    deputy_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactShared(IssueNotice):
+    """The citizen agreed: the cards show the (masked) phone, the timeline the name."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class DeadlinePassed(IssueNotice):
     """Once per deadline: those who follow the issue hear that it is now overdue."""
 

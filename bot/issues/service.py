@@ -107,6 +107,15 @@ def apply(issue: Issue, action: Action, *, now: datetime) -> IssueStatus:
     return issue.status
 
 
+async def name_the_citizen(session: AsyncSession, *, issue_id: int, name: str | None) -> None:
+    """The citizen's name on their own lines of the timeline (they agreed to show it)."""
+    await session.exec(
+        update(IssueEvent)
+        .where(col(IssueEvent.issue_id) == issue_id, col(IssueEvent.actor_role) == ActorRole.CITIZEN)
+        .values(actor_name=name or None)
+    )
+
+
 async def record(
     session: AsyncSession,
     *,

@@ -15,6 +15,8 @@ from bot.domain.lifecycle import IssueStatus
 from bot.domain.notices import (
     CitizenReplied,
     CitizenWroteToDeputy,
+    ContactAsked,
+    ContactShared,
     DeadlineAlerts,
     DeadlinePassed,
     DeputyAnswered,
@@ -58,6 +60,8 @@ class Audience:
             IssueAssigned: self.assigned,
             IssueMoved: self.moved,
             IssueSupervised: self.supervised,
+            ContactAsked: self.contact_asked,
+            ContactShared: self.contact_shared,
             DeadlinePassed: self.deadline_passed,
             DeadlineAlerts: self.alerts,
             UnitDigest: self.digest,
@@ -75,6 +79,15 @@ class Audience:
         await self._card(s, n, GridDesk(n.issue.grid_id), headline="card-new", files=n.files)
         await self._citizen(s, n, "push-received")
         await self._deputies(s, n, Urgency.SUBMITTED)
+
+    async def contact_asked(self, s: AsyncSession, n: ContactAsked) -> None:
+        for channel in self.channels:
+            await channel.ask_contact(s, issue=n.issue, deputy_name=n.deputy_name, now=n.now)
+
+    async def contact_shared(self, s: AsyncSession, n: ContactShared) -> None:
+        await self._refresh(s, n)
+        for channel in self.channels:
+            await channel.say_under_cards(s, issue=n.issue, key="contact-shared-group", now=n.now)
 
     async def citizen_replied(self, s: AsyncSession, n: CitizenReplied) -> None:
         for channel in self.channels:

@@ -93,6 +93,10 @@ class Channel:
         return False
 
     # -- the citizen ------------------------------------------------------------------------------
+    async def ask_contact(self, s: AsyncSession, *, issue: Issue, deputy_name: str, now: datetime) -> None:
+        """Ask the citizen whether the grid may see their name and phone (a deputy's 转为诉求)."""
+        return None
+
     async def push_citizen(
         self, s: AsyncSession, *, issue: Issue, key: str, now: datetime, rating: bool = False, **args: str
     ) -> None:

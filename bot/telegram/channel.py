@@ -269,6 +269,19 @@ class TelegramChannel(Channel):
             link_kind=LinkKind.CITIZEN_PUSH,
         )
 
+    async def ask_contact(self, s: AsyncSession, *, issue: Issue, deputy_name: str, now: datetime) -> None:
+        assert issue.id is not None
+        if issue.citizen_id == ERASED_CITIZEN:
+            return
+        t = self.translator.bind(await service.citizen_locale(s, issue.citizen_id))
+        self.send(
+            s,
+            chat_id=issue.citizen_id,
+            text=t("contact-ask", ref=issue.ref, deputy=html(deputy_name)),
+            keyboard=deputy_keyboards.contact_consent(t, issue.id),
+            now=now,
+        )
+
     async def relay_to_citizen(
         self,
         s: AsyncSession,
