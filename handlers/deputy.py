@@ -41,6 +41,7 @@ from bot.telegram.texts import render_timeline
 from bot.text import html
 from handlers import deputy_keyboards, keyboards
 from handlers.callbacks import DeputyAction, DeputyCb, MenuAction, MenuCb, PressOf
+from handlers.errors import log_refused_message
 
 DEPUTY_LINK_PREFIX = "d_"
 MAX_MATTERS = 10
@@ -358,6 +359,7 @@ async def theme(
     """/theme S-GC 老旧小区改造, or /theme S-GC 2026-12 冬季防火 for another month."""
     assert message.from_user is not None
     if not settings.is_admin(message.from_user.id):
+        log_refused_message(message, "/theme is for administrators")
         await message.answer(t("theme-admins-only"))
         return
     parts = (command.args or "").split(maxsplit=2)

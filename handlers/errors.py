@@ -53,7 +53,9 @@ def log_refusal(event: ErrorEvent | None, reason: object, *, update_id: int | No
     """Every refusal of a button or command is logged: forged callback data shows up here."""
     update = event.update if event is not None else None
     query = update.callback_query if update is not None else None
-    who = query.from_user.id if query is not None else None
+    message = update.message if update is not None else None
+    sender = query.from_user if query is not None else (message.from_user if message is not None else None)
+    who = sender.id if sender is not None else None
     data = query.data if query is not None else None
     log.warning(
         "refused update %s (user %s, data %r): %s",
@@ -62,6 +64,12 @@ def log_refusal(event: ErrorEvent | None, reason: object, *, update_id: int | No
         data,
         reason,
     )
+
+
+def log_refused_message(message: Message, reason: str) -> None:
+    """A command or reply refused by its handler (an administrator's command, someone else's prompt)."""
+    who = message.from_user.id if message.from_user is not None else None
+    log.warning("refused message %s in chat %s (user %s): %s", message.message_id, message.chat.id, who, reason)
 
 
 async def illegal_transition(event: ErrorEvent, **data: object) -> None:

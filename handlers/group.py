@@ -25,6 +25,7 @@ from bot.triage.flows import TriageFlows
 from handlers import keyboards
 from handlers import triage as triage_handlers
 from handlers.callbacks import CardAction, CardCb, PressOf
+from handlers.errors import log_refused_message
 
 GROUP_CHATS = {"group", "supergroup"}
 
@@ -41,6 +42,7 @@ async def bind(
 ) -> None:
     assert message.from_user is not None
     if not settings.is_admin(message.from_user.id):
+        log_refused_message(message, "/bind is for administrators")
         await message.reply(t("bind-admins-only"))
         return
     code = (command.args or "").strip()
@@ -73,6 +75,7 @@ async def bind(
 async def unbind(message: Message, t: Translate, settings: Settings, groups: Groups) -> None:
     assert message.from_user is not None
     if not settings.is_admin(message.from_user.id):
+        log_refused_message(message, "/unbind is for administrators")
         await message.reply(t("bind-admins-only"))
         return
     await message.reply(t("unbind-done") if await groups.unbind(chat_id=message.chat.id) else t("group-not-bound"))
@@ -164,6 +167,7 @@ async def _resolution(
 ) -> None:
     assert message.from_user is not None
     if prompted is not None and prompted != message.from_user.id:
+        log_refused_message(message, f"the resolve prompt of issue {issue_id} is user {prompted}'s")
         await message.reply(t("resolve-not-yours"))
         return
     if text is None:

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.i18n import Translate
 from bot.invitations.service import LINK_PREFIX, InvitationRefused, Invitations, UnknownTarget
 from bot.text import html
+from handlers.errors import log_refused_message
 
 WELCOME = {
     Role.DEPUTY: "invite-welcome-deputy",
@@ -47,6 +48,7 @@ async def _admin(message: Message, t: Translate, settings: Settings) -> bool:
     """Roles are the administrators' to give: anyone else is told so."""
     if message.from_user is not None and settings.is_admin(message.from_user.id):
         return True
+    log_refused_message(message, f"{(message.text or '').split(maxsplit=1)[0][:32]} is for administrators")
     await message.answer(t("invite-admins-only"))
     return False
 

@@ -15,6 +15,7 @@ from bot.i18n import Translate
 from bot.ledger.ledger import Ledger, UnknownGrid
 from handlers import keyboards
 from handlers.callbacks import LedgerCb, PressOf
+from handlers.errors import log_refused_message
 
 GROUP_CHATS = {"group", "supergroup"}
 
@@ -74,6 +75,7 @@ async def export_command(
 ) -> None:
     assert message.from_user is not None
     if not settings.is_admin(message.from_user.id):
+        log_refused_message(message, "/export is for administrators")
         await message.answer(t("export-admins-only"))
         return
     try:

@@ -25,6 +25,7 @@ from bot.triage.flows import TriageFlows, TriageOptions
 from bot.triage.workdays import add_working_days
 from handlers import keyboards
 from handlers.callbacks import CardAction, CardCb, PressOf, TriageCb, TriageStep
+from handlers.errors import log_refused_message
 
 GROUP_CHATS = {"group", "supergroup"}
 PROMPT_KINDS = {LinkKind.EXPLAIN_PROMPT, LinkKind.ESCALATE_PROMPT, LinkKind.SEND_BACK_PROMPT}
@@ -128,6 +129,7 @@ async def deadlines_pressed(
 ) -> None:
     """立即办理, or 交办督办 to a department: choose a deadline in working days."""
     message, options = await _menu(callback, callback_data, triage)
+    options.check_department(callback_data.department_id)
     chosen_step, dates_step = DEADLINE_STEPS[callback_data.step]
     choices = _deadline_options(t, options.deadlines)
     department = callback_data.department_id
@@ -144,6 +146,7 @@ async def calendar_pressed(
 ) -> None:
     """📅 指定日期, for either disposition: choose a date among the next working days."""
     message, options = await _menu(callback, callback_data, triage)
+    options.check_department(callback_data.department_id)
     chosen_step = CALENDAR_STEPS[callback_data.step]
     choices = _date_options(t, options.deadlines)
     department = callback_data.department_id
@@ -207,6 +210,7 @@ async def assign_deadline_chosen(
 ) -> None:
     """交办督办 to a department with a deadline: done."""
     message, options = await _menu(callback, callback_data, triage)
+    options.check_department(callback_data.department_id)
     deadline = offered_deadline(chosen(callback_data), options)
     assert callback_data.department_id is not None  # TriageCb requires it of this step
     summary = await triage.assign(
@@ -258,6 +262,7 @@ async def prompt_reply(
     """A reply to an explanation, escalation or send-back prompt (called from handlers.group)."""
     assert message.from_user is not None
     if link.user_id is not None and link.user_id != message.from_user.id:
+        log_refused_message(message, f"the {link.kind.value} of issue {link.issue_id} is user {link.user_id}'s")
         await message.reply(t("triage-prompt-not-yours"))
         return
     if text is None:
@@ -282,6 +287,7 @@ async def bind_department(
     """/binddept CODE: this group becomes the department's work group."""
     assert message.from_user is not None
     if not settings.is_admin(message.from_user.id):
+        log_refused_message(message, "/binddept is for administrators")
         await message.reply(t("bind-admins-only"))
         return
     code = (command.args or "").strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -276,3 +277,126 @@ def test_the_organisation_file_grants_no_accounts() -> None:
     with pytest.raises(ValidationError, match="invitation link"):
         DepartmentSpec(code="GC-CG", name="城管办", grid="GC", liaisons=[6001])
     assert StaffSpec(name="王芳", grid="GC01").telegram_id is None
+
+
+async def _department_id(world: World, code: str) -> int:
+    db = Database(world.running.settings.database_url)
+    try:
+        async with db.session() as s:
+            dept = (await s.exec(select(Department).where(Department.code == code))).one()
+    finally:
+        await db.dispose()
+    assert dept.id is not None
+    return dept.id
+
+
+async def test_the_refusals_the_table_lacked(
+    running: RunningBot, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each refusal is first seen answered (an alert, or a reply in the chat), then found in the log."""
+    from handlers.callbacks import DeputyAction, DeputyCb, TriageCb, TriageStep
+
+    caplog.set_level(logging.WARNING)
+    world = World(running, fake)
+    await world.build()
+    issue, _, card = await world.report("citizen", "井盖丢了很危险")
+    outsiders = [who for who in EVERYONE if who not in GRID_STAFF]
+    refused_senders: list[int] = []  # refused messages (commands, replies): found by user in the log
+
+    async def refused_message(who: str, text: str, expect: str, chat_id: int | None = None, **kwargs) -> None:
+        await world.person(who, chat_id).say(text, expect=expect, **kwargs)
+        refused_senders.append(world.users[who].id)
+
+    # -- 上报 and 退回 by someone who does not hold the issue ---------------------------------------
+    for action in ("escalate", "send_back"):
+        for who in outsiders:
+            data = f"c1:{action}:{issue}"
+            world.judge(action, who, False, await world.press(who, card, data), data)
+
+    # -- every 研判 step: by outsiders, then with forged values by the worker who holds it ------------
+    far, foreign_dept = date(2099, 12, 31), await _department_id(world, "GC-CG")  # the township's
+    steps = [
+        TriageCb(step=TriageStep.EXPLAIN, issue_id=issue),
+        TriageCb(step=TriageStep.HANDLE, issue_id=issue),
+        TriageCb(step=TriageStep.HANDLE_DATES, issue_id=issue),
+        TriageCb(step=TriageStep.HANDLE_DEADLINE, issue_id=issue, days=3),
+        TriageCb(step=TriageStep.PERSON, issue_id=issue, days=3, responsible_id=WORKER[0]),
+        TriageCb(step=TriageStep.ASSIGN, issue_id=issue),
+        TriageCb(step=TriageStep.CANCEL, issue_id=issue),
+    ]
+    for step in steps:
+        for who in ("stranger", "other_worker", "liaison", "deputy", "citizen"):
+            world.judge(step.step.name, who, False, await world.press(who, card, step.pack()), step.pack())
+    forged = {
+        "person": TriageCb(step=TriageStep.PERSON, issue_id=issue, days=3, responsible_id=PEOPLE["stranger"][0]),
+        "department": TriageCb(step=TriageStep.DEPARTMENT, issue_id=issue, department_id=foreign_dept),
+        "department dates": TriageCb(step=TriageStep.ASSIGN_DATES, issue_id=issue, department_id=foreign_dept),
+        "assigned": TriageCb(step=TriageStep.ASSIGN_DEADLINE, issue_id=issue, department_id=foreign_dept, days=3),
+        "date": TriageCb(step=TriageStep.HANDLE_DEADLINE, issue_id=issue, day=far),
+        "date and person": TriageCb(step=TriageStep.PERSON, issue_id=issue, day=far, responsible_id=WORKER[0]),
+        "days": TriageCb(step=TriageStep.PERSON, issue_id=issue, days=45, responsible_id=WORKER[0]),
+    }
+    for what, step in forged.items():
+        world.judge(what, "worker", False, await world.press("worker", card, step.pack()), step.pack())
+
+    # -- replies: to the card by an outsider, to a prompt by someone it was not addressed to ---------
+    mark = fake.mark()
+    await fake.send_text(world.users["stranger"], "我来答复", chat=fake.chats[GROUP_ID], reply_to=card)
+    await world.person("stranger", GROUP_ID).screen(REFUSED, since=mark)
+    refused_senders.append(PEOPLE["stranger"][0])
+    for action, not_yours in (("resolve", "请由点「办结」的同事回复"), ("escalate", "请由点按钮的同事回复")):
+        mark = fake.mark()
+        await fake.press(world.users["worker"], card, f"c1:{action}:{issue}", require_button=False)
+        prompt = await world.person("worker", GROUP_ID).screen("回复本消息", since=mark)
+        for who in ("official", "stranger"):
+            await refused_message(who, "这件我来办", not_yours, GROUP_ID, reply_to=prompt)
+
+    # -- administrators' commands ------------------------------------------------------------------
+    for who in ("worker", "official", "stranger"):
+        await refused_message(who, "/unbind", "只有管理员", GROUP_ID)
+        await refused_message(who, "/binddept GC-CG", "只有管理员", GROUP_ID)
+    for who in ("worker", "citizen", "deputy"):
+        await refused_message(who, "/roles", "只有管理员")
+        await refused_message(who, f"/revoke {WORKER[0]} worker GC01", "只有管理员")
+    await world.person("admin").say("/roles", expect="王芳")  # nothing was revoked or unbound
+
+    # -- a deputy's convert, matter and mode, pressed by someone else -------------------------------
+    await world.person("citizen").say("/start d_D001", expect="张建国")
+    mark = fake.mark()
+    await world.person("citizen").say("小区门口积水", expect="已转达给张建国代表")
+    inbox = await world.person("deputy").screen("小区门口积水", since=mark)
+    [[convert]] = inbox["reply_markup"]["inline_keyboard"]
+    services = running.app.services  # type: ignore[union-attr]
+    [(matter, _)] = await services.deputies.log_visit(
+        user_id=PEOPLE["deputy"][0], residents=3, places="活动室", notes="", matters=["路灯不亮"]
+    )
+    deputy_presses = {
+        "convert": convert["callback_data"],
+        "matter": DeputyCb(action=DeputyAction.MATTER, id=matter).pack(),
+        "mode": DeputyCb(action=DeputyAction.MODE, value="off").pack(),
+    }
+    for action, data in deputy_presses.items():
+        for who in ("other_deputy", "citizen", "worker") if action != "mode" else ("citizen", "worker"):
+            world.judge(action, who, False, await world.press_in_private(who, data), data)
+    assert (await services.deputies.me(PEOPLE["deputy"][0]))[1].value == "default"  # type: ignore[index]
+
+    # -- the ledger's page button, pressed by a stranger in the group --------------------------------
+    ledger = await world.person("worker", GROUP_ID).say("/ledger", expect="台账")
+    mark = fake.mark()
+    world.judge("ledger page", "stranger", False, await world.press("stranger", ledger, "lg1:1"), "lg1:1")
+    assert [c for c in fake.requests[mark:] if c.method == "editMessageText" and c.chat_id == GROUP_ID] == []
+
+    # -- the phone number, once the responsible person's role is revoked ----------------------------
+    assert "无权" not in await world.press("worker", card, f"c1:claim:{issue}")
+    assert "13812345678" in await world.press("worker", card, f"ph1:{issue}")
+    await world.person("admin").say(f"/revoke {WORKER[0]} worker GC01", expect="已收回")
+    answer = await world.press("worker", card, f"ph1:{issue}")
+    assert "13812345678" not in answer
+    world.judge("phone", "worker", False, answer, f"ph1:{issue}")
+
+    logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("refused")]
+    for data in world.refusals:
+        assert any(repr(data) in line for line in logged), (data, logged[-5:])
+    for user_id in refused_senders:
+        assert any(f"(user {user_id}" in line for line in logged), (user_id, logged[-5:])
+    assert len(logged) >= len(world.refusals) + len(refused_senders)

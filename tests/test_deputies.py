@@ -77,7 +77,15 @@ async def test_deputy_code_conversation_relay_and_convert(running: RunningBot, f
     await deputy.screen(["群众补充", "3栋门口"], since=mark)
     await alice.screen("已转达给张建国代表", since=mark)
 
-    # A stranger cannot answer through the deputy's message; the bot only tells them it is not theirs.
+    # A stranger cannot act through the deputy's message: a press of its button is refused, and a
+    # reply to it (from the stranger's own chat) reaches neither the citizen nor the deputy.
+    mallory = Person(fake, fake.user(1666, "Mallory"))
+    refused = await mallory.press_for_alert(inbox, "", data=button_data(inbox, "转为诉求"))
+    assert "无权" in refused.params["text"]
+    mark = fake.mark()
+    await fake.send_text(mallory.user, "我替代表答复", reply_to=inbox)
+    await mallory.screen("不是关于某条诉求的", since=mark)  # answered: the update was handled
+    assert [c for c in fake.requests[mark:] if c.chat_id in (alice.user.id, DEPUTY_ID)] == []
     mark = fake.mark()
     call = await deputy.press_for_alert(inbox, "转为诉求")
     assert "已转为诉求 GL-" in call.params["text"]

@@ -42,6 +42,11 @@ class TriageOptions:
     def default_days(self) -> int:
         return self.deadlines.default_days
 
+    def check_department(self, department_id: int | None) -> None:
+        """A department a step carries must be one the menu offered (one of the acting level's)."""
+        if department_id is not None and department_id not in {d.id for d in self.departments}:
+            raise NotAllowed(f"department {department_id} is not on offer for {self.ref}")
+
 
 class TriageFlows:
     def __init__(self, issues: IssueFlows) -> None:
