@@ -8,7 +8,7 @@ btn-anonymous-on = 🙈 Anonymous: yes
 review-anonymous = Anonymous: the grid's work group will not see your name.
 privacy-intro =
     🔒 <b>Personal data</b>
-    We keep: your Telegram name, language, phone number, the grid you last chose, and the issues and replies you sent.
+    We keep: your Telegram name, language, phone number, the grid you last chose, the issues and replies you sent, and your messages to deputies.
     The grid's work group sees your phone masked; the full number is shown only to the responsible person on request, and that is recorded.
     Under China's Personal Information Protection Law you may download your data or erase it (your issues stay, anonymised, for the statistics).
 btn-privacy-export = 📥 Download my data
