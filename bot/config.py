@@ -111,7 +111,7 @@ class Settings(BaseSettings):
             try:
                 value = json.loads(value)
             except json.JSONDecodeError as error:
-                raise ValueError(f"not JSON ({error.msg} at character {error.pos})") from None
+                raise ValueError(f"not JSON (at character {error.pos + 1})") from None
         if not isinstance(value, dict):
             raise ValueError("not a JSON object")
         unknown = sorted(set(value) - set(DEFAULT_POINTS))
@@ -179,8 +179,7 @@ EXPECTED = {
     "deputy_duty_day": "a day of the month from 1 to 31",
     "deputy_day_time": "a time of day HH:MM, like 08:30",
     "deputy_eve_time": "a time of day HH:MM, like 18:00",
-    "deputy_points": 'a JSON object of points per action, like {"visit": 5, "reply": 1}; actions: '
-    + ", ".join(DEFAULT_POINTS),
+    "deputy_points": 'a JSON object like {"visit": 5, "reply": 1} with the actions ' + ", ".join(DEFAULT_POINTS),
     "due_soon_working_days": "a whole number of working days from 0 to 10",
     "escalation_grace_working_days": "a whole number of working days from 0 to 30",
 }

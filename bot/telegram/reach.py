@@ -87,9 +87,9 @@ class OneLinePerAttempt(logging.Filter):
             self.failure = f"{kind}: {reason(error) if isinstance(error, BaseException) else error}"
             return False
         if message.startswith("Sleep for") and isinstance(record.args, tuple) and len(record.args) >= 2:
-            delay, attempt = record.args[0], record.args[1]
+            delay, tried = record.args[0], record.args[1]  # aiogram counts the tries before this one
             record.msg = "cannot reach %s: %s (attempt %d, next in %.0f s)"
-            record.args = (self.api_base, self.failure.removeprefix("TelegramNetworkError: "), attempt, delay)
+            record.args = (self.api_base, self.failure.removeprefix("TelegramNetworkError: "), int(tried) + 1, delay)
         return True
 
 
