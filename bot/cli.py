@@ -135,10 +135,10 @@ def import_(
     ),
 ) -> None:
     """Load or update the grid hierarchy, the service list and staff from a YAML file."""
-    from bot.organisation.schema import OrganisationFile, invalid_file
-    from bot.organisation.service import import_organisation
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.organisation.schema import OrganisationFile, invalid_file
+    from bot.organisation.service import import_organisation
     from storage.database import Database, unavailable
 
     try:

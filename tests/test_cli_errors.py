@@ -165,8 +165,9 @@ def test_malformed_yaml_names_the_file_and_the_line(tmp_path: Path, prepared: st
 
 
 def test_export_into_a_missing_folder(tmp_path: Path, prepared: str) -> None:
-    line = refused(["export", "ledger", "--out", str(tmp_path / "missing" / "ledger.xlsx")])
-    assert line == f"cannot write {tmp_path / 'missing' / 'ledger.xlsx'}: the folder {tmp_path / 'missing'} does not exist"
+    out = tmp_path / "missing" / "ledger.xlsx"
+    line = refused(["export", "ledger", "--out", str(out)])
+    assert line == f"cannot write {out}: the folder {out.parent} does not exist"
     assert not (tmp_path / "missing").exists()
     assert snapshot(database(tmp_path)) == prepared
 

@@ -90,7 +90,7 @@ def workbook(rows: list[PointsRow], *, year: int, quarter: int, actions: list[st
                 *row.months,
                 row.total,
                 *(row.by_action.get(a, 0) for a in actions),
-            ]
+            ],
         )
     sheet.freeze_panes = "A2"
     for column, width in zip("ABCDE", (6, 10, 12, 8, 28), strict=True):

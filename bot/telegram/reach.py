@@ -58,7 +58,9 @@ async def reach(
             raise TelegramUnreachable(f"{api_base} refuses BOT_TOKEN (401 Unauthorized): check the token") from None
         except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as error:
             line = f"cannot reach {api_base}: {reason(error, bot.token)}"
-            delay = error.retry_after if isinstance(error, TelegramRetryAfter) else min(START_MAX_DELAY, 2.0 ** (attempt - 1))
+            delay = min(START_MAX_DELAY, 2.0 ** (attempt - 1))
+            if isinstance(error, TelegramRetryAfter):
+                delay = float(error.retry_after)
             if clock() + delay > deadline:
                 raise TelegramUnreachable(line) from None
             log.warning("%s (attempt %d, next in %.0f s)", line, attempt, delay)
