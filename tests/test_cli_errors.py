@@ -303,3 +303,17 @@ async def test_a_running_bot_that_loses_the_network_keeps_trying(
         assert not any("Traceback" in (r.exc_text or "") or r.exc_info for r in caplog.records)
     finally:
         await running.stop()
+
+
+async def test_a_token_telegram_refuses_is_one_line_before_anything_is_created(tmp_path: Path) -> None:
+    from bot.app import Gridline
+    from bot.telegram.reach import TelegramUnreachable
+    from tests.fake_telegram.model import Fault
+
+    async with FakeTelegram(bot_username="gridline_test_bot") as fake:
+        fake.inject(Fault(method="getMe", error_code=401, times=None))
+        settings = make_settings(tmp_path, fake)
+        with pytest.raises(TelegramUnreachable) as refused_token:
+            await Gridline(settings).run_polling(handle_signals=False)
+    assert str(refused_token.value) == f"{fake.base_url} refuses BOT_TOKEN (401 Unauthorized): check the token"
+    assert not (tmp_path / "gridline.db").exists()
