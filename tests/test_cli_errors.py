@@ -317,3 +317,24 @@ async def test_a_token_telegram_refuses_is_one_line_before_anything_is_created(t
             await Gridline(settings).run_polling(handle_signals=False)
     assert str(refused_token.value) == f"{fake.base_url} refuses BOT_TOKEN (401 Unauthorized): check the token"
     assert not (tmp_path / "gridline.db").exists()
+
+
+async def test_run_with_a_database_that_refuses_is_one_line(tmp_path: Path, fake: FakeTelegram) -> None:
+    environment = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
+    environment.update(
+        BOT_TOKEN="123456:TEST",
+        TELEGRAM_API_BASE=fake.base_url,
+        DATABASE_URL="postgresql://postgres@127.0.0.1:1/gridline",
+        PYTHONPATH=str(ROOT),
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", cwd=tmp_path, env=environment, stderr=subprocess.PIPE
+    )
+    _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    stderr = err.decode()
+    assert process.returncode == 1 and "Traceback" not in stderr and "Unclosed" not in stderr, stderr
+    assert (
+        stderr.strip()
+        .splitlines()[-1]
+        .startswith("cannot open the database postgresql://postgres@127.0.0.1:1/gridline: ")
+    )
