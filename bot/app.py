@@ -14,23 +14,26 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.jobs.scheduler import build_scheduler, start_scheduler
 from bot.logs import protect
-from bot.organisation.schema import OrganisationFile
+from bot.organisation.schema import OrganisationFile, invalid_file
 from bot.organisation.service import has_organisation, import_organisation
 from bot.outbox.sender import OutboxSender
 from bot.outbox.unreachable import GroupGoneNotice
 from bot.services import Services
 from bot.telegram.delivery import TelegramTransport, is_group
 from bot.telegram.flood import FloodLimiter, FloodLimits
+from bot.telegram.reach import POLLING_BACKOFF, log_polling_failures_in_one_line, reach
 from bot.telegram_session import JsonAiohttpSession
 from bot.telegram_types import pin_response_types
 from bot.wecom.delivery import WeComTransport
 from handlers.commands import publish_commands
-from storage.database import Database
+from storage.database import Database, unavailable
 from storage.fsm import SqlStorage
 
 log = logging.getLogger(__name__)
@@ -118,7 +121,7 @@ class Gridline:
         return dispatcher
 
     async def run_polling(self, *, handle_signals: bool = True) -> None:
-        await prepare_database(self.services)
+        await self._prepare()
         settle_heap()
         senders = self._start_senders()
         start_scheduler(self.scheduler, self.services)
@@ -129,6 +132,7 @@ class Gridline:
                 self.bot,
                 handle_signals=handle_signals,
                 allowed_updates=self.dispatcher.resolve_used_update_types(),
+                backoff_config=POLLING_BACKOFF,
             )
         finally:
             await self._shut_down(senders)
@@ -137,7 +141,7 @@ class Gridline:
         """Serve Telegram's webhook (`gridline run --webhook`) until stopped."""
         from bot.webhook import serve
 
-        await prepare_database(self.services)
+        await self._prepare()
         settle_heap()
         senders = self._start_senders()
         start_scheduler(self.scheduler, self.services)
@@ -146,6 +150,19 @@ class Gridline:
             await serve(self, self._webhook_stopped, handle_signals=handle_signals)
         finally:
             await self._shut_down(senders)
+
+    async def _prepare(self) -> None:
+        """Before anything is created, the Bot API answers and takes the token (TelegramUnreachable
+        says why in one line, after TELEGRAM_START_RETRY_SECONDS of tries, one log line each); then
+        the database (DatabaseUnavailable). Either failure closes what was opened and is raised."""
+        log_polling_failures_in_one_line(self.settings.telegram_api_base)
+        try:
+            await reach(self.bot, self.settings.telegram_api_base, patience=self.settings.telegram_start_retry_seconds)
+            await prepare_database(self.services)
+        except BaseException:
+            await self.bot.session.close()
+            await self.db.dispose()
+            raise
 
     async def _shut_down(self, senders: list[asyncio.Task[None]]) -> None:
         """Jobs stop, deliveries under way finish and are recorded, then the database closes."""
@@ -171,10 +188,18 @@ def settle_heap() -> None:
 
 
 async def prepare_database(services: Services) -> None:
-    """Create the tables and, on an empty database, load the demo county (or DEMO_ORG_FILE)."""
-    await services.db.create_all()
+    """Create the tables and, on an empty database, load the demo county (or DEMO_ORG_FILE).
+    A database that cannot be reached or created raises DatabaseUnavailable, saying why in one line."""
+    try:
+        await services.db.create_all()
+    except (OSError, SQLAlchemyError) as error:  # refused, unknown database, unwritable file
+        raise unavailable(services.db.url, error) from error
     async with services.db.transaction() as s:
         if not await has_organisation(s):
             source = services.settings.demo_org_file or DEMO_ORGANISATION
-            summary = await import_organisation(s, OrganisationFile.load(source))
+            try:
+                organisation = OrganisationFile.load(source)
+            except ValidationError as error:
+                raise invalid_file(source, error) from None
+            summary = await import_organisation(s, organisation)
             log.info("empty database: loaded %s (%s grids)", source.name, summary.grids)

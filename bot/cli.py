@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from bot.config import Settings
 
@@ -24,6 +26,7 @@ app = typer.Typer(
     help="Gridline (民情直通车): citizens' needs, from report to rating, over Telegram.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # a local may hold the token (in a URL) or a password
 )
 
 NO_TOKEN = """BOT_TOKEN is not set.
@@ -37,11 +40,59 @@ See .env.example for every setting."""
 
 
 def _settings() -> Settings:
+    """The settings, or one line per bad one naming it and the form it expects, and exit 2."""
     try:
         return Settings()
     except ValidationError as error:
-        typer.secho(f"Invalid settings:\n{error}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
+        _fail("\n".join(_setting_problem(problem) for problem in error.errors()))
+
+
+def _setting_problem(problem: ErrorDetails) -> str:
+    from bot.config import EXPECTED, NUMBER
+
+    field = str(problem["loc"][0]) if problem["loc"] else ""
+    reason = str(problem["msg"]).removeprefix("Value error, ")
+    expected = EXPECTED.get(field, NUMBER if problem["type"].startswith(("greater", "less", "float", "int")) else "")
+    return f"{field.upper()}: {reason}" + (f"; expected {expected}" if expected else "")
+
+
+def _run(work: Coroutine[object, object, T]) -> T:
+    """Run a command's async part; a database that cannot be opened is one line and exit 1."""
+    from bot.organisation.schema import OrganisationFileError
+    from bot.telegram.reach import TelegramUnreachable
+    from storage.database import DatabaseUnavailable
+
+    try:
+        return asyncio.run(work)
+    except (DatabaseUnavailable, TelegramUnreachable, OrganisationFileError) as error:
+        _fail(str(error), 1)
+
+
+def _output_file(path: Path) -> Path:
+    """Refuse, before anything is opened or written, a file that cannot be written where asked."""
+    if path.is_dir():
+        _fail(f"{path} is a folder: give a file name for --out")
+    folder = path.parent
+    if not folder.is_dir():
+        _fail(f"cannot write {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        _fail(f"cannot write {path}: permission denied")
+    return path
+
+
+def _output_folder(path: Path) -> Path:
+    """A folder to write into: an existing one, or one that can be made (its nearest existing
+    parent is a writable folder)."""
+    if path.exists() and not path.is_dir():
+        _fail(f"{path} is a file: give a folder for --out")
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        _fail(f"cannot make the folder {path}: {existing} is a file")
+    if not os.access(existing, os.W_OK):
+        _fail(f"cannot write into {existing}: permission denied")
+    return path
 
 
 def _logging(verbose: bool) -> None:
@@ -70,7 +121,7 @@ def run(
         )
         raise typer.Exit(2)
     gridline = Gridline(settings)
-    asyncio.run(gridline.run_webhook() if webhook else gridline.run_polling())
+    _run(gridline.run_webhook() if webhook else gridline.run_polling())
 
 
 @app.command("import")
@@ -84,20 +135,27 @@ def import_(
     ),
 ) -> None:
     """Load or update the grid hierarchy, the service list and staff from a YAML file."""
-    from bot.organisation.schema import OrganisationFile
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.organisation.schema import OrganisationFile, invalid_file
     from bot.organisation.service import import_organisation
-    from storage.database import Database
+    from storage.database import Database, unavailable
 
     try:
         org = OrganisationFile.load(file)
-    except (ValidationError, ValueError) as error:
-        typer.secho(f"{file}: not a valid organisation file:\n{error}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
+    except ValidationError as error:
+        _fail(str(invalid_file(file, error)))
+    except ValueError as error:  # bad YAML: the file and the line
+        _fail(str(error))
+    settings = _settings()
 
     async def load() -> None:
-        db = Database(_settings().database_url)
+        db = Database(settings.database_url)
         try:
-            await db.create_all()
+            try:
+                await db.create_all()
+            except (OSError, SQLAlchemyError) as error:
+                raise unavailable(db.url, error) from error
             async with db.transaction() as s:
                 summary = await import_organisation(s, org)
         finally:
@@ -107,7 +165,7 @@ def import_(
             f"{summary.stations} stations, {summary.deputies} deputies."
         )
 
-    asyncio.run(load())
+    _run(load())
 
 
 @app.command()
@@ -119,8 +177,14 @@ def qr(
     """Write a grid's deep-link QR code, for the grid's notice board."""
     import segno
 
+    from bot.organisation.service import grid_by_code
+
+    _output_file(out)
+    settings = _settings()
+    if _with_database(settings, lambda s, _now: grid_by_code(s, grid_code)) is None:
+        _fail(f"No grid with code {grid_code!r}.")
     link = f"https://t.me/{bot_username.lstrip('@')}?start=g_{grid_code}"
-    segno.make(link, error="m").save(out, scale=10, border=2)
+    _write(out, lambda: segno.make(link, error="m").save(out, scale=10, border=2))
     typer.echo(f"{link}\n→ {out}")
 
 
@@ -149,26 +213,32 @@ def invite(
             f"Unknown role {role!r}: use {', '.join(r.value for r in INVITABLE)}.", fg=typer.colors.RED, err=True
         )
         raise typer.Exit(2)
+    path = _output_file(out or Path(f"invite-{chosen.value}-{target}.png"))
     settings = _settings()
 
     async def go():  # type: ignore[no-untyped-def]
         services = _services(settings)
         try:
             await prepare_database(services)
-            return await services.invitations.create(
+            created = await services.invitations.create(
                 role=chosen, target=target, created_by="cli", ttl=timedelta(days=days)
             )
+            try:  # a link never shown must not exist: the QR code is written before we answer
+                segno.make(created.link(bot_username), error="m").save(path, scale=10, border=2)
+            except OSError:
+                await services.invitations.discard(created.token)
+                raise
+            return created
         finally:
             await services.db.dispose()
 
     try:
-        created = asyncio.run(go())
+        created = _run(go())
     except UnknownTarget as error:
-        typer.secho(str(error), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write {path}: {error.strerror or error}", 1)
     link = created.link(bot_username)
-    path = out or Path(f"invite-{chosen.value}-{target}.png")
-    segno.make(link, error="m").save(path, scale=10, border=2)
     expires = created.expires_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
     typer.echo(f"{chosen.value} {created.label}: {link}\nworks once, until {expires}\n→ {path}")
 
@@ -186,6 +256,7 @@ def cards(
     from bot.deputies.cards import write_cards
     from storage.models import Deputy
 
+    _output_folder(out)
     settings = _settings()
 
     async def load() -> list[service.DeputyView]:
@@ -198,8 +269,8 @@ def cards(
         finally:
             await services.db.dispose()
 
-    deputies = asyncio.run(load())
-    written = write_cards(deputies, bot_username, out)
+    deputies = _run(load())
+    written = _write(out, lambda: write_cards(deputies, bot_username, out))
     typer.echo(f"{len(deputies)} deputies, {len(written)} files → {out}")
 
 
@@ -210,7 +281,10 @@ app.add_typer(jobs_app, name="jobs")
 def _parse_now(value: str | None, settings: Settings) -> datetime | None:
     if value is None:
         return None
-    moment = datetime.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        _fail(f"--now {value!r} is not a date and time: use ISO 8601, like 2026-12-10T08:30")
     return moment if moment.tzinfo else moment.replace(tzinfo=settings.tz)
 
 
@@ -254,7 +328,7 @@ def jobs_run(
         finally:
             await services.db.dispose()
 
-    typer.echo(asyncio.run(go()))
+    typer.echo(_run(go()))
 
 
 export_app = typer.Typer(help="Export data for officials.", no_args_is_help=True)
@@ -271,6 +345,8 @@ def export_ledger(
     """Write the 台账 (ledger) as an Excel workbook."""
     from datetime import date
 
+    from xlsxwriter.exceptions import FileCreateError
+
     from bot.app import prepare_database
     from bot.ledger.ledger import UnknownGrid
 
@@ -280,6 +356,7 @@ def export_ledger(
     except ValueError as error:
         typer.secho(f"Not a date (YYYY-MM-DD): {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
+    _output_file(out)
     settings = _settings()
 
     async def go() -> int:
@@ -291,10 +368,11 @@ def export_ledger(
             await services.db.dispose()
 
     try:
-        count = asyncio.run(go())
+        count = _write(out, lambda: _run(go()))
     except UnknownGrid:
-        typer.secho(f"No grid with code {grid!r}.", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
+        _fail(f"No grid with code {grid!r}.")
+    except FileCreateError as error:  # XlsxWriter's own, for what the check above cannot foresee
+        _fail(f"cannot write {out}: {error}", 1)
     typer.echo(f"Wrote {count} issues to {out}")
 
 
@@ -376,7 +454,15 @@ def _with_database(settings: Settings, work: Callable[[AsyncSession, datetime], 
         finally:
             await services.db.dispose()
 
-    return asyncio.run(go())
+    return _run(go())
+
+
+def _write(path: Path, write: Callable[[], T]) -> T:
+    """A write that fails anyway (a full disk, a race) is one line too."""
+    try:
+        return write()
+    except OSError as error:
+        _fail(f"cannot write {path}: {error.strerror or error}", 1)
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:

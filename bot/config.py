@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import time
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -16,6 +19,10 @@ from bot.deputies.points import DEFAULT_POINTS
 TELEGRAM_DEFAULT_API = "https://api.telegram.org"
 WECOM_DEFAULT_API = "https://qyapi.weixin.qq.com"
 DEFAULT_DATABASE_URL = "sqlite:///./data/gridline.db"
+LOCALES_DIR = Path(__file__).with_name("locales")
+# What @BotFather hands out (aiogram's own check): the bot's numeric id, a colon, the secret.
+TOKEN_FORM = re.compile(r"\d+:\S+")
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql")
 
 
 class Settings(BaseSettings):
@@ -31,34 +38,36 @@ class Settings(BaseSettings):
     # Organisation loaded on first start when the database holds none (default: the demo county).
     demo_org_file: Path | None = Field(default=None)
     # Telegram's flood limits; raise them only against a local Bot API server that allows it.
-    flood_global_per_second: float = 30
-    flood_private_per_second: float = 1
-    flood_group_per_minute: float = 20
+    flood_global_per_second: float = Field(default=30, gt=0)
+    flood_private_per_second: float = Field(default=1, gt=0)
+    flood_group_per_minute: float = Field(default=20, gt=0)
     # 集中履职日: the day of the month deputies visit their constituency (a station or deputy may
     # override it), and 履职积分 per action as JSON: DEPUTY_POINTS='{"visit": 5, "reply": 1}'.
     deputy_duty_day: int = Field(default=10, ge=1, le=31)
     deputy_day_time: time = time(8, 30)  # the duty-day reminder, local time
     deputy_eve_time: time = time(18, 0)  # the eve reminder, the day before
-    deputy_points: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_POINTS))
+    deputy_points: Annotated[dict[str, int], NoDecode] = Field(default_factory=lambda: dict(DEFAULT_POINTS))
     # Supervision (督办), in working days: remind this long before a deadline; escalate an issue
     # automatically (超期上报) once it has been overdue for longer than the grace period.
     due_soon_working_days: int = Field(default=1, ge=0, le=10)
     escalation_grace_working_days: int = Field(default=2, ge=0, le=30)
     # A Bot API request that takes longer counts as failed and is retried (it may arrive twice).
-    send_timeout_seconds: float = 30
+    send_timeout_seconds: float = Field(default=30, gt=0)
+    # `gridline run` keeps trying to reach the Bot API this long at start, then exits with the reason.
+    telegram_start_retry_seconds: float = Field(default=60, ge=0)
     # WeCom (企业微信) group robots, for staff where Telegram is blocked (`gridline wecom set`): the
     # API's address, and how many messages a robot may send a minute (WeCom allows 20).
     wecom_api_base: str = WECOM_DEFAULT_API
     wecom_per_minute: float = Field(default=20, gt=0)
     # A citizen sending faster is slowed down with a friendly notice (0: no limit).
-    citizen_messages_per_minute: float = 20
-    citizen_reports_per_hour: float = 5
+    citizen_messages_per_minute: float = Field(default=20, ge=0)
+    citizen_reports_per_hour: float = Field(default=5, ge=0)
     # Webhook mode (`gridline run --webhook`): Telegram posts updates to WEBHOOK_URL + WEBHOOK_PATH,
     # which a reverse proxy forwards to WEBHOOK_HOST:WEBHOOK_PORT.
     webhook_url: str | None = None
     webhook_path: str = "/telegram/webhook"
     webhook_host: str = "127.0.0.1"
-    webhook_port: int = 8080
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_secret: SecretStr | None = None  # unset: a fresh random secret at every start
 
     @field_validator("admin_ids", mode="before")
@@ -73,7 +82,72 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)  # raises for an unknown zone name
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("not a known time zone") from None
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_form(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().strip():
+            if not TOKEN_FORM.fullmatch(value.get_secret_value().strip()):
+                raise ValueError("not a bot token")  # the value is a secret: never repeated
+            return SecretStr(value.get_secret_value().strip())
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in known_locales():
+            raise ValueError(f"unknown locale {value!r}")
+        return value
+
+    @field_validator("deputy_points", mode="before")
+    @classmethod
+    def _points_json(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"not JSON (at character {error.pos + 1})") from None
+        if not isinstance(value, dict):
+            raise ValueError("not a JSON object")
+        unknown = sorted(set(value) - set(DEFAULT_POINTS))
+        if unknown:
+            raise ValueError(f"unknown action {unknown[0]!r}")
+        return value
+
+    @field_validator("telegram_api_base", "wecom_api_base", "webhook_url")
+    @classmethod
+    def _http_address(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError("not an http(s) address")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("does not start with /")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        scheme = value.split("://", 1)[0].split("+", 1)[0] if "://" in value else ""
+        if scheme not in DATABASE_SCHEMES:
+            raise ValueError("not a database address")
+        return value
+
+    @field_validator("demo_org_file")
+    @classmethod
+    def _org_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no file {str(value)!r}")
         return value
 
     @cached_property
@@ -82,3 +156,31 @@ class Settings(BaseSettings):
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.admin_ids
+
+
+def known_locales() -> list[str]:
+    """The locales there are texts for (a folder each under bot/locales)."""
+    return sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir())
+
+
+# The form each setting expects, for the one line a bad value gets (bot/cli.py).
+EXPECTED = {
+    "bot_token": "the token from @BotFather, like 123456789:AAE...",
+    "database_url": "sqlite:///path/to/file.db or postgresql://user:pass@host:5432/db",
+    "timezone": "a time zone name such as Asia/Shanghai",
+    "default_locale": "one of " + ", ".join(known_locales()),
+    "admin_ids": "Telegram user ids separated by commas, like 111,222",
+    "telegram_api_base": "an http(s) address, like https://api.telegram.org",
+    "wecom_api_base": "an http(s) address, like https://qyapi.weixin.qq.com",
+    "webhook_url": "the public https address Telegram posts to",
+    "webhook_path": "a path starting with /, like /telegram/webhook",
+    "webhook_port": "a port number from 1 to 65535",
+    "demo_org_file": "the path of an organisation file (YAML)",
+    "deputy_duty_day": "a day of the month from 1 to 31",
+    "deputy_day_time": "a time of day HH:MM, like 08:30",
+    "deputy_eve_time": "a time of day HH:MM, like 18:00",
+    "deputy_points": 'a JSON object like {"visit": 5, "reply": 1} with the actions ' + ", ".join(DEFAULT_POINTS),
+    "due_soon_working_days": "a whole number of working days from 0 to 10",
+    "escalation_grace_working_days": "a whole number of working days from 0 to 30",
+}
+NUMBER = "a number above 0"

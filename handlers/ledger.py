@@ -13,6 +13,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, FSInputFile, Message
 from bot.config import Settings
 from bot.i18n import Translate
 from bot.ledger.ledger import Ledger, UnknownGrid
+from bot.text import html
 from handlers import keyboards
 from handlers.callbacks import LedgerCb, PressOf
 from handlers.errors import log_refused_message
@@ -89,7 +90,7 @@ async def export_command(
         try:
             count = await ledger.export(path, grid_code=grid, date_from=date_from, date_to=date_to)
         except UnknownGrid:
-            await message.answer(t("export-unknown-grid", code=grid or ""))
+            await message.answer(t("export-unknown-grid", code=html(grid or "")))
             return
         await message.answer_document(
             FSInputFile(path, filename=t("export-filename")), caption=t("export-done", count=str(count))
@@ -113,7 +114,7 @@ async def stats_command(
     if found is None:
         await message.reply(t("stats-not-available"))
         return
-    await message.reply_photo(BufferedInputFile(found.png, filename="stats.png"), caption=found.title)
+    await message.reply_photo(BufferedInputFile(found.png, filename="stats.png"), caption=found.caption)
 
 
 def build_router() -> Router:

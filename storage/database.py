@@ -37,6 +37,23 @@ def async_url(url: str) -> URL:
     return parsed.set(drivername=ASYNC_DRIVERS.get(parsed.drivername, parsed.drivername))
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be opened or created: the message says which and why, in one line."""
+
+
+def unavailable(url: URL | str, error: BaseException) -> DatabaseUnavailable:
+    """What an operator needs from a failed first connection: where (no password), and why."""
+    cause = getattr(error, "orig", None) or error  # SQLAlchemy wraps the driver's error
+    reason = (getattr(cause, "strerror", None) if isinstance(cause, OSError) else None) or str(cause)
+    reason = reason.strip().splitlines()[0] if reason.strip() else type(cause).__name__
+    parsed = url if isinstance(url, URL) else make_url(url)
+    where = parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
+    filename = getattr(cause, "filename", None)
+    if filename and str(filename) not in reason:
+        reason = f"{reason}: {filename}"
+    return DatabaseUnavailable(f"cannot open the database {where}: {reason}")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL + NORMAL: a crash of the bot loses no committed row; foreign keys are off by default.
@@ -59,7 +76,10 @@ def _make_engine(url: URL) -> AsyncEngine:
     if database in ("", ":memory:"):
         engine = create_async_engine(url, poolclass=StaticPool, async_creator=creator)
     else:
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise unavailable(url, error) from error
         # One connection: SQLite has a single writer anyway, and serialising the (short) units of
         # work here means a read-check-write in a service can never race another one.
         engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60, async_creator=creator)

@@ -11,6 +11,7 @@ from datetime import datetime, time, tzinfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -74,11 +75,12 @@ def workbook(rows: list[PointsRow], *, year: int, quarter: int, actions: list[st
     sheet.title = calendar.quarter_label(year, quarter)
     months = [f"{y}-{m:02d}" for y, m in calendar.quarter_months(year, quarter)]
     header = ["排名", "代码", "代表", "层级", "联络站", *months, "合计", *actions]
-    sheet.append(header)
+    _append(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for rank, row in enumerate(rows, start=1):
-        sheet.append(
+        _append(
+            sheet,
             [
                 rank,
                 row.code,
@@ -88,7 +90,7 @@ def workbook(rows: list[PointsRow], *, year: int, quarter: int, actions: list[st
                 *row.months,
                 row.total,
                 *(row.by_action.get(a, 0) for a in actions),
-            ]
+            ],
         )
     sheet.freeze_panes = "A2"
     for column, width in zip("ABCDE", (6, 10, 12, 8, 28), strict=True):
@@ -96,6 +98,15 @@ def workbook(rows: list[PointsRow], *, year: int, quarter: int, actions: list[st
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _append(sheet: Worksheet, values: list[object]) -> None:
+    """A row whose text stays text: openpyxl would store a name starting with "=" (an administrator's
+    or a deputy's) as a formula, which Excel runs on opening."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def upload(content: bytes, filename: str) -> dict[str, str]:

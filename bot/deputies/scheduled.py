@@ -322,8 +322,18 @@ async def quarterly(services: Services, now: datetime) -> str:
     year, quarter = calendar.previous_quarter(local.date())
     label = calendar.quarter_label(year, quarter)
     first_month = local.month in (1, 4, 7, 10)
-    if not first_month:
-        return f"quarterly: nothing due ({label} was reported in its first month)"
+    if not first_month:  # say what the records hold: a fresh database has reported nothing
+        async with services.db.session() as s:
+            recorded = (
+                await s.exec(
+                    select(DeputySend.status).where(
+                        col(DeputySend.kind).in_(["quarter", "quarter-admin"]), DeputySend.period == label
+                    )
+                )
+            ).all()
+        if not recorded:
+            return f"quarterly: nothing due now ({label}'s report was due in this quarter's first week; none was sent)"
+        return f"quarterly: nothing due now ({label}: {recorded.count('sent')} sent, {recorded.count('missed')} missed)"
     status = "sent" if local.day <= QUARTER_WINDOW_DAYS else "missed"
     sent = 0
     queued_at = services.clock.now()

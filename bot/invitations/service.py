@@ -98,6 +98,13 @@ class Invitations:
             s.add(row)
         return CreatedInvitation(row.token, role, scope, label, row.expires_at)
 
+    async def discard(self, token: str) -> None:
+        """Take back an invitation that was never handed out (its QR code could not be written)."""
+        async with self.db.transaction() as s:
+            row = (await s.exec(select(Invitation).where(Invitation.token == token))).first()
+            if row is not None:
+                await s.delete(row)
+
     async def redeem(self, *, token: str, user_id: int) -> Grant:
         """Once, before it expires; raises InvitationRefused otherwise."""
         now = self.clock.now()

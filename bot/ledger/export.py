@@ -43,7 +43,9 @@ class LedgerWriter:
 
     def __init__(self, path: Path, *, t: Translate, tz: tzinfo, now: datetime) -> None:
         self.tz, self.now = tz, now
-        self.workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        # strings_to_formulas off: no text (a grid's or a citizen's) ever becomes a formula, even
+        # through write_row; every cell below is written as the type it is.
+        self.workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
         self.sheet = self.workbook.add_worksheet(t("ledger-sheet-title"))
         header = self.workbook.add_format(
             {"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top", "border": 1}
@@ -91,6 +93,8 @@ class LedgerWriter:
                 string(line, 12, self.rating[row.rating.value])
 
     def close(self) -> int:
+        # Filter buttons on the header row, over every row written (metadata, fine in constant memory).
+        self.sheet.autofilter(0, 0, self.count, len(COLUMNS) - 1)
         self.workbook.close()
         return self.count
 

@@ -31,7 +31,8 @@ class UnknownGrid(LookupError):
 @dataclass(frozen=True)
 class Chart:
     png: bytes
-    title: str
+    title: str  # plain text, as drawn on the chart
+    caption: str  # the same for an HTML message: the grid's name is an administrator's text
     units: list[stats_.UnitStats]
 
 
@@ -153,13 +154,12 @@ class Ledger:
                 for unit in await stats_.units_below(s, grid_id)
             ]
         t = self.translator.bind(None)
-        title = t(
-            "stats-title", scope=name, start=start.date().isoformat(), end=now.astimezone(self.tz).date().isoformat()
-        )
+        period = {"start": start.date().isoformat(), "end": now.astimezone(self.tz).date().isoformat()}
+        title = t("stats-title", scope=name, **period)
         from bot.ledger import chart  # matplotlib only when drawing
 
         png, _figure = await asyncio.to_thread(chart.draw, t, units, title=title)
-        return Chart(png, title, units)
+        return Chart(png, title, t("stats-title", scope=html(name), **period), units)
 
     def _midnight(self, day: date) -> datetime:
         return datetime.combine(day, datetime.min.time(), tzinfo=self.tz)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.domain.enums import GridLevel, StaffRole
 
@@ -168,5 +168,32 @@ class OrganisationFile(_Strict):
 
     @classmethod
     def load(cls, path: Path) -> OrganisationFile:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        """Raises OrganisationFileError (a ValueError) naming the file and, for bad YAML, the line."""
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise OrganisationFileError(_yaml_problem(path, error)) from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise OrganisationFileError(f"{path}: cannot be read ({error})") from None
         return cls.model_validate(raw or {})
+
+
+class OrganisationFileError(ValueError):
+    pass
+
+
+def invalid_file(path: Path, error: ValidationError) -> OrganisationFileError:
+    """A file that is YAML but not an organisation: each problem on a line, with where it is."""
+    lines = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem["loc"])
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        lines.append(f"{path}: {where + ': ' if where else ''}{message}")
+    return OrganisationFileError("\n".join(lines))
+
+
+def _yaml_problem(path: Path, error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    where = f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark else str(path)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return f"{where}: not valid YAML ({problem})"

@@ -1,0 +1,102 @@
+"""Reaching the Bot API. At start: a few tries with backoff, one log line each, then one clear line
+("cannot reach <API base>: <reason>") for `gridline run` to exit with. While polling: aiogram retries
+for ever; its two log lines per failed attempt become one, and its backoff grows to a minute."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.utils.backoff import BackoffConfig
+
+log = logging.getLogger(__name__)
+
+# Polling after the network is lost: 1 s, 2 s, 4 s … then once a minute (aiogram's default stops at 5 s).
+POLLING_BACKOFF = BackoffConfig(min_delay=1.0, max_delay=60.0, factor=2.0, jitter=0.1)
+START_MAX_DELAY = 30.0
+
+
+class TelegramUnreachable(RuntimeError):
+    """The Bot API cannot be reached (or refuses the token): the message is the one line to show."""
+
+
+def reason(error: BaseException, token: str = "") -> str:
+    """The first line of what went wrong, without aiogram's prefix and never with the token."""
+    text = error.message if isinstance(error, TelegramAPIError) else str(error)
+    text = text.removeprefix("HTTP Client says - ").strip()
+    line = text.splitlines()[0] if text else type(error).__name__
+    return line.replace(token, "<token>") if token else line
+
+
+async def reach(
+    bot: Bot,
+    api_base: str,
+    *,
+    patience: float,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Ask the Bot API who the bot is, retrying network failures for `patience` seconds.
+    Raises TelegramUnreachable with one line once the next try would come later than that."""
+    deadline = clock() + patience
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            await bot.get_me()
+        except TelegramUnauthorizedError:
+            raise TelegramUnreachable(f"{api_base} refuses BOT_TOKEN (401 Unauthorized): check the token") from None
+        except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as error:
+            line = f"cannot reach {api_base}: {reason(error, bot.token)}"
+            delay = min(START_MAX_DELAY, 2.0 ** (attempt - 1))
+            if isinstance(error, TelegramRetryAfter):
+                delay = float(error.retry_after)
+            if clock() + delay > deadline:
+                raise TelegramUnreachable(line) from None
+            log.warning("%s (attempt %d, next in %.0f s)", line, attempt, delay)
+            await sleep(delay)
+            continue
+        except TelegramAPIError as error:  # a 404 from something that is not a Bot API, and the like
+            raise TelegramUnreachable(f"cannot use {api_base}: {reason(error, bot.token)}") from None
+        if attempt > 1:
+            log.info("reached %s after %d attempts", api_base, attempt)
+        return
+
+
+class OneLinePerAttempt(logging.Filter):
+    """aiogram's polling logs an error and a warning for every failed getUpdates: here they make one
+    line, naming the API base and when the next attempt is."""
+
+    def __init__(self, api_base: str) -> None:
+        super().__init__()
+        self.api_base = api_base
+        self.failure = ""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        if message.startswith("Failed to fetch updates"):
+            kind, error = record.args if isinstance(record.args, tuple) and len(record.args) == 2 else ("", "")
+            self.failure = f"{kind}: {reason(error) if isinstance(error, BaseException) else error}"
+            return False
+        if message.startswith("Sleep for") and isinstance(record.args, tuple) and len(record.args) >= 2:
+            delay, tried = record.args[0], record.args[1]  # aiogram counts the tries before this one
+            record.msg = "cannot reach %s: %s (attempt %d, next in %.0f s)"
+            record.args = (self.api_base, self.failure.removeprefix("TelegramNetworkError: "), int(tried) + 1, delay)
+        return True
+
+
+def log_polling_failures_in_one_line(api_base: str) -> None:
+    logger = logging.getLogger("aiogram.dispatcher")
+    for old in [f for f in logger.filters if isinstance(f, OneLinePerAttempt)]:
+        logger.removeFilter(old)
+    logger.addFilter(OneLinePerAttempt(api_base))
