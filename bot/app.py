@@ -66,6 +66,7 @@ class Gridline:
             clock=clock,
             reads_on=is_group,
             on_chat_gone=GroupGoneNotice(self.services.translator, settings.admin_ids),
+            on_chat_moved=self.services.migration,  # a group upgraded to a supergroup
         )
         # WeCom group robots (send-only, for staff where Telegram is blocked): each robot is as slow
         # as a group, so its worker reads on; robot ids are not Telegram chats (no UnreachableChat).

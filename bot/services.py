@@ -19,6 +19,7 @@ from bot.ledger.ledger import Ledger
 from bot.notify.audience import Audience
 from bot.notify.channel import Channel
 from bot.organisation.groups import Groups
+from bot.organisation.migration import GroupMigration
 from bot.organisation.service import Directory
 from bot.personal_data import PersonalData
 from bot.telegram.channel import TelegramChannel
@@ -39,6 +40,7 @@ class Services:
     citizens: Citizens
     directory: Directory
     groups: Groups
+    migration: GroupMigration
     invitations: Invitations
     deputies: DeputyFlows
     triage: TriageFlows
@@ -94,6 +96,7 @@ class Services:
             citizens=Citizens(db),
             directory=Directory(db),
             groups=Groups(db),
+            migration=GroupMigration(db=db, clock=clock, translator=translator, admin_ids=settings.admin_ids),
             invitations=Invitations(db, clock),
             deputies=deputies,
             triage=TriageFlows(flows),

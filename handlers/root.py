@@ -28,6 +28,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         citizens=services.citizens,
         directory=services.directory,
         groups=services.groups,
+        migration=services.migration,
         invitations=services.invitations,
         deputies=services.deputies,
         triage=services.triage,

@@ -2,7 +2,8 @@
 Telegram answers becomes a Delivery for the sender (bot.outbox.sender).
 
 429 → RetryAfter (exactly `retry_after`); network errors, timeouts and 5xx → Retry; 403 → Gone
-(blocked by the user, or the bot left the group); 400 → Refused with Telegram's reason. Texts over
+(blocked by the user, or the bot left the group); 400 with `migrate_to_chat_id` (the group was
+upgraded to a supergroup) → Moved to the new id; any other 400 → Refused with Telegram's reason. Texts over
 4,096 characters go out as several messages; a reply or an edit finds its target among the
 issue's messages the sender recorded (MessageLink) when it sends, not when the row was queued.
 Pacing is the FloodLimiter's, on the bot's session (flood.py).
@@ -20,6 +21,7 @@ from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -31,7 +33,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import LinkKind
 from bot.outbox.split import TEXT_LIMIT, split_html, truncate_html
-from bot.outbox.transport import Delivery, Gone, Refused, Retry, RetryAfter, Sent
+from bot.outbox.transport import Delivery, Gone, Moved, Refused, Retry, RetryAfter, Sent
 from storage.database import Database
 from storage.models import MessageLink, OutboxMessage
 
@@ -67,6 +69,8 @@ class TelegramTransport:
             return RetryAfter(float(error.retry_after), str(error))
         except TelegramForbiddenError as error:
             return Gone(str(error))
+        except TelegramMigrateToChat as error:
+            return Moved(int(error.migrate_to_chat_id), error.message)
         except TelegramBadRequest as error:
             return Refused(f"400: {error.message}")
         except (TelegramNetworkError, TelegramServerError, TimeoutError) as error:

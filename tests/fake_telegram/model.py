@@ -151,16 +151,24 @@ class Fault:
 class ApiError(Exception):
     """An error answer: {"ok": false, "error_code": ..., "description": ...}."""
 
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self, code: int, description: str, retry_after: int | None = None, *, migrate_to_chat_id: int | None = None
+    ) -> None:
         super().__init__(f"{code} {description}")
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def to_json(self) -> Json:
         data: Json = {"ok": False, "error_code": self.code, "description": self.description}
+        parameters: Json = {}
         if self.retry_after is not None:
-            data["parameters"] = {"retry_after": self.retry_after}
+            parameters["retry_after"] = self.retry_after
+        if self.migrate_to_chat_id is not None:
+            parameters["migrate_to_chat_id"] = self.migrate_to_chat_id
+        if parameters:
+            data["parameters"] = parameters
         return data
 
 
