@@ -12,6 +12,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deputies.flows import DeputyFlows
 from bot.deputies.notify import DeputyAudience
+from bot.group_throttle import GroupThrottle
 from bot.i18n import Translator
 from bot.invitations.service import Invitations
 from bot.issues.flows import IssueFlows
@@ -46,6 +47,7 @@ class Services:
     triage: TriageFlows
     ledger: Ledger
     throttle: CitizenThrottle
+    group_throttle: GroupThrottle
     personal: PersonalData
 
     @classmethod
@@ -104,6 +106,10 @@ class Services:
             throttle=CitizenThrottle(
                 messages_per_minute=settings.citizen_messages_per_minute,
                 reports_per_hour=settings.citizen_reports_per_hour,
+            ),
+            group_throttle=GroupThrottle(
+                commands_per_minute=settings.group_commands_per_minute,
+                presses_per_minute=settings.group_presses_per_minute,
             ),
             personal=PersonalData(db, clock),
         )

@@ -30,6 +30,7 @@ from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from bot.outbox import batch
 from bot.outbox.moved import move_chat
 from bot.outbox.transport import Gone, Moved, Refused, Retry, RetryAfter, Sent, Transport
 from storage.database import Database
@@ -61,6 +62,7 @@ class Outcome(Enum):
     DONE = auto()  # sent, or failed for good: go on with the chat's next message
     LATER = auto()  # retry this message later; the chat's later messages wait behind it
     CHAT_GONE = auto()  # Gone or Moved: nothing more goes to this chat (id)
+    REFUSED_TOGETHER = auto()  # rows combined into one message were refused: send them one by one
 
 
 class OutboxSender:
@@ -238,7 +240,10 @@ class OutboxSender:
 
     async def _send_rows(self, chat_id: int, rows: list[OutboxMessage]) -> bool:
         """True if all went (sent or failed for good); False if the chat must wait or is gone."""
+        combined: set[int | None] = set()  # rows that went out with an earlier one (bot.outbox.batch)
         for row in rows:
+            if row.id in combined:
+                continue
             if row.next_attempt_at > self.clock.now():
                 self._parked[chat_id] = row.next_attempt_at
                 return False
@@ -251,7 +256,11 @@ class OutboxSender:
                 await self._room.wait()
             self._in_flight += 1
             try:
-                outcome = await self._deliver(row)
+                later = await self._batch(row) if row.batch_key is not None else []
+                outcome = await self._deliver(row, later)
+                if later and outcome is Outcome.REFUSED_TOGETHER:
+                    later, outcome = [], await self._deliver(row)  # one bad part must not fail the others
+                combined.update(other.id for other in later)
             finally:
                 self._in_flight -= 1
                 self._room.set()
@@ -261,12 +270,36 @@ class OutboxSender:
 
     # -- one message -----------------------------------------------------------------------------
 
-    async def _deliver(self, row: OutboxMessage) -> Outcome:
-        delivery = await self.transport.deliver(row)
+    async def _batch(self, head: OutboxMessage) -> list[OutboxMessage]:
+        """The rows of the head's batch key still waiting for the chat, to go out with it: a citizen's
+        quick lines reach a busy group as one message rather than one a minute's budget each."""
+        query = (
+            select(OutboxMessage)
+            .where(
+                col(OutboxMessage.channel) == self.channel,
+                OutboxMessage.chat_id == head.chat_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.batch_key == head.batch_key,
+                col(OutboxMessage.id) > head.id,
+            )
+            .order_by(col(OutboxMessage.id))
+            .limit(batch.MAX_ROWS)
+        )
+        async with self.db.session() as s:
+            return batch.fitting(head, list((await s.exec(query)).all()))
+
+    async def _deliver(self, row: OutboxMessage, later: list[OutboxMessage] | None = None) -> Outcome:
+        """Deliver the row; with `later`, one message carrying their texts too, all sent or none."""
+        together = OutboxMessage(**{**row.model_dump(), "params": batch.combined(row, later)}) if later else row
+        delivery = await self.transport.deliver(together)
         match delivery:
             case Sent(message_ids=message_ids):
-                self._sent(row, message_ids)
+                self._sent(row, message_ids)  # the message is the head's (its link, if any)
+                for other in later or ():
+                    self._sent(other, [])
                 return Outcome.DONE
+            case Refused() if later:
+                return Outcome.REFUSED_TOGETHER
             case RetryAfter(seconds=seconds, error=error):
                 # Exactly as long as the service asks: the row is due then, and a timer wakes the loop.
                 await self._retry(row, delay=seconds, error=error, count=False)

@@ -34,6 +34,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain.enums import LinkKind
 from bot.outbox.split import TEXT_LIMIT, split_html, truncate_html
 from bot.outbox.transport import Delivery, Gone, Moved, Refused, Retry, RetryAfter, Sent
+from bot.telegram.reserve import outbox_sends
 from storage.database import Database
 from storage.models import MessageLink, OutboxMessage
 
@@ -64,7 +65,8 @@ class TelegramTransport:
     async def deliver(self, row: OutboxMessage) -> Delivery:
         try:
             requests = await self._requests(row)
-            results = [await self._call(request, edit=row.method.startswith("edit")) for request in requests]
+            with outbox_sends():  # paced within the group's whole budget, not the direct answers' share
+                results = [await self._call(request, edit=row.method.startswith("edit")) for request in requests]
         except TelegramRetryAfter as error:
             return RetryAfter(float(error.retry_after), str(error))
         except TelegramForbiddenError as error:

@@ -415,6 +415,10 @@ class FakeTelegram(BotApiServer):
                 f"update {update_id} not confirmed within {timeout}s (confirmed up to {self.updates.confirmed})"
             )
 
+    def last_update_id(self) -> int:
+        """The id of the update queued last (0 if none yet)."""
+        return self.updates.last_id
+
     def updates_consumed(self) -> int:
         """Highest update_id confirmed via getUpdates offset (0 if none yet)."""
         return self.updates.confirmed

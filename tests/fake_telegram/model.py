@@ -279,6 +279,7 @@ class UpdateQueue:
         # Telegram re-delivering an update id the bot already saw.
         self._entries: list[list[Any]] = []
         self._next_id = first_id
+        self._first_id = first_id
         self.confirmed = 0  # highest update_id confirmed via offset
         self.arrived = Signal()
 
@@ -289,6 +290,10 @@ class UpdateQueue:
         self._entries.append([update, forced, False])
         self.arrived.fire()
         return int(update["update_id"])
+
+    @property
+    def last_id(self) -> int:
+        return self._next_id - 1 if self._next_id > self._first_id else 0
 
     def confirm(self, offset: int) -> None:
         if offset < 0:  # negative offset: keep only the last -offset updates
