@@ -72,6 +72,8 @@ class TelegramTransport:
         except TelegramForbiddenError as error:
             return Gone(str(error))
         except TelegramMigrateToChat as error:
+            if int(error.migrate_to_chat_id) == row.chat_id:  # nowhere else to go: not a move
+                return Refused(error.message)
             return Moved(int(error.migrate_to_chat_id), error.message)
         except TelegramBadRequest as error:
             return Refused(f"400: {error.message}")
