@@ -27,8 +27,9 @@ from bot.outbox.sender import OutboxSender
 from bot.outbox.unreachable import GroupGoneNotice
 from bot.services import Services
 from bot.telegram.delivery import TelegramTransport, is_group
-from bot.telegram.flood import FloodLimiter, FloodLimits
+from bot.telegram.flood import CHAT_MARGIN, FloodLimiter, FloodLimits
 from bot.telegram.reach import POLLING_BACKOFF, log_polling_failures_in_one_line, reach
+from bot.telegram.reserve import GroupReserve
 from bot.telegram_session import JsonAiohttpSession
 from bot.telegram_types import pin_response_types
 from bot.wecom.delivery import WeComTransport
@@ -54,7 +55,14 @@ class Gridline:
         limits = FloodLimits(
             settings.flood_global_per_second, settings.flood_private_per_second, settings.flood_group_per_minute
         )
-        session.middleware(FloodLimiter(limits))
+        reserve = None
+        if settings.group_card_reserve_per_minute > 0:
+            reserve = GroupReserve(
+                group_per_minute=settings.flood_group_per_minute,
+                reserve_per_minute=settings.group_card_reserve_per_minute,
+                margin=CHAT_MARGIN,
+            )
+        session.middleware(FloodLimiter(limits, reserve=reserve))
         self.bot = Bot(
             settings.bot_token.get_secret_value(),
             session=session,
@@ -69,6 +77,7 @@ class Gridline:
             clock=clock,
             reads_on=is_group,
             on_chat_gone=GroupGoneNotice(self.services.translator, settings.admin_ids),
+            on_chat_moved=self.services.migration,  # a group upgraded to a supergroup
         )
         # WeCom group robots (send-only, for staff where Telegram is blocked): each robot is as slow
         # as a group, so its worker reads on; robot ids are not Telegram chats (no UnreachableChat).

@@ -53,7 +53,8 @@ def _setting_problem(problem: ErrorDetails) -> str:
     field = str(problem["loc"][0]) if problem["loc"] else ""
     reason = str(problem["msg"]).removeprefix("Value error, ")
     expected = EXPECTED.get(field, NUMBER if problem["type"].startswith(("greater", "less", "float", "int")) else "")
-    return f"{field.upper()}: {reason}" + (f"; expected {expected}" if expected else "")
+    named = f"{field.upper()}: {reason}" if field else reason  # a rule across settings names them itself
+    return named + (f"; expected {expected}" if expected else "")
 
 
 def _run(work: Coroutine[object, object, T]) -> T:

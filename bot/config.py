@@ -11,7 +11,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.deputies.points import DEFAULT_POINTS
@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     flood_global_per_second: float = Field(default=30, gt=0)
     flood_private_per_second: float = Field(default=1, gt=0)
     flood_group_per_minute: float = Field(default=20, gt=0)
+    # Of a group's budget, this much a minute is kept for cards (the outbox): direct answers to
+    # commands and buttons get the rest. Per person in a group: commands and button presses a minute
+    # before the bot stops answering them (after one notice); 0: no limit.
+    group_card_reserve_per_minute: float = Field(default=6, ge=0)
+    group_commands_per_minute: float = Field(default=5, ge=0)
+    group_presses_per_minute: float = Field(default=30, ge=0)
     # 集中履职日: the day of the month deputies visit their constituency (a station or deputy may
     # override it), and 履职积分 per action as JSON: DEPUTY_POINTS='{"visit": 5, "reply": 1}'.
     deputy_duty_day: int = Field(default=10, ge=1, le=31)
@@ -149,6 +155,15 @@ class Settings(BaseSettings):
         if value is not None and not value.is_file():
             raise ValueError(f"no file {str(value)!r}")
         return value
+
+    @model_validator(mode="after")
+    def _reserve_below_group_limit(self) -> Settings:
+        if self.group_card_reserve_per_minute >= self.flood_group_per_minute:
+            raise ValueError(
+                "GROUP_CARD_RESERVE_PER_MINUTE must be less than FLOOD_GROUP_PER_MINUTE "
+                f"({self.group_card_reserve_per_minute:g} >= {self.flood_group_per_minute:g})"
+            )
+        return self
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -12,6 +12,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deputies.flows import DeputyFlows
 from bot.deputies.notify import DeputyAudience
+from bot.group_throttle import GroupThrottle
 from bot.i18n import Translator
 from bot.invitations.service import Invitations
 from bot.issues.flows import IssueFlows
@@ -19,6 +20,7 @@ from bot.ledger.ledger import Ledger
 from bot.notify.audience import Audience
 from bot.notify.channel import Channel
 from bot.organisation.groups import Groups
+from bot.organisation.migration import GroupMigration
 from bot.organisation.service import Directory
 from bot.personal_data import PersonalData
 from bot.telegram.channel import TelegramChannel
@@ -39,11 +41,13 @@ class Services:
     citizens: Citizens
     directory: Directory
     groups: Groups
+    migration: GroupMigration
     invitations: Invitations
     deputies: DeputyFlows
     triage: TriageFlows
     ledger: Ledger
     throttle: CitizenThrottle
+    group_throttle: GroupThrottle
     personal: PersonalData
 
     @classmethod
@@ -94,6 +98,7 @@ class Services:
             citizens=Citizens(db),
             directory=Directory(db),
             groups=Groups(db),
+            migration=GroupMigration(db=db, clock=clock, translator=translator, admin_ids=settings.admin_ids),
             invitations=Invitations(db, clock),
             deputies=deputies,
             triage=TriageFlows(flows),
@@ -101,6 +106,10 @@ class Services:
             throttle=CitizenThrottle(
                 messages_per_minute=settings.citizen_messages_per_minute,
                 reports_per_hour=settings.citizen_reports_per_hour,
+            ),
+            group_throttle=GroupThrottle(
+                commands_per_minute=settings.group_commands_per_minute,
+                presses_per_minute=settings.group_presses_per_minute,
             ),
             personal=PersonalData(db, clock, settings.admin_ids),
         )

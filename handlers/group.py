@@ -18,6 +18,7 @@ from bot.issues.draft import MAX_DESCRIPTION, clean_text
 from bot.issues.flows import IssueFlows
 from bot.issues.service import Actor
 from bot.organisation.groups import BindOutcome, Groups
+from bot.organisation.migration import GroupMigration
 from bot.outbox.split import split_html
 from bot.telegram.texts import render_timeline
 from bot.text import html
@@ -179,6 +180,15 @@ async def _resolution(
     await message.reply(t("resolve-done", ref=summary.ref))
 
 
+async def migrated(message: Message, migration: GroupMigration) -> None:
+    """The group was upgraded to a supergroup: Telegram posts this in the old group (migrate_to) and
+    in the new one (migrate_from); whichever comes first moves the bindings, the other finds none."""
+    if message.migrate_to_chat_id is not None:
+        await migration.migrate(old_chat_id=message.chat.id, new_chat_id=message.migrate_to_chat_id)
+    elif message.migrate_from_chat_id is not None:
+        await migration.migrate(old_chat_id=message.migrate_from_chat_id, new_chat_id=message.chat.id)
+
+
 async def group_help(message: Message, t: Translate, groups: Groups) -> None:
     grid = await groups.grid_of(message.chat.id)
     if grid is None:
@@ -192,6 +202,7 @@ def build_router() -> Router:
     router.callback_query.filter(PressOf(CardCb))
     router.message.filter(F.chat.type.in_(GROUP_CHATS))
     router.callback_query.filter(F.message.chat.type.in_(GROUP_CHATS))
+    router.message.register(migrated, F.migrate_to_chat_id | F.migrate_from_chat_id)
     router.message.register(bind, Command("bind"))
     router.message.register(unbind, Command("unbind"))
     router.callback_query.register(claim, CardCb.filter(F.action == CardAction.CLAIM))

@@ -10,6 +10,7 @@ from aiogram.dispatcher.event.handler import CallableObject
 
 from handlers import citizen, common, deputy, errors, fallback, group, invite, ledger, privacy, report, triage
 from handlers.dedupe import UpdateDedupe
+from handlers.group_throttle import GroupGuard
 from handlers.middlewares import LocaleMiddleware
 from handlers.throttle import FloodGuard
 from storage.fsm import SqlStorage
@@ -28,6 +29,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         citizens=services.citizens,
         directory=services.directory,
         groups=services.groups,
+        migration=services.migration,
         invitations=services.invitations,
         deputies=services.deputies,
         triage=services.triage,
@@ -41,6 +43,9 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
     dispatcher.update.outer_middleware(UpdateDedupe(services.db, services.clock, storage=storage))
     dispatcher.update.outer_middleware(LocaleMiddleware(services.translator, services.citizens))
     dispatcher.message.outer_middleware(FloodGuard(services.throttle))
+    guard = GroupGuard(services.group_throttle)  # a group's commands and presses, per person
+    dispatcher.message.outer_middleware(guard)
+    dispatcher.callback_query.outer_middleware(guard)
     # Routers are built per dispatcher (a router can belong to one only), so a process can run a
     # fresh bot after a restart.
     dispatcher.include_routers(

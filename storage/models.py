@@ -215,6 +215,8 @@ class OutboxMessage(SQLModel, table=True):
     target_kind: LinkKind | None = None
     # After sending, remember the message as belonging to this citizen→deputy conversation.
     contact_id: int | None = Field(default=None, foreign_key="deputycontact.id")
+    # Text messages with the same key that wait for the same chat go out as one (bot.outbox.batch).
+    batch_key: str | None = Field(default=None, max_length=64)
     status: OutboxStatus = OutboxStatus.PENDING
     attempts: int = 0
     created_at: datetime = utc_column(nullable=False)

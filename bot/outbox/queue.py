@@ -24,6 +24,7 @@ def enqueue(
     target_kind: LinkKind | None = None,
     contact_id: int | None = None,
     channel: str = "telegram",
+    batch_key: str | None = None,
 ) -> None:
     """Queue one Bot API call, or with `channel` one message of another channel ("wecom": `chat_id` is
     the WeComRobot's id, `method` "markdown", `params` {"content": ...}).
@@ -32,6 +33,9 @@ def enqueue(
     `target_kind`: at send time, reply to (send*) or edit (edit*) the issue's message(s) of that kind
     in this chat — their ids are not known yet when the row is written.
     `contact_id` (with `link_kind`): remember the sent message as part of a citizen→deputy conversation.
+    `batch_key`: a text message (params "text" or "content") that may go out combined with the later
+    ones of the same key still waiting for the chat (bot.outbox.batch), when they come faster than
+    the chat takes them.
 
     The row is written with the others the unit of work queued, in one statement, before its next
     statement or at its commit (storage.database.queue_insert); a rollback drops it with the change.
@@ -48,6 +52,7 @@ def enqueue(
         "link_kind": link_kind,
         "target_kind": target_kind,
         "contact_id": contact_id,
+        "batch_key": batch_key,
         "status": OutboxStatus.PENDING,
         "attempts": 0,
         "created_at": now,

@@ -9,7 +9,9 @@ crash between the two sends that one message again on restart, and nothing is ev
 What the transport answers: RetryAfter waits exactly as long as asked; Retry (network errors,
 timeouts, 5xx) backs off exponentially (with jitter) and gives up only after a day; Gone fails
 the chat's pending messages and marks it unreachable (the `on_chat_gone` hook tells
-administrators when it is a group); Refused fails the one message with the service's reason.
+administrators when it is a group); Moved (a group upgraded to a supergroup) re-addresses the chat's
+pending messages, and those that failed in the last day, to the new id, and the `on_chat_moved`
+hook moves what is bound to the chat; Refused fails the one message with the service's reason.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
-from bot.outbox.transport import Gone, Refused, Retry, RetryAfter, Sent, Transport
+from bot.outbox import batch
+from bot.outbox.moved import move_chat
+from bot.outbox.transport import Gone, Moved, Refused, Retry, RetryAfter, Sent, Transport
 from storage.database import Database
 from storage.models import DeputyMessageLink, MessageLink, OutboxMessage, OutboxStatus, UnreachableChat
 
@@ -50,12 +54,15 @@ SCAN_GAP = 0.02
 MAX_UNRECORDED = 50
 # Called in the transaction that marks a chat unreachable, the first time it does.
 ChatGoneHook = Callable[[AsyncSession, int, str, datetime], Awaitable[None]]
+# Called with (session, old id, new id, now) in the transaction that re-addresses the chat's messages.
+ChatMovedHook = Callable[[AsyncSession, int, int, datetime], Awaitable[None]]
 
 
 class Outcome(Enum):
     DONE = auto()  # sent, or failed for good: go on with the chat's next message
     LATER = auto()  # retry this message later; the chat's later messages wait behind it
-    CHAT_GONE = auto()  # Gone: nothing more goes to this chat
+    CHAT_GONE = auto()  # Gone or Moved: nothing more goes to this chat (id)
+    REFUSED_TOGETHER = auto()  # rows combined into one message were refused: send them one by one
 
 
 class OutboxSender:
@@ -78,6 +85,7 @@ class OutboxSender:
         give_up_after: timedelta = timedelta(days=1),
         max_backoff: float = 300.0,
         on_chat_gone: ChatGoneHook | None = None,
+        on_chat_moved: ChatMovedHook | None = None,
         reads_on: Callable[[int], bool] | None = None,
         remember_unreachable: bool = True,
     ) -> None:
@@ -89,6 +97,7 @@ class OutboxSender:
         self.give_up_after = give_up_after
         self.max_backoff = max_backoff
         self.on_chat_gone = on_chat_gone
+        self.on_chat_moved = on_chat_moved
         self.reads_on = reads_on or (lambda _chat_id: False)
         self.remember_unreachable = remember_unreachable
         self._unreachable: set[int] | None = None  # loaded on first use
@@ -231,7 +240,10 @@ class OutboxSender:
 
     async def _send_rows(self, chat_id: int, rows: list[OutboxMessage]) -> bool:
         """True if all went (sent or failed for good); False if the chat must wait or is gone."""
+        combined: set[int | None] = set()  # rows that went out with an earlier one (bot.outbox.batch)
         for row in rows:
+            if row.id in combined:
+                continue
             if row.next_attempt_at > self.clock.now():
                 self._parked[chat_id] = row.next_attempt_at
                 return False
@@ -244,7 +256,11 @@ class OutboxSender:
                 await self._room.wait()
             self._in_flight += 1
             try:
-                outcome = await self._deliver(row)
+                later = await self._batch(row) if row.batch_key is not None else []
+                outcome = await self._deliver(row, later)
+                if later and outcome is Outcome.REFUSED_TOGETHER:
+                    later, outcome = [], await self._deliver(row)  # one bad part must not fail the others
+                combined.update(other.id for other in later)
             finally:
                 self._in_flight -= 1
                 self._room.set()
@@ -254,12 +270,36 @@ class OutboxSender:
 
     # -- one message -----------------------------------------------------------------------------
 
-    async def _deliver(self, row: OutboxMessage) -> Outcome:
-        delivery = await self.transport.deliver(row)
+    async def _batch(self, head: OutboxMessage) -> list[OutboxMessage]:
+        """The rows of the head's batch key still waiting for the chat, to go out with it: a citizen's
+        quick lines reach a busy group as one message rather than one a minute's budget each."""
+        query = (
+            select(OutboxMessage)
+            .where(
+                col(OutboxMessage.channel) == self.channel,
+                OutboxMessage.chat_id == head.chat_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.batch_key == head.batch_key,
+                col(OutboxMessage.id) > head.id,
+            )
+            .order_by(col(OutboxMessage.id))
+            .limit(batch.MAX_ROWS)
+        )
+        async with self.db.session() as s:
+            return batch.fitting(head, list((await s.exec(query)).all()))
+
+    async def _deliver(self, row: OutboxMessage, later: list[OutboxMessage] | None = None) -> Outcome:
+        """Deliver the row; with `later`, one message carrying their texts too, all sent or none."""
+        together = OutboxMessage(**{**row.model_dump(), "params": batch.combined(row, later)}) if later else row
+        delivery = await self.transport.deliver(together)
         match delivery:
             case Sent(message_ids=message_ids):
-                self._sent(row, message_ids)
+                self._sent(row, message_ids)  # the message is the head's (its link, if any)
+                for other in later or ():
+                    self._sent(other, [])
                 return Outcome.DONE
+            case Refused() if later:
+                return Outcome.REFUSED_TOGETHER
             case RetryAfter(seconds=seconds, error=error):
                 # Exactly as long as the service asks: the row is due then, and a timer wakes the loop.
                 await self._retry(row, delay=seconds, error=error, count=False)
@@ -275,6 +315,9 @@ class OutboxSender:
                 return Outcome.LATER
             case Gone(error=error):
                 await self._chat_gone(row, error)
+                return Outcome.CHAT_GONE
+            case Moved(to_chat_id=to_chat_id, error=error):
+                await self._chat_moved(row, to_chat_id, error)
                 return Outcome.CHAT_GONE
             case Refused(error=error):
                 await self._fail(row, error)
@@ -391,6 +434,31 @@ class OutboxSender:
                 await self.on_chat_gone(s, row.chat_id, error, now)
         known.add(row.chat_id)
         self.wake()  # the hook may have queued notices
+
+    async def _chat_moved(self, row: OutboxMessage, to_chat_id: int, error: str) -> None:
+        """The chat lives on under a new id: its messages (this one too) go there, nothing is lost."""
+        now = self.clock.now()
+        async with self.db.transaction() as s:
+            moved = await move_chat(
+                s,
+                channel=self.channel,
+                old_chat_id=row.chat_id,
+                new_chat_id=to_chat_id,
+                failed_since=now - self.give_up_after,
+                now=now,
+            )
+            if self.on_chat_moved is not None:
+                await self.on_chat_moved(s, row.chat_id, to_chat_id, now)
+        log.warning(
+            "outbox: %s chat %s moved to %s (%s messages follow): %s",
+            self.channel,
+            row.chat_id,
+            to_chat_id,
+            moved,
+            error,
+        )
+        self._parked.pop(row.chat_id, None)
+        self.wake()  # the new id's messages are due now
 
     async def _unreachable_chats(self) -> set[int]:
         if not self.remember_unreachable:

@@ -30,11 +30,17 @@ class Gone:
 
 
 @dataclass(frozen=True)
+class Moved:
+    to_chat_id: int  # the destination lives on under this id (a group upgraded to a supergroup)
+    error: str
+
+
+@dataclass(frozen=True)
 class Refused:
     error: str  # this one message is refused for good
 
 
-Delivery = Sent | RetryAfter | Retry | Gone | Refused
+Delivery = Sent | RetryAfter | Retry | Gone | Moved | Refused
 
 
 class Transport(Protocol):

@@ -165,6 +165,7 @@ class TelegramChannel(Channel):
                 now=now,
                 link_kind=LinkKind.GROUP_RELAY,
                 target_kind=LinkKind.CARD,
+                batch_key=None if photo else f"relay:{issue.id}",  # quick lines reach a busy group as one
             )
 
     async def say_under_cards(self, s: AsyncSession, *, issue: Issue, key: str, now: datetime, **args: object) -> None:
@@ -317,6 +318,7 @@ class TelegramChannel(Channel):
         now: datetime,
         link_kind: LinkKind,
         target_kind: LinkKind | None = None,
+        batch_key: str | None = None,
     ) -> None:
         common = {
             "chat_id": chat_id,
@@ -330,7 +332,7 @@ class TelegramChannel(Channel):
             return
         if photo:
             enqueue(s, method="sendPhoto", params={"photo": photo}, **common)
-        enqueue(s, method="sendMessage", params={"text": body, "parse_mode": "HTML"}, **common)
+        enqueue(s, method="sendMessage", params={"text": body, "parse_mode": "HTML"}, batch_key=batch_key, **common)
 
     # -- deputies ----------------------------------------------------------------------------------
 

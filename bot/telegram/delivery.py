@@ -2,7 +2,8 @@
 Telegram answers becomes a Delivery for the sender (bot.outbox.sender).
 
 429 → RetryAfter (exactly `retry_after`); network errors, timeouts and 5xx → Retry; 403 → Gone
-(blocked by the user, or the bot left the group); 400 → Refused with Telegram's reason. Texts over
+(blocked by the user, or the bot left the group); 400 with `migrate_to_chat_id` (the group was
+upgraded to a supergroup) → Moved to the new id; any other 400 → Refused with Telegram's reason. Texts over
 4,096 characters go out as several messages; a reply or an edit finds its target among the
 issue's messages the sender recorded (MessageLink) when it sends, not when the row was queued.
 Pacing is the FloodLimiter's, on the bot's session (flood.py).
@@ -20,6 +21,7 @@ from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -31,7 +33,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import LinkKind
 from bot.outbox.split import TEXT_LIMIT, split_html, truncate_html
-from bot.outbox.transport import Delivery, Gone, Refused, Retry, RetryAfter, Sent
+from bot.outbox.transport import Delivery, Gone, Moved, Refused, Retry, RetryAfter, Sent
+from bot.telegram.reserve import outbox_sends
 from storage.database import Database
 from storage.models import MessageLink, OutboxMessage
 
@@ -62,11 +65,16 @@ class TelegramTransport:
     async def deliver(self, row: OutboxMessage) -> Delivery:
         try:
             requests = await self._requests(row)
-            results = [await self._call(request, edit=row.method.startswith("edit")) for request in requests]
+            with outbox_sends():  # paced within the group's whole budget, not the direct answers' share
+                results = [await self._call(request, edit=row.method.startswith("edit")) for request in requests]
         except TelegramRetryAfter as error:
             return RetryAfter(float(error.retry_after), str(error))
         except TelegramForbiddenError as error:
             return Gone(str(error))
+        except TelegramMigrateToChat as error:
+            if int(error.migrate_to_chat_id) == row.chat_id:  # nowhere else to go: not a move
+                return Refused(error.message)
+            return Moved(int(error.migrate_to_chat_id), error.message)
         except TelegramBadRequest as error:
             return Refused(f"400: {error.message}")
         except (TelegramNetworkError, TelegramServerError, TimeoutError) as error:

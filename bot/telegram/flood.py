@@ -4,7 +4,8 @@ About 30 messages a second in all, 1 a second to one private chat, 20 a minute t
 Only methods that post a new message count; edits and callback answers are not paced.
 
 Telegram (and the fake in the tests) judge a sliding window: each bucket is sized by
-`bot.outbox.pacing.window_limiter` so that no window is exceeded.
+`bot.outbox.pacing.window_limiter` so that no window is exceeded. A group's direct answers first
+pass a smaller bucket of their own (reserve.py), so part of the group's budget is kept for cards.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from aiolimiter import AsyncLimiter
 from cachetools import LRUCache
 
 from bot.outbox.pacing import window_limiter
+from bot.telegram.reserve import GroupReserve
 
 # The overall limit keeps pacing.MARGIN. One chat's messages are few and far between, so a wide
 # margin there costs nothing overall and keeps a 429 (and its whole-second wait) away; the overall
@@ -59,8 +61,11 @@ class FloodLimits:
 
 
 class FloodLimiter(BaseRequestMiddleware):
-    def __init__(self, limits: FloodLimits, *, chats_tracked: int = 50_000) -> None:
+    def __init__(
+        self, limits: FloodLimits, *, chats_tracked: int = 50_000, reserve: GroupReserve | None = None
+    ) -> None:
         self.limits = limits
+        self.reserve = reserve  # a group's direct answers: a bucket of their own first
         self._global = window_limiter(
             limits.global_per_second, 1, burst=max(1, round(limits.global_per_second * GLOBAL_BURST_SHARE))
         )
@@ -84,7 +89,10 @@ class FloodLimiter(BaseRequestMiddleware):
         if method.__api_method__ in PACED_METHODS and isinstance(chat_id, int):
             # A media group counts as one message per item.
             chat = self._chat_limiter(chat_id)
-            for _ in range(len(getattr(method, "media", None) or [None])):
+            count = len(getattr(method, "media", None) or [None])
+            if self.reserve is not None:
+                await self.reserve.direct(chat_id, count)
+            for _ in range(count):
                 await chat.acquire()
                 await self._global.acquire()
         return await make_request(bot, method)

@@ -63,6 +63,19 @@ class FakeTelegram(BotApiServer):
         self.chats[chat_id] = chat
         return chat
 
+    async def upgrade_group(self, chat_id: int, new_chat_id: int, *, by: FakeUser, announce: bool = True) -> FakeChat:
+        """The group becomes a supergroup with a new id, as when its owner turns on a supergroup
+        feature: sends to the old id answer 400 with ``migrate_to_chat_id``. With ``announce`` the
+        bot gets Telegram's two service messages (``migrate_to_chat_id`` in the old group,
+        ``migrate_from_chat_id`` in the new one), sent by ``by``, the owner who upgraded it."""
+        old = self.chats[chat_id]
+        new = self.group(new_chat_id, old.title or "", type="supergroup", username=old.username)
+        self.migrated[chat_id] = new_chat_id
+        if announce:
+            for chat, content in ((old, {"migrate_to_chat_id": new_chat_id}), (new, {"migrate_from_chat_id": chat_id})):
+                await self.push_update({"message": self.new_message(chat, by.to_json(), content, by_bot=False)})
+        return new
+
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """getChatMember status; set it for the bot's own id to make the bot leave/be kicked."""
         if status not in MEMBER_STATUSES:
@@ -401,6 +414,10 @@ class FakeTelegram(BotApiServer):
             raise AssertionError(
                 f"update {update_id} not confirmed within {timeout}s (confirmed up to {self.updates.confirmed})"
             )
+
+    def last_update_id(self) -> int:
+        """The id of the update queued last (0 if none yet)."""
+        return self.updates.last_id
 
     def updates_consumed(self) -> int:
         """Highest update_id confirmed via getUpdates offset (0 if none yet)."""

@@ -118,6 +118,7 @@ class BotApiMethods:
         self.stats: Counter[str] = Counter()
         self.faults: list[Fault] = []
         self.blocked: set[int | str] = set()
+        self.migrated: dict[int | str, int] = {}  # a group upgraded to a supergroup -> its new id
         self.member_status: dict[tuple[int | str, int], str] = {}
         self.files: dict[str, bytes] = {}
         self.file_meta: dict[str, Json] = {}  # file_id -> known file_name/mime_type
@@ -175,6 +176,12 @@ class BotApiMethods:
     def _reachable_chat(self, ref: Any) -> FakeChat:
         """A chat the bot may write to: known, not blocked, bot still a member."""
         chat = self._known_chat(ref)
+        if chat.id in self.migrated:  # Telegram names the new id; aiogram raises TelegramMigrateToChat
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self.migrated[chat.id],
+            )
         status = self.member_status.get((chat.id, self.bot_id))
         if chat.id in self.blocked or status == "kicked":
             if chat.is_private:

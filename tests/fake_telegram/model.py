@@ -151,16 +151,24 @@ class Fault:
 class ApiError(Exception):
     """An error answer: {"ok": false, "error_code": ..., "description": ...}."""
 
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self, code: int, description: str, retry_after: int | None = None, *, migrate_to_chat_id: int | None = None
+    ) -> None:
         super().__init__(f"{code} {description}")
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def to_json(self) -> Json:
         data: Json = {"ok": False, "error_code": self.code, "description": self.description}
+        parameters: Json = {}
         if self.retry_after is not None:
-            data["parameters"] = {"retry_after": self.retry_after}
+            parameters["retry_after"] = self.retry_after
+        if self.migrate_to_chat_id is not None:
+            parameters["migrate_to_chat_id"] = self.migrate_to_chat_id
+        if parameters:
+            data["parameters"] = parameters
         return data
 
 
@@ -271,6 +279,7 @@ class UpdateQueue:
         # Telegram re-delivering an update id the bot already saw.
         self._entries: list[list[Any]] = []
         self._next_id = first_id
+        self._first_id = first_id
         self.confirmed = 0  # highest update_id confirmed via offset
         self.arrived = Signal()
 
@@ -281,6 +290,10 @@ class UpdateQueue:
         self._entries.append([update, forced, False])
         self.arrived.fire()
         return int(update["update_id"])
+
+    @property
+    def last_id(self) -> int:
+        return self._next_id - 1 if self._next_id > self._first_id else 0
 
     def confirm(self, offset: int) -> None:
         if offset < 0:  # negative offset: keep only the last -offset updates
