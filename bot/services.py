@@ -12,6 +12,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deputies.flows import DeputyFlows
 from bot.deputies.notify import DeputyAudience
+from bot.followthrough.flows import FollowThroughFlows
 from bot.i18n import Translator
 from bot.invitations.service import Invitations
 from bot.issues.flows import IssueFlows
@@ -45,6 +46,7 @@ class Services:
     ledger: Ledger
     throttle: CitizenThrottle
     personal: PersonalData
+    followthrough: FollowThroughFlows
 
     @classmethod
     def build(
@@ -103,4 +105,5 @@ class Services:
                 reports_per_hour=settings.citizen_reports_per_hour,
             ),
             personal=PersonalData(db, clock),
+            followthrough=FollowThroughFlows(flows, lookback_days=settings.lookback_days),
         )

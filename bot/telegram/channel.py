@@ -21,7 +21,7 @@ from bot.privacy import ERASED_CITIZEN
 from bot.telegram.texts import card_text, escaped, status_label
 from bot.text import html
 from bot.triage import service as triage
-from handlers import deputy_keyboards, keyboards
+from handlers import deputy_keyboards, followthrough_keyboards, keyboards
 from storage.models import Department, Deputy, DeputyContact, GroupChat, Issue, IssueAttachment, User
 
 CAPTION_LIMIT = 1024
@@ -264,6 +264,32 @@ class TelegramChannel(Channel):
             chat_id=issue.citizen_id,
             text=text,
             keyboard=keyboards.rating(t, issue.id) if rating else None,
+            now=now,
+            issue_id=issue.id,
+            link_kind=LinkKind.CITIZEN_PUSH,
+        )
+
+    async def push_follower(
+        self, s: AsyncSession, *, issue: Issue, user_id: int, key: str, now: datetime, **args: object
+    ) -> None:
+        """The same progress message, headed "您关注的诉求", without the rating buttons."""
+        t = await self.user_t(s, user_id)
+        facts = await issue_facts(s, issue)
+        body = t(key, ref=issue.ref, **escaped({"grid": facts.grid_name, "category": facts.category, **args}, self.tz))
+        self.send(s, chat_id=user_id, text=f"{t('follow-push-title', ref=issue.ref)}\n{body}", now=now)
+
+    async def ask_lookback(self, s: AsyncSession, *, issue: Issue, ask: int, now: datetime) -> None:
+        assert issue.id is not None
+        if issue.citizen_id == ERASED_CITIZEN:
+            return
+        t = self.translator.bind(await service.citizen_locale(s, issue.citizen_id))
+        facts = await issue_facts(s, issue)
+        key = "lookback-question" if ask == 1 else "lookback-question-again"
+        self.send(
+            s,
+            chat_id=issue.citizen_id,
+            text=t(key, ref=issue.ref, category=html(facts.category), description=html(preview(issue.description))),
+            keyboard=followthrough_keyboards.lookback(t, issue.id, ask),
             now=now,
             issue_id=issue.id,
             link_kind=LinkKind.CITIZEN_PUSH,
