@@ -96,7 +96,7 @@ class Services:
             citizens=Citizens(db),
             directory=Directory(db),
             groups=Groups(db),
-            invitations=Invitations(db, clock),
+            invitations=Invitations(db, clock, audience),
             deputies=deputies,
             triage=TriageFlows(flows),
             ledger=Ledger(db=db, clock=clock, tz=settings.tz, translator=translator),
