@@ -116,7 +116,11 @@ async def duplicate_pick(
 
 
 async def lookback_pressed(
-    callback: CallbackQuery, callback_data: LookbackCb, state: FSMContext, t: Translate, followthrough: FollowThroughFlows
+    callback: CallbackQuery,
+    callback_data: LookbackCb,
+    state: FSMContext,
+    t: Translate,
+    followthrough: FollowThroughFlows,
 ) -> None:
     citizen = _person(callback.from_user, ActorRole.CITIZEN)
     data = callback_data

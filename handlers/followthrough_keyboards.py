@@ -29,7 +29,10 @@ def suggestions(t: Translate, refs: Sequence[tuple[int, str]]) -> InlineKeyboard
     rows = [[_button(t("dup-btn-follow", ref=ref), FollowCb(issue_id=issue_id))] for issue_id, ref in refs]
     rows.append([_button(t("dup-btn-new-report"), ReportCb(step=ReportStep.NEW_REPORT))])
     rows.append(
-        [_button(t("btn-back"), ReportCb(step=ReportStep.BACK)), _button(t("btn-cancel"), ReportCb(step=ReportStep.CANCEL))]
+        [
+            _button(t("btn-back"), ReportCb(step=ReportStep.BACK)),
+            _button(t("btn-cancel"), ReportCb(step=ReportStep.CANCEL)),
+        ]
     )
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -48,7 +51,11 @@ def originals(t: Translate, issue_id: int, refs: Sequence[tuple[int, str]]) -> I
 
 
 def lookback(t: Translate, issue_id: int, ask: int) -> InlineKeyboardMarkup:
-    answers = [(Answer.SOLVED, "lookback-btn-solved"), (Answer.NOT_SOLVED, "lookback-btn-not-solved"), (Answer.UNSURE, "lookback-btn-unsure")]
+    answers = [
+        (Answer.SOLVED, "lookback-btn-solved"),
+        (Answer.NOT_SOLVED, "lookback-btn-not-solved"),
+        (Answer.UNSURE, "lookback-btn-unsure"),
+    ]
     return InlineKeyboardMarkup(
         inline_keyboard=[[_button(t(key), LookbackCb(issue_id=issue_id, ask=ask, answer=a)) for a, key in answers]]
     )

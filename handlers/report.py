@@ -44,9 +44,9 @@ from pydantic import ValidationError
 from bot.citizens import Citizens
 from bot.clock import Clock, local_text
 from bot.config import Settings
+from bot.domain.enums import ActorRole, GridLevel
 from bot.followthrough.flows import FollowThroughFlows
 from bot.followthrough.summary import one_line
-from bot.domain.enums import ActorRole, GridLevel
 from bot.i18n import Translate
 from bot.issues.draft import MAX_DESCRIPTION, MAX_PHOTOS, IssueDraft
 from bot.issues.flows import IssueFlows
@@ -475,7 +475,13 @@ async def _show_duplicates(
     await state.set_state(ReportForm.duplicates)
     lines = [t("dup-title", count=str(len(found)))]
     lines += [
-        t("dup-item", n=str(n), ref=item.ref, date=local_text(item.created_at, tz)[5:10], summary=html(one_line(item.description)))
+        t(
+            "dup-item",
+            n=str(n),
+            ref=item.ref,
+            date=local_text(item.created_at, tz)[5:10],
+            summary=html(one_line(item.description)),
+        )
         for n, item in enumerate(found, start=1)
     ]
     lines.append(t("dup-hint"))

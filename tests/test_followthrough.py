@@ -125,7 +125,9 @@ async def test_similar_issues_are_offered_followed_and_merged(running: RunningBo
 
     dup_issue, orig_issue = await _issue(running.settings, duplicate), await _issue(running.settings, original)
     assert dup_issue.status == "closed" and dup_issue.duplicate_of_id == orig_issue.id
-    followers = await _rows(running.settings, select(IssueFollower.user_id).where(IssueFollower.issue_id == orig_issue.id))
+    followers = await _rows(
+        running.settings, select(IssueFollower.user_id).where(IssueFollower.issue_id == orig_issue.id)
+    )
     assert sorted(followers) == [1002, 1004]
 
     # Erin is offered Alice's issue; it is resolved before she presses 👍: the button has changed.

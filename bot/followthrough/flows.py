@@ -133,7 +133,9 @@ class FollowThroughFlows:
                 raise Changed(original.ref)
             issues.apply(issue, Action.MARK_DUPLICATE, now=now)
             issue.duplicate_of_id = original.id
-            await issues.record(s, issue=issue, kind=EventKind.MARKED_DUPLICATE, actor=worker, now=now, text=original.ref)
+            await issues.record(
+                s, issue=issue, kind=EventKind.MARKED_DUPLICATE, actor=worker, now=now, text=original.ref
+            )
             await issues.record(
                 s, issue=original, kind=EventKind.DUPLICATE_JOINED, actor=worker, now=now, text=issue.ref
             )
@@ -195,7 +197,9 @@ class FollowThroughFlows:
         those who answered 不清楚. Each question is queued in the transaction that records it was
         asked, so no rerun, restart or catch-up asks twice. Returns (first asks, second asks)."""
         async with self.db.session() as s:
-            first = [i.id for i in await service.first_asks_due(s, now=now, after=self.lookback_after, limit=ASKS_PER_RUN)]
+            first = [
+                i.id for i in await service.first_asks_due(s, now=now, after=self.lookback_after, limit=ASKS_PER_RUN)
+            ]
             second = [r.id for r in await service.second_asks_due(s, now=now, limit=ASKS_PER_RUN)]
         asked = [await self._ask_first(issue_id, now) for issue_id in first if issue_id is not None]
         again = [await self._ask_again(row_id, now) for row_id in second if row_id is not None]

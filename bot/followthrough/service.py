@@ -60,9 +60,8 @@ async def similar_open(
         assert issue.id is not None
         if issue.id == exclude_issue or (exclude_citizen is not None and issue.citizen_id == exclude_citizen):
             continue
-        if location is not None and issue.latitude is not None and issue.longitude is not None:
-            if distance_m(location, (issue.latitude, issue.longitude)) > RADIUS_M:
-                continue
+        if not _near(location, issue):
+            continue
         score = similarity(text, issue.description) if text else 0.0
         if text and score < MIN_SIMILARITY:
             continue
@@ -70,6 +69,13 @@ async def similar_open(
     # Python's sort is stable: equal scores keep the newest first.
     found.sort(key=lambda item: item.score, reverse=True)
     return found[:MAX_SUGGESTIONS]
+
+
+def _near(location: tuple[float, float] | None, issue: Issue) -> bool:
+    """Within RADIUS_M, when both sides have a location (an issue without one may still be it)."""
+    if location is None or issue.latitude is None or issue.longitude is None:
+        return True
+    return distance_m(location, (issue.latitude, issue.longitude)) <= RADIUS_M
 
 
 async def follow(s: AsyncSession, *, issue_id: int, user_id: int, now: datetime) -> bool:

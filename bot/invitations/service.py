@@ -15,8 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.access import INVITABLE, Role
 from bot.clock import Clock
 from bot.deputies.kept import deliver_kept
-from bot.domain.notices import Notifier
 from bot.domain.enums import StaffRole
+from bot.domain.notices import Notifier
 from storage.database import Database
 from storage.models import Department, Deputy, Grid, Invitation, RoleGrant, Staff, User
 

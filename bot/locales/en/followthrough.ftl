@@ -48,6 +48,8 @@ card-lookback-reopened = 🔁 <b>Not solved at the follow-up, reopened</b> { $re
 event-lookback-asked = { $time } · follow-up question to the citizen
 event-lookback-answered = { $time } · { $who } answered the follow-up
 dep-step-lookback-answered = the citizen answered the follow-up
+dep-step-duplicate-joined = a duplicate merged into it
+dep-step-lookback-asked = the citizen was asked at the follow-up
 
 ledger-lookback = 　📞 { $answer }
 ledger-col-lookback = Follow-up

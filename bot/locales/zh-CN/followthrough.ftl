@@ -48,6 +48,8 @@ card-lookback-reopened = 🔁 <b>回访没解决，重新办理</b> { $ref }
 event-lookback-asked = { $time } · 回访群众
 event-lookback-answered = { $time } · { $who } 答复回访
 dep-step-lookback-answered = 群众答复回访
+dep-step-duplicate-joined = 并入一件重复诉求
+dep-step-lookback-asked = 已回访群众
 
 ledger-lookback = 　📞 { $answer }
 ledger-col-lookback = 回访结果
