@@ -149,6 +149,20 @@ async def _job(running: RunningBot, now: Any) -> str:
 
 
 async def test_lookback_asks_once_reopens_and_shows_in_ledger(running: RunningBot, fake: FakeTelegram) -> None:
+    await lookback_loop(running, fake)
+
+
+async def test_lookback_on_postgresql(postgres_url: str, tmp_path: Path, fake: FakeTelegram) -> None:
+    """Production runs on PostgreSQL: the asking's unique row, the second ask's UPDATE … RETURNING."""
+    bot = RunningBot(make_settings(tmp_path, fake, database_url=postgres_url), fake)
+    await bot.start()
+    try:
+        await lookback_loop(bot, fake)
+    finally:
+        await bot.stop()
+
+
+async def lookback_loop(running: RunningBot, fake: FakeTelegram) -> None:
     await bind_group(fake, workers=[WORKER])
     deputy = await link_deputy(running, fake)  # D001 covers GC01
     worker = Person(fake, fake.user(*WORKER), GROUP_ID)
