@@ -142,6 +142,12 @@ async def test_similar_issues_are_offered_followed_and_merged(running: RunningBo
     await erin.press(offered, "继续提交", expect="联系电话")
     assert await _rows(running.settings, select(IssueFollower).where(IssueFollower.user_id == 1005)) == []
 
+    # Bob erases his data: he follows nothing any more, and hears nothing more.
+    intro = await bob.say("/privacy", expect="删除")
+    ask = await bob.press(intro, "删除我的个人信息", expect="确定要删除")
+    await bob.press(ask, "确认删除", expect="已删除您的个人信息")
+    assert await _rows(running.settings, select(IssueFollower).where(IssueFollower.user_id == 1002)) == []
+
 
 async def _job(running: RunningBot, now: Any) -> str:
     assert running.app is not None

@@ -187,7 +187,6 @@ class FollowThroughFlows:
             if reopened:
                 issues.apply(issue, Action.LOOKBACK_REOPEN, now=now)
                 await reopen_for_rework(s, issue, now=now, tz=self.tz)
-                issue.rating_comment = reason  # the card shows why, as for 不满意
                 await issues.record(s, issue=issue, kind=EventKind.REOPENED, actor=Actor(ActorRole.SYSTEM), now=now)
             await self.notifier.notify(s, LookbackAnswered(issue=issue, now=now, answer=answer, reason=reason))
             return LookbackOutcome(issue.ref, answer, reopened, asked_again)
