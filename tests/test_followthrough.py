@@ -135,7 +135,8 @@ async def test_similar_issues_are_offered_followed_and_merged(running: RunningBo
     offered = await describe(erin, "门口的垃圾一直没人清运")
     mark = fake.mark()
     await _resolve(fake, worker, original_card, "垃圾已清运")
-    await dave.screen(["您关注的诉求", "已办结"], since=mark)
+    resolved = await dave.screen(["您关注的诉求", original, "已办结", "垃圾已清运"], since=mark)
+    assert "评价" not in resolved["text"] and "reply_markup" not in resolved  # rating is Alice's
     refused = await erin.press_for_alert(offered, f"关注 {original}")
     assert "情况已经变化" in refused.params["text"] and refused.params["show_alert"] is True
     # Her draft is still there: she goes on with it.

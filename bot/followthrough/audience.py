@@ -19,6 +19,24 @@ if TYPE_CHECKING:
     from bot.notify.audience import Audience
 
 
+# A citizen's push that reads wrong to someone who only follows the issue (it asks for a rating,
+# thanks for one, or says "you") has a text of its own for followers; the others go as they are,
+# under "您关注的诉求 … 有新进展".
+FOLLOWER_KEYS = {
+    "push-resolved": "follow-push-resolved",
+    "push-explained": "follow-push-explained",
+    "push-closed": "follow-push-closed",
+    "push-reopened": "follow-push-reopened",
+    "lookback-reopened-push": "follow-push-lookback-reopened",
+    "lookback-reopened-push-deadline": "follow-push-lookback-reopened",
+    "dup-closed-push": "follow-push-duplicate",
+}
+
+
+def follower_key(key: str) -> str:
+    return FOLLOWER_KEYS.get(key, key)
+
+
 def handlers(audience: Audience) -> dict[type, Callable[[AsyncSession, Any], Awaitable[None]]]:
     async def followed(s: AsyncSession, n: IssueFollowed) -> None:
         await audience._refresh(s, n)  # the cards count one more 关注

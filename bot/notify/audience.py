@@ -34,6 +34,7 @@ from bot.domain.notices import (
     UnitDigest,
     Urgency,
 )
+from bot.followthrough.audience import follower_key
 from bot.followthrough.audience import handlers as followthrough_handlers
 from bot.followthrough.service import followers
 from bot.issues.facts import issue_facts
@@ -250,7 +251,7 @@ class Audience:
         assert n.issue.id is not None
         for user_id in await followers(s, n.issue.id):  # 关注: the same news, without the rating
             for channel in self.channels:
-                await channel.push_follower(s, issue=n.issue, user_id=user_id, key=key, now=n.now, **args)
+                await channel.push_follower(s, issue=n.issue, user_id=user_id, key=follower_key(key), now=n.now, **args)
 
     async def _deputies(
         self, s: AsyncSession, n: IssueNotice, urgency: Urgency, event: EventKind | None = None

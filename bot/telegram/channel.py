@@ -272,11 +272,14 @@ class TelegramChannel(Channel):
     async def push_follower(
         self, s: AsyncSession, *, issue: Issue, user_id: int, key: str, now: datetime, **args: object
     ) -> None:
-        """The same progress message, headed "您关注的诉求", without the rating buttons."""
+        """The progress message for a follower, without the rating buttons: a follower's own text
+        (`follow-push-*`), or the citizen's under the heading "您关注的诉求"."""
         t = await self.user_t(s, user_id)
         facts = await issue_facts(s, issue)
         body = t(key, ref=issue.ref, **escaped({"grid": facts.grid_name, "category": facts.category, **args}, self.tz))
-        self.send(s, chat_id=user_id, text=f"{t('follow-push-title', ref=issue.ref)}\n{body}", now=now)
+        if not key.startswith("follow-push-"):
+            body = f"{t('follow-push-title', ref=issue.ref)}\n{body}"
+        self.send(s, chat_id=user_id, text=body, now=now)
 
     async def ask_lookback(self, s: AsyncSession, *, issue: Issue, ask: int, now: datetime) -> None:
         assert issue.id is not None

@@ -9,6 +9,16 @@ dup-btn-new-report = ➡️ Not the same, go on
 dup-followed = 👍 You now follow issue <b>{ $ref }</b> and will get its progress. Your draft is closed; nothing more to submit.
 followthrough-changed = Issue { $ref } has changed since, so this button no longer works. See the latest message, or its progress in "My issues".
 follow-push-title = 👍 News on issue <b>{ $ref }</b>, which you follow:
+follow-push-resolved =
+    ✅ Issue <b>{ $ref }</b>, which you follow, is resolved.
+    How: { $note }
+follow-push-explained =
+    💬 On issue <b>{ $ref }</b>, which you follow, the grid answers:
+    { $note }
+follow-push-closed = 📁 Issue <b>{ $ref }</b>, which you follow, was rated and closed.
+follow-push-reopened = 🔁 Issue <b>{ $ref }</b>, which you follow, was not satisfactory and is back with the "{ $grid }" grid.
+follow-push-lookback-reopened = 🔁 Issue <b>{ $ref }</b>, which you follow, is not solved, its citizen said at the follow-up: it is back with the "{ $grid }" grid.
+follow-push-duplicate = 🔁 Issue <b>{ $ref }</b>, which you follow, is the same matter as issue <b>{ $original }</b> and was merged into it: you now follow { $original }.
 card-followers = 👍 { $count } following
 card-duplicate-of = 🔁 Duplicate, merged into { $ref }
 

@@ -9,6 +9,16 @@ dup-btn-new-report = ➡️ 不是同一件事，继续提交
 dup-followed = 👍 已关注诉求 <b>{ $ref }</b>，办理进展会推送给您。您的草稿已结束，无需再提交。
 followthrough-changed = 诉求 { $ref } 的情况已经变化，这个按钮已失效。请查看最新消息，或在「我的诉求」中查看进展。
 follow-push-title = 👍 您关注的诉求 <b>{ $ref }</b> 有新进展：
+follow-push-resolved =
+    ✅ 您关注的诉求 <b>{ $ref }</b> 已办结。
+    办理情况：{ $note }
+follow-push-explained =
+    💬 您关注的诉求 <b>{ $ref }</b>，网格的答复如下：
+    { $note }
+follow-push-closed = 📁 您关注的诉求 <b>{ $ref }</b> 已评价归档。
+follow-push-reopened = 🔁 您关注的诉求 <b>{ $ref }</b> 因群众不满意，已重新交给「{ $grid }」网格办理。
+follow-push-lookback-reopened = 🔁 您关注的诉求 <b>{ $ref }</b> 回访时群众反映没有解决，已重新交给「{ $grid }」网格办理。
+follow-push-duplicate = 🔁 您关注的诉求 <b>{ $ref }</b> 与诉求 <b>{ $original }</b> 是同一件事，已并入办理，您已改为关注 { $original }。
 card-followers = 👍 { $count } 人关注
 card-duplicate-of = 🔁 重复件，已并入 { $ref }
 
