@@ -262,6 +262,36 @@ async def test_lookback_solved_counts_in_stats(running: RunningBot, fake: FakeTe
     assert "回访结果" in caption and "已解决 1 · 没解决 0 · 不清楚 0 · 解决率 100%" in caption
 
 
+async def test_unsure_twice_is_asked_no_more(running: RunningBot, fake: FakeTelegram) -> None:
+    """不清楚 asks again once; a second 不清楚 is kept, and nothing more is asked."""
+    await bind_group(fake, workers=[WORKER])
+    worker = Person(fake, fake.user(*WORKER), GROUP_ID)
+    alice = Person(fake, fake.user(1001, "Alice"))
+    mark = fake.mark()
+    ref = ref_of(await report(alice, text="下水道堵了"))
+    await _resolve(fake, worker, await card_in_group(fake, since=mark), "已疏通")
+    resolved_at = (await _issue(running.settings, ref)).resolved_at
+    assert resolved_at is not None
+    mark = fake.mark()
+    await _job(running, resolved_at + timedelta(days=7))
+    first = await alice.screen("问题解决了吗", since=mark)
+    await alice.press(first, "不清楚", expect="再问您一次")
+    mark = fake.mark()
+    await _job(running, resolved_at + timedelta(days=8))
+    again = await alice.screen("再次回访", since=mark)
+    done = await alice.press(again, "不清楚", expect="谢谢您的答复")
+    assert "不清楚" in done["text"]
+    assert await _job(running, resolved_at + timedelta(days=30)) == "asked 0 citizens for the 回访, 0 of them again"
+    asked = [c for c in fake.requests if c.method == "sendMessage" and "问题解决了吗" in c.params.get("text", "")]
+    assert len(asked) == 2  # (both messages have since been edited into thanks)
+    rows = await _rows(running.settings, select(Lookback))
+    assert [(r.asks, r.answer, r.next_ask_at) for r in rows] == [(2, "unsure", None)]
+    answers = await _rows(
+        running.settings, select(IssueEvent.text).where(IssueEvent.kind == EventKind.LOOKBACK_ANSWERED)
+    )
+    assert answers == ["回访：不清楚", "回访：不清楚"]  # both answers kept on the timeline
+
+
 async def test_reopened_issue_gets_a_new_deadline(running: RunningBot, fake: FakeTelegram) -> None:
     """不满意 reopens it: the deadline is renewed from today (环境卫生: 3 working days), resolved_at cleared."""
     await bind_group(fake, workers=[WORKER])
