@@ -53,6 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GROUP_ID = -100200
 TARGET_RATIO = 2.5
 FIRST_CITIZEN_ID = 100_000
+SEED_CITIZEN_ID = 99_999  # files the first report before the run (bench.scenario.SEED_STEPS)
+SEEDED = 1  # issues in the database before the measured citizens
 
 
 # -- the control channel to the fake's process -----------------------------------------------------
@@ -286,14 +288,17 @@ async def run_gridline(fake: FakeProcess, citizens: int, solo: int, profiler: Pr
         try:
             await _started(fake, running, "Gridline")
             await fake.call("bind", admin_id=ADMIN_ID, group_id=GROUP_ID, code="GC01")
+            await fake.call("seed", user_id=SEED_CITIZEN_ID, group_id=GROUP_ID)  # offered to everyone
             stats, cpu = await _measure(fake, "gridline", citizens, profiler)
-            stats["issues_in_db"], _ = _db_counts(database)  # before the solo citizens add theirs
+            issues, _ = _db_counts(database)  # before the solo citizens add theirs
+            stats["issues_in_db"] = issues - SEEDED
             alone = await _solo(fake, "gridline", solo, citizens)
         finally:
             if not running.done():
                 await app.stop()
                 await asyncio.wait_for(running, 30)
-        stats["issues_at_end"], stats["outbox"] = _db_counts(database)
+        issues, stats["outbox"] = _db_counts(database)
+        stats["issues_at_end"] = issues - SEEDED
     return Phase("gridline", stats, cpu, alone)
 
 

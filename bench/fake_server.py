@@ -26,7 +26,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bench.scenario import GRIDLINE_STEPS, Step, echo_steps
+from bench.scenario import GRIDLINE_STEPS, SEED_STEPS, Step, echo_steps
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.fake_telegram.model import ApiCall, Json
 
@@ -183,7 +183,7 @@ class Control:
 
     def app(self) -> web.Application:
         app = web.Application()
-        for name in ("reset", "wait_polling", "bind", "run", "shutdown"):
+        for name in ("reset", "wait_polling", "bind", "seed", "run", "shutdown"):
             app.router.add_post(f"/{name}", self._wrap(getattr(self, name)))
         return app
 
@@ -231,6 +231,16 @@ class Control:
         waiter = fake.expect(group.id, "已绑定")
         await fake.send_text(admin, f"/bind {code}", chat=group)
         await asyncio.wait_for(waiter.future, STEP_TIMEOUT)
+        return {}
+
+    async def seed(self, user_id: int, group_id: int) -> dict[str, Any]:
+        """File the first report (SEED_STEPS) and wait for its card, before the measured run."""
+        fake = self._need()
+        card = fake.expect(group_id, "新诉求")
+        result = await citizen(fake, fake.user(user_id, "首报居民"), SEED_STEPS)
+        if result.error:
+            raise RuntimeError(result.error)
+        await asyncio.wait_for(card.future, STEP_TIMEOUT)
         return {}
 
     async def run(

@@ -6,7 +6,8 @@ A step is (kind, argument, expected text):
   press   -- press the button whose label contains `argument` on the last screen the bot showed
              (None: the first button)
 
-This is the same walk as `report()` in tests/test_core_loop.py (contact share, no photos).
+This is the same walk as `report()` in tests/test_core_loop.py (contact share, no photos), with the
+duplicate suggestions (bot/followthrough) passed by.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ Step = tuple[str, str | None, str]
 REPORT_TEXT = "小区门口的垃圾三天没人清运了"
 PHONE = "13812345678"
 
-GRIDLINE_STEPS: list[Step] = [
+# The first report of the matter: nothing alike is open yet. The bench files it before the run.
+SEED_STEPS: list[Step] = [
     ("say", "/start", "民情直通车"),
     ("press", "反映问题", "乡镇"),
     ("press", "葛城街道", "村（社区）"),
@@ -26,6 +28,15 @@ GRIDLINE_STEPS: list[Step] = [
     ("press", "下一步", "联系电话"),
     ("contact", PHONE, "请核对"),
     ("press", "确认提交", "提交成功"),
+]
+
+# Every measured citizen is then offered the seed's issue (已有人反映过类似问题？) and goes on with
+# a report of their own: the same walk for all, whatever order they come in.
+GRIDLINE_STEPS: list[Step] = [
+    *SEED_STEPS[:6],
+    ("press", "下一步", "已有人反映过类似问题"),
+    ("press", "继续提交", "联系电话"),
+    *SEED_STEPS[7:],
 ]
 
 ECHO_REPLY = "echo"  # the echo bot answers every update with a text containing this

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # automatically (超期上报) once it has been overdue for longer than the grace period.
     due_soon_working_days: int = Field(default=1, ge=0, le=10)
     escalation_grace_working_days: int = Field(default=2, ge=0, le=30)
+    # 回访 / 回头看: the citizen is asked whether the problem is solved this many days after it was
+    # resolved (and once more as long again after 不清楚).
+    lookback_days: int = Field(default=7, ge=1, le=90)
     # A Bot API request that takes longer counts as failed and is retried (it may arrive twice).
     send_timeout_seconds: float = Field(default=30, gt=0)
     # `gridline run` keeps trying to reach the Bot API this long at start, then exits with the reason.

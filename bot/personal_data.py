@@ -26,6 +26,7 @@ from storage.models import (
     Issue,
     IssueAttachment,
     IssueEvent,
+    IssueFollower,
     MessageLink,
     OutboxMessage,
     OutboxStatus,
@@ -70,6 +71,17 @@ class PersonalData:
                 "profile": _plain(user, exclude={"last_grid_id"}) if user else None,
                 "issues": [],
                 "deputy_messages": await _deputy_messages(s, user_id),
+                # 关注: the issues of others they follow (bot/followthrough).
+                "following": list(
+                    (
+                        await s.exec(
+                            select(Issue.ref)
+                            .join(IssueFollower, col(IssueFollower.issue_id) == Issue.id)
+                            .where(IssueFollower.user_id == user_id)
+                            .order_by(col(IssueFollower.id))
+                        )
+                    ).all()
+                ),
             }
             for issue in issues:
                 assert issue.id is not None
@@ -107,6 +119,7 @@ class PersonalData:
                         col(IssueAttachment.event_id).is_(None) | col(IssueAttachment.event_id).in_(own_events),
                     )
                 )
+            await s.exec(delete(IssueFollower).where(col(IssueFollower.user_id) == user_id))
             await s.exec(delete(MessageLink).where(col(MessageLink.chat_id) == user_id))
             await _erase_deputy_messages(s, user_id)
             await s.exec(

@@ -12,6 +12,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deputies.flows import DeputyFlows
 from bot.deputies.notify import DeputyAudience
+from bot.followthrough.flows import FollowThroughFlows
 from bot.group_throttle import GroupThrottle
 from bot.i18n import Translator
 from bot.invitations.service import Invitations
@@ -49,6 +50,7 @@ class Services:
     throttle: CitizenThrottle
     group_throttle: GroupThrottle
     personal: PersonalData
+    followthrough: FollowThroughFlows
 
     @classmethod
     def build(
@@ -99,7 +101,7 @@ class Services:
             directory=Directory(db),
             groups=Groups(db),
             migration=GroupMigration(db=db, clock=clock, translator=translator, admin_ids=settings.admin_ids),
-            invitations=Invitations(db, clock),
+            invitations=Invitations(db, clock, audience),
             deputies=deputies,
             triage=TriageFlows(flows),
             ledger=Ledger(db=db, clock=clock, tz=settings.tz, translator=translator),
@@ -112,4 +114,5 @@ class Services:
                 presses_per_minute=settings.group_presses_per_minute,
             ),
             personal=PersonalData(db, clock, settings.admin_ids),
+            followthrough=FollowThroughFlows(flows, lookback_days=settings.lookback_days),
         )

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery
 from pydantic import BeforeValidator, PlainSerializer, model_validator
 
 from bot.domain.lifecycle import Rating
+from bot.followthrough.notices import Answer
 
 
 class PressOf(Filter):
@@ -56,6 +57,7 @@ class ReportStep(StrEnum):
     RESUME = "resume"  # continue an unfinished draft
     RESTART = "restart"  # drop it and start again
     ANONYMOUS = "anon"  # toggle anonymous reporting on the review
+    NEW_REPORT = "new"  # 已有人反映过类似问题？ — no, go on with a new report
 
 
 class EditField(StrEnum):
@@ -196,3 +198,31 @@ class PhoneCb(CallbackData, prefix="ph1"):
     """The responsible person asks for the citizen's full number."""
 
     issue_id: int
+
+
+# -- follow-through: duplicates and the 回访 (bot/followthrough) --------------------------------------
+
+
+class FollowCb(CallbackData, prefix="fw1"):
+    """👍 关注: follow this open issue instead of filing the same again."""
+
+    issue_id: int
+
+
+class DuplicateAction(StrEnum):
+    LIST = "list"  # the 研判 menu's 🔁 重复件: the candidates
+    PICK = "pick"  # original_id: close the issue as its duplicate
+
+
+class DuplicateCb(CallbackData, prefix="du1"):
+    action: DuplicateAction
+    issue_id: int
+    original_id: int = 0
+
+
+class LookbackCb(CallbackData, prefix="lb1"):
+    """回访: the answer to question `ask` (1, or 2 after 不清楚)."""
+
+    issue_id: int
+    ask: int
+    answer: Answer

@@ -13,6 +13,7 @@ from bot.domain.lifecycle import Rating
 from bot.i18n import Translate
 from bot.organisation.service import CategoryView, GridView
 from bot.triage.routing import CardButton
+from handlers import followthrough_keyboards
 from handlers.callbacks import (
     CardAction,
     CardCb,
@@ -212,6 +213,7 @@ def triage_menu(t: Translate, issue_id: int) -> InlineKeyboardMarkup:
             [_triage(t("btn-disposition-explain"), TriageStep.EXPLAIN, issue_id)],
             [_triage(t("btn-disposition-handle"), TriageStep.HANDLE, issue_id)],
             [_triage(t("btn-disposition-assign"), TriageStep.ASSIGN, issue_id)],
+            [followthrough_keyboards.duplicate_menu_button(t, issue_id)],  # 重复件
             [_triage(t("btn-cancel"), TriageStep.CANCEL, issue_id)],
         ]
     )

@@ -114,7 +114,7 @@ async def stats_command(
     if found is None:
         await message.reply(t("stats-not-available"))
         return
-    await message.reply_photo(BufferedInputFile(found.png, filename="stats.png"), caption=found.caption)
+    await message.reply_photo(BufferedInputFile(found.png, filename="stats.png"), caption=found.caption(t))
 
 
 def build_router() -> Router:

@@ -10,7 +10,10 @@ stateDiagram-v2
     township --> village
     village --> category
     category --> describe
-    describe --> phone: 下一步 (text or voice given)
+    describe --> phone: 下一步 (text or voice given), nothing alike open
+    describe --> duplicates: 下一步, alike open issues (已有人反映过类似问题？)
+    duplicates --> phone: 继续提交新诉求
+    duplicates --> [*]: 👍 关注 one of them
     phone --> review: contact, typed number or skip
     review --> [*]: 确认提交
     review --> edit: 修改
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import tzinfo
 from typing import Any
 
 from aiogram import F, Router
@@ -38,8 +42,11 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from pydantic import ValidationError
 
 from bot.citizens import Citizens
-from bot.clock import Clock
+from bot.clock import Clock, local_text
+from bot.config import Settings
 from bot.domain.enums import ActorRole, GridLevel
+from bot.followthrough.flows import FollowThroughFlows
+from bot.followthrough.summary import one_line
 from bot.i18n import Translate
 from bot.issues.draft import MAX_DESCRIPTION, MAX_PHOTOS, IssueDraft
 from bot.issues.flows import IssueFlows
@@ -47,7 +54,7 @@ from bot.issues.service import Actor
 from bot.organisation.service import Directory, GridView
 from bot.text import html
 from bot.throttle import CitizenThrottle
-from handlers import keyboards
+from handlers import followthrough_keyboards, keyboards
 from handlers.callbacks import EditField, MenuAction, MenuCb, PressOf, ReportCb, ReportStep
 
 log = logging.getLogger(__name__)
@@ -64,6 +71,7 @@ class ReportForm(StatesGroup):
     phone = State()
     review = State()
     edit = State()
+    duplicates = State()  # 已有人反映过类似问题？ between the description and the phone
     resume = State()  # a draft exists and the citizen asked to start again
 
 
@@ -261,6 +269,7 @@ async def _show_state(event: Event, state: FSMContext, t: Translate, directory: 
         ReportForm.phone.state: lambda: _show_phone(event, state, t),
         ReportForm.review.state: lambda: _show_review(event, state, t, directory),
         ReportForm.edit.state: lambda: _show_edit(event, state, t),
+        ReportForm.duplicates.state: lambda: _show_phone(event, state, t),  # resumed: go on with it
     }
     await renderers.get(name, renderers[ReportForm.township.state])()
 
@@ -428,12 +437,62 @@ async def describe_other(message: Message, t: Translate) -> None:
     await message.answer(t(key, max_photos=str(MAX_PHOTOS)))
 
 
-async def describe_done(callback: CallbackQuery, state: FSMContext, t: Translate, directory: Directory) -> None:
-    if not _has_content(await state.get_data()):
+async def describe_done(
+    callback: CallbackQuery,
+    state: FSMContext,
+    t: Translate,
+    directory: Directory,
+    followthrough: FollowThroughFlows,
+    settings: Settings,
+) -> None:
+    data = await state.get_data()
+    if not _has_content(data):
         await callback.answer(t("describe-need-text"), show_alert=True)
         return
     await callback.answer()
+    if not data.get("editing") and await _show_duplicates(callback, state, t, followthrough, settings.tz):
+        return
     await _after(callback, state, t, directory, ReportForm.phone)
+
+
+async def _show_duplicates(
+    event: Event, state: FSMContext, t: Translate, followthrough: FollowThroughFlows, tz: tzinfo
+) -> bool:
+    """已有人反映过类似问题？ Here, once the description (and any location) is known, the open
+    issues alike are ranked by how alike their text is; a voice-only report gets the newest.
+    False when there are none: the report goes on."""
+    data = await state.get_data()
+    location = data.get("location")
+    found = await followthrough.suggestions(
+        grid_id=int(data["grid_id"]),
+        category_id=int(data["category_id"]),
+        text=data.get("description") or "",
+        location=(float(location[0]), float(location[1])) if location else None,
+        citizen_id=event.from_user.id,  # type: ignore[union-attr]
+    )
+    if not found:
+        return False
+    await state.set_state(ReportForm.duplicates)
+    lines = [t("dup-title", count=str(len(found)))]
+    lines += [
+        t(
+            "dup-item",
+            n=str(n),
+            ref=item.ref,
+            date=local_text(item.created_at, tz)[5:10],
+            summary=html(one_line(item.description)),
+        )
+        for n, item in enumerate(found, start=1)
+    ]
+    lines.append(t("dup-hint"))
+    await _show(event, "\n".join(lines), followthrough_keyboards.suggestions(t, [(i.id, i.ref) for i in found]))
+    return True
+
+
+async def new_report_anyway(callback: CallbackQuery, state: FSMContext, t: Translate) -> None:
+    """Not the same matter: on with the report."""
+    await callback.answer()
+    await _show_phone(callback, state, t)
 
 
 # -- the phone number ------------------------------------------------------------------------------
@@ -528,6 +587,7 @@ BACK_TO = {
     ReportForm.village.state: ReportForm.township,
     ReportForm.describe.state: ReportForm.category,
     ReportForm.phone.state: ReportForm.describe,
+    ReportForm.duplicates.state: ReportForm.describe,
     ReportForm.review.state: ReportForm.phone,
     ReportForm.edit.state: ReportForm.review,
 }
@@ -573,6 +633,9 @@ def build_buttons_router() -> Router:
     router.callback_query.register(village_chosen, ReportForm.village, ReportCb.filter(F.step == ReportStep.VILLAGE))
     router.callback_query.register(category_chosen, ReportForm.category, ReportCb.filter(F.step == ReportStep.CATEGORY))
     router.callback_query.register(describe_done, ReportForm.describe, ReportCb.filter(F.step == ReportStep.NEXT))
+    router.callback_query.register(
+        new_report_anyway, ReportForm.duplicates, ReportCb.filter(F.step == ReportStep.NEW_REPORT)
+    )
     router.callback_query.register(phone_skipped, ReportForm.phone, ReportCb.filter(F.step == ReportStep.SKIP_PHONE))
     router.callback_query.register(
         edit, StateFilter(ReportForm.review, ReportForm.edit), ReportCb.filter(F.step == ReportStep.EDIT)

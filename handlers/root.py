@@ -8,7 +8,20 @@ from typing import TYPE_CHECKING, Any
 from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.handler import CallableObject
 
-from handlers import citizen, common, deputy, errors, fallback, group, invite, ledger, privacy, report, triage
+from handlers import (
+    citizen,
+    common,
+    deputy,
+    errors,
+    fallback,
+    followthrough,
+    group,
+    invite,
+    ledger,
+    privacy,
+    report,
+    triage,
+)
 from handlers.dedupe import UpdateDedupe
 from handlers.group_throttle import GroupGuard
 from handlers.middlewares import LocaleMiddleware
@@ -36,6 +49,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         ledger=services.ledger,
         throttle=services.throttle,
         personal=services.personal,
+        followthrough=services.followthrough,
     )
     # Registered after aiogram's FSM middleware, so it runs inside the user's event lock; it writes the
     # update's conversation state (SqlStorage) in the transaction that records the update as handled.
@@ -53,6 +67,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         report.build_buttons_router(),  # the report's buttons: the most frequent presses, taken first
         report.build_inputs_router(),  # and its description and phone number
         triage.build_router(),  # 研判, 上报, 退回 under cards (group chats)
+        followthrough.build_router(),  # 👍 关注, 重复件, 回访 buttons
         ledger.build_router(),  # /ledger, /export, /stats
         group.build_router(),  # group chats only
         invite.build_router(),  # /start i_<token>: invitation links
@@ -60,6 +75,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         triage.build_liaison_router(),  # department liaisons working a card in a private chat
         common.build_router(),  # commands that work in any state: /start, /help, /menu, /language
         privacy.build_router(),  # /privacy, and the full phone number for the responsible person
+        followthrough.build_reason_router(),  # the 回访's 没解决 reason
         citizen.build_router(),  # 我的诉求, ratings, replies to the grid
         report.build_router(),  # the report conversation
         fallback.build_router(),  # anything nobody else took

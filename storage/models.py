@@ -152,6 +152,36 @@ class Issue(SQLModel, table=True):
     supervised_by_deputy_id: int | None = Field(default=None, foreign_key="deputy.id", index=True)
     # Reported anonymously: the group (and deputies) never see the citizen's name.
     anonymous: bool = False
+    # 重复件: closed as a duplicate of this issue (its citizen follows that one).
+    duplicate_of_id: int | None = Field(default=None, foreign_key="issue.id")
+
+
+class IssueFollower(SQLModel, table=True):
+    """A citizen who follows someone else's issue (👍 at intake, or closed as its duplicate) and
+    gets its progress pushes; the card shows how many."""
+
+    __table_args__ = (UniqueConstraint("issue_id", "user_id", name="uq_issuefollower"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(foreign_key="issue.id", index=True)
+    user_id: int = telegram_id(index=True, nullable=False)
+    at: datetime = utc_column(nullable=False)
+
+
+class Lookback(SQLModel, table=True):
+    """回访 / 回头看: the citizen asked, N days after the issue was resolved, whether it is solved.
+
+    One row per issue, written in the transaction that queues the question, so the job asks once
+    whatever restarts happen. 不清楚 asks once more (`asks` 2) at `next_ask_at`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(foreign_key="issue.id", unique=True)
+    asks: int = 1
+    asked_at: datetime = utc_column(nullable=False)
+    next_ask_at: datetime | None = utc_column(index=True)  # 不清楚: when to ask again
+    answer: str | None = Field(default=None, max_length=12)  # bot.followthrough.lookback.Answer
+    answered_at: datetime | None = utc_column()
+    reason: str | None = None  # 没解决: why
 
 
 class IssueAttachment(SQLModel, table=True):

@@ -49,6 +49,10 @@ async def report(citizen: Person, *, text: str, photos: list[str] = (), phone: s
         screen = await citizen.screen(f"第 {index} 张照片", since=mark)
     pressed = fake.mark()
     await fake.press(citizen.user, screen, _data(screen, "下一步"))
+    shown = await citizen.screen("", since=pressed)
+    if "已有人反映过类似问题" in shown.get("text", ""):  # an alike open issue is offered: not the same
+        pressed = fake.mark()
+        await fake.press(citizen.user, shown, _data(shown, "继续提交"))
     await citizen.screen("联系电话", since=pressed)
     mark = fake.mark()
     if phone:

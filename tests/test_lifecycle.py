@@ -45,6 +45,9 @@ EXPECTED = {
     (S.RESOLVED, A.RATE_SATISFIED): S.CLOSED,
     (S.RESOLVED, A.RATE_BASIC): S.CLOSED,
     (S.RESOLVED, A.RATE_UNSATISFIED): S.REOPENED,
+    **{(s, A.MARK_DUPLICATE): S.CLOSED for s in (S.RECEIVED, S.IN_PROGRESS, S.REOPENED)},
+    (S.RESOLVED, A.LOOKBACK_REOPEN): S.REOPENED,
+    (S.CLOSED, A.LOOKBACK_REOPEN): S.REOPENED,
 }
 
 
@@ -62,8 +65,8 @@ def test_table_holds_nothing_unexpected() -> None:
     assert TRANSITIONS == EXPECTED
 
 
-def test_closed_is_final() -> None:
-    assert allowed_actions(S.CLOSED) == set()
+def test_closed_only_reopens_through_the_lookback() -> None:
+    assert allowed_actions(S.CLOSED) == {A.LOOKBACK_REOPEN}
 
 
 def test_claimed_issue_cannot_be_claimed_again() -> None:

@@ -46,6 +46,10 @@ class EventKind(StrEnum):
     AUTO_ESCALATED = "auto_escalated"  # 超期上报
     SENT_BACK = "sent_back"  # 退回
     PHONE_VIEWED = "phone_viewed"  # the responsible person looked at the citizen's full number
+    MARKED_DUPLICATE = "marked_duplicate"  # 重复件: closed as a duplicate of another issue
+    DUPLICATE_JOINED = "duplicate_joined"  # on the original: a duplicate's citizen follows it now
+    LOOKBACK_ASKED = "lookback_asked"  # 回访: the citizen was asked whether it is solved
+    LOOKBACK_ANSWERED = "lookback_answered"  # 回访: the citizen's answer (text: the answer, reason)
 
 
 class ActorRole(StrEnum):

@@ -7,6 +7,10 @@
 研判 on any open issue: triage (立即办理 / 交办督办) → in_progress, explain (宣传解释) → resolved;
 escalate (上报) and send back (退回) move it to another level, received there again.
 
+Follow-through (bot/followthrough): staff close an open issue as a duplicate of another
+(mark_duplicate → closed); the 回访 look-back reopens a resolved or closed one the citizen says is
+not solved (lookback_reopen → reopened, for 重办).
+
 Answers from the grid and replies from the citizen are recorded on the timeline without
 changing the status; they are refused once the issue is closed.
 """
@@ -37,6 +41,8 @@ class Action(StrEnum):
     EXPLAIN = "explain"  # 宣传解释: answered with an explanation, the citizen may rate it
     ESCALATE = "escalate"  # 上报 one level up, to be assessed there
     SEND_BACK = "send_back"  # 退回 one level down, with a note
+    MARK_DUPLICATE = "mark_duplicate"  # 重复件: closed, its citizen follows the original
+    LOOKBACK_REOPEN = "lookback_reopen"  # 回访 "没解决": back for 重办
 
 
 class Rating(StrEnum):
@@ -82,6 +88,8 @@ TRANSITIONS: dict[tuple[IssueStatus, Action], IssueStatus] = {
     (S.RESOLVED, A.RATE_SATISFIED): S.CLOSED,
     (S.RESOLVED, A.RATE_BASIC): S.CLOSED,
     (S.RESOLVED, A.RATE_UNSATISFIED): S.REOPENED,
+    **{(s, A.MARK_DUPLICATE): S.CLOSED for s in OPEN},
+    **{(s, A.LOOKBACK_REOPEN): S.REOPENED for s in (S.RESOLVED, S.CLOSED)},
 }
 
 

@@ -17,8 +17,8 @@ Callers ask two different questions of that rule, so each has its own name:
   `overdue_now`. The 挂图作业 statistics' 超期 figure and the ledger export's 超期 column count this;
   `finished_in_time` is the rest of the finished issues (the statistics' 按时办结).
 
-A reopened issue (rated 不满意) keeps the resolved_at of the resolution the citizen rejected; being
-open, it is judged by `now`, not by that time.
+A reopened issue (rated 不满意, or 没解决 at the 回访) has its resolved_at cleared and, if it had a
+deadline, a new one (bot/followthrough/reopen.py); being open, it is judged by `now`.
 
 `due_by_clause` is the other side of the line: open, not yet overdue, due by a given time (the
 due-soon reminders, the digests' "due today").

@@ -14,7 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.access import INVITABLE, Role
 from bot.clock import Clock
+from bot.deputies.kept import deliver_kept
 from bot.domain.enums import StaffRole
+from bot.domain.notices import Notifier
 from storage.database import Database
 from storage.models import Department, Deputy, Grid, Invitation, RoleGrant, Staff, User
 
@@ -75,9 +77,10 @@ async def _target(session: AsyncSession, role: Role, target: str) -> tuple[str, 
 
 
 class Invitations:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, notifier: Notifier | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.notifier = notifier  # delivers what was kept for a deputy not linked yet
 
     async def create(
         self, *, role: Role, target: str, created_by: str, ttl: timedelta = DEFAULT_TTL
@@ -118,6 +121,10 @@ class Invitations:
                 raise InvitationRefused("expired")
             role = Role(row.role)
             label = await self._link(s, role, row.target, user_id)
+            if role == Role.DEPUTY and self.notifier is not None:
+                deputy = await s.get(Deputy, int(row.target))
+                assert deputy is not None  # _link found it
+                await deliver_kept(s, deputy=deputy, notifier=self.notifier, now=now)
             row.used_at, row.used_by = now, user_id
             s.add(row)
             existing = (

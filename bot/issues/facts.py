@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.followthrough.service import follower_count
 from bot.organisation.service import category_by_id, grid_path
 from bot.triage import service as triage
 from storage.models import Issue
@@ -21,6 +22,8 @@ class IssueFacts:
     grid_name: str
     holder_name: str = ""  # the level holding it now, when not its own grid
     department: str = ""  # the 职能部门 it is assigned to
+    followers: int = 0  # citizens who follow it (关注)
+    duplicate_of: str = ""  # 重复件: the reference of the issue it duplicates
 
 
 async def issue_facts(session: AsyncSession, issue: Issue) -> IssueFacts:
@@ -35,4 +38,13 @@ async def issue_facts(session: AsyncSession, issue: Issue) -> IssueFacts:
         grid_name=path[-1].name if path else "",
         holder_name=await triage.grid_name(session, holder) if holder != issue.grid_id else "",
         department=dept.name if dept else "",
+        followers=await follower_count(session, issue.id) if issue.id is not None else 0,
+        duplicate_of=await _ref_of(session, issue.duplicate_of_id),
     )
+
+
+async def _ref_of(session: AsyncSession, issue_id: int | None) -> str:
+    if issue_id is None:
+        return ""
+    original = await session.get(Issue, issue_id)
+    return original.ref if original else ""

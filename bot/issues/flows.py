@@ -23,6 +23,7 @@ from bot.domain.notices import (
     IssueResolved,
     Notifier,
 )
+from bot.followthrough.reopen import reopen_for_rework
 from bot.i18n import Translator
 from bot.issues import service
 from bot.issues.draft import IssueDraft
@@ -158,9 +159,8 @@ class IssueFlows:
         return summary
 
     async def _reopen(self, s: AsyncSession, *, issue: Issue, now: datetime) -> None:
-        """不满意: back to the grid, unassigned, with the citizen's comment on a fresh card."""
-        issue.reopen_count += 1
-        issue.assignee_id = issue.assignee_name = None
+        """不满意: back to the grid, unassigned, with a new deadline and the citizen's comment on a fresh card."""
+        await reopen_for_rework(s, issue, now=now, tz=self.tz)
         await service.record(s, issue=issue, kind=EventKind.REOPENED, actor=Actor(ActorRole.SYSTEM), now=now)
 
     def _rating_line(self, rating: Rating, comment: str | None) -> str:

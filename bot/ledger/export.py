@@ -32,6 +32,7 @@ COLUMNS = [
     ("resolved", 17),
     ("overdue", 9),
     ("rating", 10),
+    ("lookback", 12),  # 回访结果
 ]
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 EXCEL_EPOCH = datetime(1899, 12, 30)
@@ -61,6 +62,7 @@ class LedgerWriter:
         self.overdue = {True: t("ledger-overdue-yes"), False: t("ledger-overdue-no")}
         self.disposition = {d: t(f"disposition-{d}") for d in ("explain", "handle", "assign")}
         self.rating = {r: t(f"ledger-rating-{r}") for r in ("satisfied", "basic", "unsatisfied")}
+        self.lookback = {a: t(f"lookback-answer-{a.replace('_', '-')}") for a in ("solved", "not_solved", "unsure")}
         self.count = 0
 
     def serial(self, moment: datetime) -> float:
@@ -91,6 +93,8 @@ class LedgerWriter:
             string(line, 11, self.overdue[row.overdue(self.now)])
             if row.rating:
                 string(line, 12, self.rating[row.rating.value])
+            if row.lookback:
+                string(line, 13, self.lookback[row.lookback])
 
     def close(self) -> int:
         # Filter buttons on the header row, over every row written (metadata, fine in constant memory).

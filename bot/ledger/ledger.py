@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import access
 from bot.access import NotAllowed
 from bot.clock import Clock, local_text
+from bot.followthrough.stats import LookbackFigures, lookback_figures
 from bot.i18n import Translate, Translator
 from bot.ledger import service as ledger
 from bot.ledger import stats as stats_
@@ -22,6 +23,7 @@ from storage.database import Database
 from storage.models import GroupChat
 
 EXPORT_CHUNK = 5000
+CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption
 
 
 class UnknownGrid(LookupError):
@@ -32,8 +34,28 @@ class UnknownGrid(LookupError):
 class Chart:
     png: bytes
     title: str  # plain text, as drawn on the chart
-    caption: str  # the same for an HTML message: the grid's name is an administrator's text
+    heading: str  # the same for an HTML message: the grid's name is an administrator's text
     units: list[stats_.UnitStats]
+    lookback: list[LookbackFigures] = field(default_factory=list)  # 回访 answers per unit
+
+    def caption(self, t: Translate) -> str:
+        """The title, and the 回访 figures of the units that have any."""
+        answered = [f for f in self.lookback if f.answered]
+        if not answered:
+            return self.heading
+        lines = [self.heading, t("stats-lookback-title")]
+        lines += [
+            t(
+                "stats-lookback-unit",
+                unit=html(f.name),
+                solved=str(f.solved),
+                not_solved=str(f.not_solved),
+                unsure=str(f.unsure),
+                rate=f"{f.solved_rate:.0%}" if f.solved_rate is not None else "-",
+            )
+            for f in answered
+        ]
+        return "\n".join(lines)[:CAPTION_LIMIT]
 
 
 class Ledger:
@@ -83,6 +105,9 @@ class Ledger:
                     description=html(row.description[:40] + ("…" if len(row.description) > 40 else "")),
                 )
             )
+            if row.lookback:  # 回访: what the citizen said (a reopened issue: 没解决)
+                answer = t(f"lookback-answer-{row.lookback.replace('_', '-')}")
+                lines[-1] += "\n" + t("ledger-lookback", answer=answer)
         if page.total > page.page_size:
             pages = (page.total + page.page_size - 1) // page.page_size
             lines.append(t("ledger-page", page=str(page.page + 1), pages=str(pages)))
@@ -149,17 +174,17 @@ class Ledger:
             if grid_id is None:
                 return None
             name = await triage.grid_name(s, grid_id)
-            units = [
-                await stats_.unit_stats(s, unit, start=start, end=now + timedelta(seconds=1), now=now)
-                for unit in await stats_.units_below(s, grid_id)
-            ]
+            below = await stats_.units_below(s, grid_id)
+            end = now + timedelta(seconds=1)
+            units = [await stats_.unit_stats(s, unit, start=start, end=end, now=now) for unit in below]
+            lookback = [await lookback_figures(s, unit, start=start, end=end) for unit in below]
         t = self.translator.bind(None)
         period = {"start": start.date().isoformat(), "end": now.astimezone(self.tz).date().isoformat()}
         title = t("stats-title", scope=name, **period)
         from bot.ledger import chart  # matplotlib only when drawing
 
         png, _figure = await asyncio.to_thread(chart.draw, t, units, title=title)
-        return Chart(png, title, t("stats-title", scope=html(name), **period), units)
+        return Chart(png, title, t("stats-title", scope=html(name), **period), units, lookback)
 
     def _midnight(self, day: date) -> datetime:
         return datetime.combine(day, datetime.min.time(), tzinfo=self.tz)

@@ -18,7 +18,7 @@ from bot.domain.enums import Disposition
 from bot.domain.lifecycle import OPEN, IssueStatus, Rating
 from bot.domain.overdue import finished_late, overdue_now_clause
 from bot.triage import service as triage
-from storage.models import Category, Department, Grid, GroupChat, Issue, Staff
+from storage.models import Category, Department, Grid, GroupChat, Issue, Lookback, Staff
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class LedgerRow:
     status: IssueStatus
     resolved_at: datetime | None
     rating: Rating | None
+    lookback: str | None = None  # the 回访 answer (bot.followthrough.notices.Answer), if any
 
     def overdue(self, now: datetime) -> bool:
         """超期: finished after its deadline, or (open) past it now (bot.domain.overdue)."""
@@ -112,11 +113,13 @@ def _select():  # noqa: ANN202
             Issue.status,
             Issue.resolved_at,
             Issue.rating,
+            Lookback.answer,
         )
         .join(Grid, col(Grid.id) == Issue.grid_id)
         .join(Category, col(Category.id) == Issue.category_id)
         .outerjoin(holder, holder.id == Issue.holder_grid_id)
         .outerjoin(Department, col(Department.id) == Issue.department_id)
+        .outerjoin(Lookback, col(Lookback.issue_id) == Issue.id)
     )
 
 
@@ -135,6 +138,7 @@ def _row(values: tuple) -> LedgerRow:
         status,
         resolved,
         rating,
+        lookback,
     ) = values
     return LedgerRow(
         id_,
@@ -150,6 +154,7 @@ def _row(values: tuple) -> LedgerRow:
         IssueStatus(status),
         resolved,
         Rating(rating) if rating else None,
+        lookback,
     )
 
 

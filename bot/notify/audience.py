@@ -36,6 +36,9 @@ from bot.domain.notices import (
     UnitDigest,
     Urgency,
 )
+from bot.followthrough.audience import follower_key
+from bot.followthrough.audience import handlers as followthrough_handlers
+from bot.followthrough.service import followers
 from bot.issues.facts import issue_facts
 from bot.notify.channel import Channel, DepartmentDesk, Desk, GridDesk, PersonDesk
 from bot.triage import service as triage
@@ -69,6 +72,7 @@ class Audience:
             DeputyAnswered: self.deputy_answered,
             PersonalNote: self.personal_note,
         }
+        self._handlers.update(followthrough_handlers(self))  # duplicates, followers, 回访
 
     async def notify(self, session: AsyncSession, notice: Notice) -> None:
         await self._handlers[type(notice)](session, notice)
@@ -257,6 +261,10 @@ class Audience:
     ) -> None:
         for channel in self.channels:
             await channel.push_citizen(s, issue=n.issue, key=key, now=n.now, rating=rating, **args)
+        assert n.issue.id is not None
+        for user_id in await followers(s, n.issue.id):  # 关注: the same news, without the rating
+            for channel in self.channels:
+                await channel.push_follower(s, issue=n.issue, user_id=user_id, key=follower_key(key), now=n.now, **args)
 
     async def _deputies(
         self, s: AsyncSession, n: IssueNotice, urgency: Urgency, event: EventKind | None = None

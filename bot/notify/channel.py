@@ -102,6 +102,16 @@ class Channel:
     ) -> None:
         return None
 
+    async def push_follower(
+        self, s: AsyncSession, *, issue: Issue, user_id: int, key: str, now: datetime, **args: object
+    ) -> None:
+        """The citizen's progress message, to someone who follows the issue (关注)."""
+        return None
+
+    async def ask_lookback(self, s: AsyncSession, *, issue: Issue, ask: int, now: datetime) -> None:
+        """回访: 问题解决了吗？ with 已解决 / 没解决 / 不清楚."""
+        return None
+
     async def relay_to_citizen(
         self,
         s: AsyncSession,

@@ -21,7 +21,7 @@ from bot.privacy import ERASED_CITIZEN
 from bot.telegram.texts import card_text, escaped, status_label
 from bot.text import html
 from bot.triage import service as triage
-from handlers import deputy_keyboards, keyboards
+from handlers import deputy_keyboards, followthrough_keyboards, keyboards
 from storage.models import Department, Deputy, DeputyContact, GroupChat, Issue, IssueAttachment, User
 
 CAPTION_LIMIT = 1024
@@ -281,6 +281,35 @@ class TelegramChannel(Channel):
             text=t("contact-ask", ref=issue.ref, deputy=html(deputy_name)),
             keyboard=deputy_keyboards.contact_consent(t, issue.id),
             now=now,
+        )
+
+    async def push_follower(
+        self, s: AsyncSession, *, issue: Issue, user_id: int, key: str, now: datetime, **args: object
+    ) -> None:
+        """The progress message for a follower, without the rating buttons: a follower's own text
+        (`follow-push-*`), or the citizen's under the heading "您关注的诉求"."""
+        t = await self.user_t(s, user_id)
+        facts = await issue_facts(s, issue)
+        body = t(key, ref=issue.ref, **escaped({"grid": facts.grid_name, "category": facts.category, **args}, self.tz))
+        if not key.startswith("follow-push-"):
+            body = f"{t('follow-push-title', ref=issue.ref)}\n{body}"
+        self.send(s, chat_id=user_id, text=body, now=now)
+
+    async def ask_lookback(self, s: AsyncSession, *, issue: Issue, ask: int, now: datetime) -> None:
+        assert issue.id is not None
+        if issue.citizen_id == ERASED_CITIZEN:
+            return
+        t = self.translator.bind(await service.citizen_locale(s, issue.citizen_id))
+        facts = await issue_facts(s, issue)
+        key = "lookback-question" if ask == 1 else "lookback-question-again"
+        self.send(
+            s,
+            chat_id=issue.citizen_id,
+            text=t(key, ref=issue.ref, category=html(facts.category), description=html(preview(issue.description))),
+            keyboard=followthrough_keyboards.lookback(t, issue.id, ask),
+            now=now,
+            issue_id=issue.id,
+            link_kind=LinkKind.CITIZEN_PUSH,
         )
 
     async def relay_to_citizen(

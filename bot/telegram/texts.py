@@ -46,6 +46,7 @@ def card_text(t: Translate, issue: Issue, facts: IssueFacts, *, headline: str, t
     if issue.supervised_by_deputy_id is not None:
         lines.append(t("card-supervised"))  # 督办: a deputy follows this issue
     lines += triage_lines(t, issue, facts, tz)
+    lines += follow_lines(t, facts)
     if issue.status == IssueStatus.REOPENED and issue.rating_comment:
         lines.append(t("card-unsatisfied-comment", comment=html(issue.rating_comment)))
     lines += ["", html(issue.description)]
@@ -63,6 +64,14 @@ def triage_lines(t: Translate, issue: Issue, facts: IssueFacts, tz: tzinfo) -> l
         lines.append(t("card-deadline", deadline=local_text(issue.deadline, tz)))
     if facts.holder_name:
         lines.append(t("card-held-by", level=html(facts.holder_name)))
+    return lines
+
+
+def follow_lines(t: Translate, facts: IssueFacts) -> list[str]:
+    """关注 and 重复件 (bot/followthrough)."""
+    lines = [t("card-followers", count=str(facts.followers))] if facts.followers else []
+    if facts.duplicate_of:
+        lines.append(t("card-duplicate-of", ref=facts.duplicate_of))
     return lines
 
 
