@@ -391,5 +391,12 @@ def _services(settings: Settings) -> Services:
     return Services.build(settings)
 
 
+# Open311 GeoReport v2: `gridline apikey ...` and `gridline api` (bot/open311/cli.py).
+from bot.open311.cli import api as _api, apikey_app  # noqa: E402
+
+app.add_typer(apikey_app, name="apikey")
+app.command("api")(_api)
+
+
 if __name__ == "__main__":
     app()
