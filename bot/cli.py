@@ -392,10 +392,10 @@ def _services(settings: Settings) -> Services:
 
 
 # Open311 GeoReport v2: `gridline apikey ...` and `gridline api` (bot/open311/cli.py).
-from bot.open311.cli import api as _api, apikey_app  # noqa: E402
+from bot.open311 import cli as open311_cli  # noqa: E402
 
-app.add_typer(apikey_app, name="apikey")
-app.command("api")(_api)
+app.add_typer(open311_cli.apikey_app, name="apikey")
+app.command("api")(open311_cli.api)
 
 
 if __name__ == "__main__":

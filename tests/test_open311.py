@@ -376,3 +376,15 @@ def test_redact_masks_numbers_a_citizen_typed() -> None:
     assert geo.redact("电话13812345678，座机023-1234") == "电话138****5678，座机023-1234"
     assert geo.redact("身份证50022919900101123X") == "身份证500229********123X"
     assert geo.redact("订单号 12345678901234") == "订单号 12345678901234"
+
+
+def test_the_api_imports_no_telegram_code() -> None:
+    """The mapping, the queries, the keys and the web app run without aiogram (see test_domain_seam)."""
+    import subprocess
+    import sys
+
+    from tests.test_domain_seam import PROBE
+
+    modules = ["bot.open311.georeport", "bot.open311.service", "bot.open311.keys", "bot.open311.web"]
+    done = subprocess.run([sys.executable, "-c", PROBE, *modules], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == []
