@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import col, select, update
 
 from bot.app import prepare_database
+from bot.config import Settings
 from bot.domain.enums import ActorRole, EventKind
 from bot.domain.lifecycle import IssueStatus
 from bot.issues.draft import IssueDraft
@@ -85,8 +87,21 @@ class Api:
 
 @pytest.fixture
 async def api(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[Api]:
+    async with serving(make_settings(tmp_path, fake)) as running:
+        yield running
+
+
+@pytest.fixture
+async def pg_api(tmp_path: Path, fake: FakeTelegram, postgres_url: str) -> AsyncIterator[Api]:
+    """Production runs on PostgreSQL: the queries and the filing there too."""
+    async with serving(make_settings(tmp_path, fake, database_url=postgres_url)) as running:
+        yield running
+
+
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[Api]:
     clock = Clock()
-    services = Services.build(make_settings(tmp_path, fake), clock=clock)
+    services = Services.build(settings, clock=clock)
     await prepare_database(services)
     app = web.Application()
     mount(app, services)
@@ -206,6 +221,15 @@ async def test_status_notes_agency_and_deadline_follow_the_timeline(api: Api) ->
 
 
 async def test_filters_and_the_ninety_day_window(api: Api) -> None:
+    await filters_and_window(api)
+
+
+async def test_filters_and_filing_on_postgresql(pg_api: Api) -> None:
+    await filters_and_window(pg_api)
+    await files_an_issue(pg_api)
+
+
+async def filters_and_window(api: Api) -> None:
     api.clock.moment = NOW - timedelta(days=100)
     old = await api.report("一百天前的诉求")
     api.clock.moment = NOW - timedelta(days=2)
@@ -289,6 +313,10 @@ async def test_post_needs_a_valid_key(api: Api) -> None:
 
 
 async def test_post_files_an_issue_without_showing_the_reporter(api: Api) -> None:
+    await files_an_issue(api)
+
+
+async def files_an_issue(api: Api) -> None:
     key = await api.key()
     status, body = await api.post(
         api_key=key,
