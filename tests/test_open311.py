@@ -27,7 +27,7 @@ from bot.open311.georeport import Open311Error
 from bot.open311.keys import create_key, revoke_key
 from bot.open311.web import PREFIX, mount
 from bot.services import Services
-from storage.models import Category, Department, Grid, Issue, IssueEvent, Open311Submission, OutboxMessage
+from storage.models import Category, Department, Grid, Issue, IssueEvent, Open311Submission, OutboxMessage, User
 from tests import open311_spec as spec
 from tests.fake_telegram import FakeTelegram
 from tests.harness import make_settings
@@ -76,6 +76,9 @@ class Api:
         draft = IssueDraft(
             grid_id=grid_id, category_id=category_id, description=text, phone=PHONE, location=(31.95, 108.66)
         )
+        async with self.services.db.transaction() as s:
+            if await s.get(User, CITIZEN.id) is None:
+                s.add(User(id=CITIZEN.id, full_name=CITIZEN.name, phone=PHONE, created_at=NOW))
         summary = await self.services.flows.submit(draft=draft, citizen=CITIZEN)
         async with self.services.db.session() as s:
             return await s.get(Issue, summary.id)  # type: ignore[return-value]
@@ -151,7 +154,7 @@ async def test_services_and_definition_follow_the_spec(api: Api) -> None:
 
 
 async def test_a_request_shows_the_issue_and_never_the_citizen(api: Api) -> None:
-    issue = await api.report(f"路灯坏了，请联系我 {PHONE}，身份证 500229199001011234")
+    issue = await api.report(f"我是张三丰，路灯坏了，请联系我 {PHONE}，身份证 500229199001011234")
     status, body = await api.get("/requests.json")
     assert status == 200
     spec.requests(body)
@@ -165,7 +168,7 @@ async def test_a_request_shows_the_issue_and_never_the_citizen(api: Api) -> None
     assert (request["lat"], request["long"]) == (31.95, 108.66)
     assert request["requested_datetime"] == "2026-12-04T18:00:00+08:00"
     assert request["service_notice"] == "办理时限一般为 3 个工作日"
-    assert "138****5678" in request["description"] and "500229********1234" in request["description"]
+    assert request["description"] == "我是***，路灯坏了，请联系我 ***********，身份证 500229********1234"
 
     status, one = await api.get(f"/requests/{issue.ref}.json")
     assert status == 200 and one == body
@@ -197,7 +200,7 @@ async def test_status_notes_agency_and_deadline_follow_the_timeline(api: Api) ->
         for minutes, kind, text in (
             (1, EventKind.ASSIGNED, "内部备注"),
             (2, EventKind.ANSWERED, "张三丰您好"),
-            (3, EventKind.RESOLVED, "已清运完毕"),
+            (3, EventKind.RESOLVED, "已联系张三丰，已清运完毕"),
             (4, EventKind.CITIZEN_REPLIED, "我的电话 13900001111"),
         ):
             s.add(
@@ -213,7 +216,8 @@ async def test_status_notes_agency_and_deadline_follow_the_timeline(api: Api) ->
     spec.requests(body)
     request = body[0]
     assert request["status"] == "closed"
-    assert request["status_notes"] == "已办结：已清运完毕"  # the staff's last step, not the citizen's reply
+    # The staff's last step, not the citizen's reply; the citizen's name hidden where staff wrote it.
+    assert request["status_notes"] == "已办结：已联系***，已清运完毕"
     assert request["agency_responsible"] == "葛城街道城管办"
     assert request["expected_datetime"] == "2026-12-07T18:00:00+08:00"
     assert request["updated_datetime"] == "2026-12-04T23:00:00+08:00"

@@ -153,13 +153,18 @@ def status_of(status: IssueStatus) -> str:
     return "closed" if status in CLOSED else "open"
 
 
-def redact(text: str) -> str:
-    """A description with the phone and ID numbers a citizen typed into it masked."""
+def redact(text: str, known: Iterable[str | None] = ()) -> str:
+    """Text with the phone and ID numbers typed into it masked, and the citizen's own name and
+    phone (`known`: as the bot has them) hidden wherever they appear."""
+    for secret in sorted({k.strip() for k in known if k and len(k.strip()) >= 2}, key=len, reverse=True):
+        text = text.replace(secret, "*" * len(secret))
     text = _MOBILE.sub(lambda m: mask_phone(m.group()), text)
     return _ID_NUMBER.sub(lambda m: m.group()[:6] + "*" * 8 + m.group()[-4:], text)
 
 
-def status_note(t: Translate, events: Iterable[tuple[EventKind, str | None]]) -> str | None:
+def status_note(
+    t: Translate, events: Iterable[tuple[EventKind, str | None]], known: Iterable[str | None] = ()
+) -> str | None:
     """The latest staff step on the timeline (events oldest first), with the note the staff wrote
     for the public when it resolved or explained the issue."""
     for kind, text in reversed(list(events)):
@@ -167,7 +172,7 @@ def status_note(t: Translate, events: Iterable[tuple[EventKind, str | None]]) ->
         if key is None:
             continue
         label = t(key)
-        return f"{label}：{redact(text)}" if text and kind in NOTE_WITH_TEXT else label
+        return f"{label}：{redact(text, known)}" if text and kind in NOTE_WITH_TEXT else label
     return None
 
 
@@ -214,6 +219,7 @@ def request_json(
     longitude: float | None,
     facts: RequestFacts,
     tz: tzinfo,
+    known: Iterable[str | None] = (),
 ) -> dict[str, Any]:
     """One service request: the issue's public face. Deliberately built field by field from what
     may be shown, never from the row: the citizen's id, name and phone cannot slip in."""
@@ -223,7 +229,7 @@ def request_json(
         "status_notes": facts.note,
         "service_name": facts.service_name,
         "service_code": facts.service_code,
-        "description": redact(description),
+        "description": redact(description, known),
         "agency_responsible": facts.agency,
         "service_notice": facts.notice,
         "requested_datetime": w3c(created_at, tz),

@@ -20,7 +20,7 @@ from bot.open311.georeport import Open311Error, RequestFacts
 from bot.open311.keys import check_key
 from bot.organisation.service import Organisation, read_organisation
 from bot.privacy import ERASED_CITIZEN
-from storage.models import Category, Department, Issue, IssueEvent, Open311Submission
+from storage.models import Category, Department, Issue, IssueEvent, Open311Submission, User
 
 if TYPE_CHECKING:
     from bot.clock import Clock
@@ -90,6 +90,14 @@ class Open311:
         org = await read_organisation(s)
         categories = {c.id: c for c in await _categories(s)}
         departments = {d.id: d.name for d in (await s.exec(select(Department))).all()}
+        # The citizens' names and phones, to hide them wherever a text repeats them.
+        citizen_ids = list({i.citizen_id for i in issues} - {API_CITIZEN})
+        citizens = {
+            user_id: (name, phone)
+            for user_id, name, phone in (
+                await s.exec(select(User.id, User.full_name, User.phone).where(col(User.id).in_(citizen_ids)))
+            ).all()
+        }
         events: dict[int, list[tuple[Any, str | None]]] = {}
         ids = [i.id for i in issues]
         if ids:
@@ -108,13 +116,14 @@ class Open311:
             agency = holder_grid.name if holder_grid else ""
             if issue.disposition == Disposition.ASSIGN and issue.department_id in departments:
                 agency = departments[issue.department_id]
+            known = (*citizens.get(issue.citizen_id, ()), issue.phone)
             facts = RequestFacts(
                 service_code=category.code if category else "",
                 service_name=category.name if category else "",
                 agency=agency,
                 address=_path(org, issue.grid_id),
                 notice=self._notice(category),
-                note=geo.status_note(self.t, events.get(issue.id or 0, [])),
+                note=geo.status_note(self.t, events.get(issue.id or 0, []), known),
             )
             shown.append(
                 geo.request_json(
@@ -128,6 +137,7 @@ class Open311:
                     longitude=issue.longitude,
                     facts=facts,
                     tz=self.tz,
+                    known=known,
                 )
             )
         return shown
