@@ -105,6 +105,7 @@ def from_services(services: Services) -> Open311:
 def mount(web_app: web.Application, services: Services) -> None:
     """GeoReport v2 under /open311/v2/ of a server that already runs (the webhook's)."""
     web_app.add_subapp(PREFIX, open311_app(from_services(services)))
+    log.info("open311: GeoReport v2 under %s/", PREFIX)
 
 
 async def serve_alone(services: Services, stopped: asyncio.Event, *, handle_signals: bool = True) -> None:
