@@ -478,5 +478,12 @@ def _services(settings: Settings) -> Services:
     return Services.build(settings)
 
 
+# Open311 GeoReport v2: `gridline apikey ...` and `gridline api` (bot/open311/cli.py).
+from bot.open311 import cli as open311_cli  # noqa: E402
+
+app.add_typer(open311_cli.apikey_app, name="apikey")
+app.command("api")(open311_cli.api)
+
+
 if __name__ == "__main__":
     app()

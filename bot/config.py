@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_secret: SecretStr | None = None  # unset: a fresh random secret at every start
+    # Open311 GeoReport v2 under /open311/v2/: inside the webhook server when OPEN311_ENABLED, or
+    # alone with `gridline api` on OPEN311_HOST:OPEN311_PORT.
+    open311_enabled: bool = False
+    open311_host: str = "127.0.0.1"
+    open311_port: int = 8081
 
     @field_validator("admin_ids", mode="before")
     @classmethod

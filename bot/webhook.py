@@ -35,6 +35,10 @@ async def serve(app: Gridline, stopped: asyncio.Event, *, handle_signals: bool) 
     web_app = web.Application()
     SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret).register(web_app, path=settings.webhook_path)
     setup_application(web_app, app.dispatcher, bot=app.bot)
+    if settings.open311_enabled:  # GeoReport v2 under /open311/v2/ on the same server
+        from bot.open311.web import mount
+
+        mount(web_app, app.services)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)

@@ -465,3 +465,30 @@ class ProcessedUpdate(SQLModel, table=True):
     update_id: int = telegram_id(primary_key=True, nullable=False)
     received_at: datetime = utc_column(nullable=False, index=True)
     done: bool = False
+
+
+# -- Open311 GeoReport v2 (bot/open311) -----------------------------------------------------------
+
+
+class ApiKey(SQLModel, table=True):
+    """A key that lets a city system (a 12345 platform) file requests through Open311. Only its
+    SHA-256 is kept: the key itself is shown once, by `gridline apikey create`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True, max_length=64)
+    key_hash: str = Field(unique=True, index=True, max_length=64, repr=False)
+    prefix: str = Field(max_length=16)  # the key's first characters, to tell keys apart in a list
+    created_at: datetime = utc_column(nullable=False)
+    last_used_at: datetime | None = utc_column()
+
+
+class Open311Submission(SQLModel, table=True):
+    """An issue filed through Open311: which key filed it, and the reporter's contact as the client
+    sent it. Kept for the administrators only: no group, card or API response shows it."""
+
+    issue_id: int = Field(foreign_key="issue.id", primary_key=True)
+    api_key_name: str = Field(max_length=64)
+    email: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=32)
+    name: str | None = Field(default=None, max_length=200)
+    created_at: datetime = utc_column(nullable=False)
