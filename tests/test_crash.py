@@ -19,7 +19,7 @@ from sqlmodel import col, select
 from bot.outbox.sender import MAX_UNRECORDED
 from storage.database import Database
 from storage.models import OutboxMessage, OutboxStatus
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox.botapi import FakeTelegram
 from tests.harness import TOKEN
 
 CHATS = 500

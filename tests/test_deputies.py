@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot.invitations.service import Role
 from storage.database import Database
 from storage.models import Deputy, Issue, PointEntry, RoleGrant
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox.botapi import FakeTelegram
 from tests.harness import Person, RunningBot, button_data
 from tests.test_core_loop import GROUP_ID, bind_group, card_in_group, report
 

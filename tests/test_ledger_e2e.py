@@ -21,7 +21,7 @@ from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import run_job
 from storage.database import Database
 from storage.models import Category, Grid, Issue
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox.botapi import FakeTelegram
 from tests.harness import ADMIN_ID, Person, RunningBot, labels, make_settings
 from tests.triage_helpers import TOWNSHIP_GROUP, VILLAGE_GROUP, WORKER_ID, bind, org_file
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot.domain.enums import EventKind
 from storage.database import Database
 from storage.models import Issue, IssueEvent, User
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox.botapi import FakeTelegram
 from tests.harness import Person, RunningBot, button_data
 from tests.test_core_loop import GROUP_ID, bind_group, card_in_group, report
 

@@ -19,7 +19,7 @@ from bot.jobs.scheduler import run_job
 from bot.triage.workdays import add_working_days, end_of_day
 from storage.database import Database
 from storage.models import Issue, IssueEvent
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox.botapi import FakeTelegram
 from tests.harness import Person, RunningBot, make_settings
 from tests.test_core_loop import card_in_group, report
 from tests.test_deputies import link_deputy

@@ -15,7 +15,7 @@ from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import run_job
 from storage.database import Database
 from storage.models import Issue
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox.botapi import FakeTelegram
 from tests.harness import Person, RunningBot, labels, make_settings
 from tests.test_core_loop import card_in_group, report
 from tests.triage_helpers import (

@@ -24,7 +24,7 @@ from bot.wecom.delivery import CONTENT_LIMIT, WeComTransport, fit
 from bot.wecom.robots import list_robots, remove_robot, set_robot
 from storage.database import Database
 from storage.models import Department, Grid, OutboxMessage, OutboxStatus, WeComRobot
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox.botapi import FakeTelegram
 from tests.fake_wecom import FakeWeCom, Fault
 from tests.harness import RunningBot, make_settings
 
