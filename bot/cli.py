@@ -14,6 +14,7 @@ import typer
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.sandbox.cli import register as register_sandbox
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
@@ -383,6 +384,10 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     """One line on stderr and a non-zero exit, as every command reports bad input."""
     typer.secho(message, fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
+
+
+# Commands that live in their own modules.
+register_sandbox(app)
 
 
 def _services(settings: Settings) -> Services:
