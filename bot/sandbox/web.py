@@ -160,9 +160,14 @@ async def _chat(request: web.Request) -> web.Response:
     sandbox = _sandbox(request)
     entry = _entry(request)
     telegram = sandbox.telegram
+    tz = sandbox.settings.tz
+    messages = [  # when, as the chat's people read it: in the configured zone, on the sandbox's clock
+        {**m, "sandbox_time": datetime.fromtimestamp(m["date"], tz).strftime("%m-%d %H:%M")}
+        for m in telegram.messages(entry.chat_id)
+    ]
     return web.json_response(
         {
-            "messages": telegram.messages(entry.chat_id),
+            "messages": messages,
             "keyboard": telegram.keyboards.get(entry.chat_id),
             "force_reply": telegram.force_reply.get(entry.chat_id),
             "rev": telegram.revisions.get(entry.chat_id, 0),

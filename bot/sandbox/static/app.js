@@ -211,10 +211,9 @@ function renderMessage(message, chat) {
   else if (message.document) body.append(`📄 ${message.document.file_name || "文件"}`);
   else if (!message.photo) body.append(summary(message));
   bubble.append(body);
-  const when = new Date(message.date * 1000);
   const meta = el("div", { class: "meta" },
     el("button", { type: "button", class: "reply-button", text: "回复", onclick: () => setReply(message) }),
-    el("span", { text: (message.edit_date ? "已编辑 · " : "") + clock(when) }));
+    el("span", { text: (message.edit_date ? "已编辑 · " : "") + (message.sandbox_time || "") }));
   bubble.append(meta);
   wrapper.append(bubble);
   const rows = (message.reply_markup && message.reply_markup.inline_keyboard) || [];
@@ -238,11 +237,6 @@ function inlineButton(message, button) {
   const href = button.url || "";
   if (SAFE_LINK.test(href)) return el("a", { href, target: "_blank", rel: "noopener noreferrer", text: button.text });
   return el("button", { type: "button", text: button.text, disabled: "disabled" });
-}
-
-function clock(date) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${date.getMonth() + 1}月${date.getDate()}日 ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
 function flash(messageId) {
@@ -338,6 +332,12 @@ $("reply-cancel").addEventListener("click", () => {
 
 // ---------------------------------------------------------------- time
 
+function showNow(now) {
+  $("clock-now").textContent = now;
+  const input = $("clock-input");
+  if (document.activeElement !== input) input.value = now.replace(" ", "T");  // a starting point to edit
+}
+
 function renderPresets(presets) {
   $("clock-presets").replaceChildren(...presets.map((preset) => el("button", {
     type: "button", text: preset.label, "data-to": preset.to, onclick: () => jump(preset.to),
@@ -347,7 +347,7 @@ function renderPresets(presets) {
 async function jump(to) {
   const result = await act(() => api("/api/clock", { to }));
   if (!result) return;
-  $("clock-now").textContent = result.now;
+  showNow(result.now);
   $("clock-log").textContent = `已拨到 ${result.now}` + (result.ran.length ? "，运行到期任务：\n" + result.ran.join("\n") : "，没有到期的任务");
   const fresh = await api("/api/state");
   renderPresets(fresh.presets);
@@ -365,7 +365,7 @@ function listen() {
   const source = new EventSource("/api/events");
   source.onmessage = (event) => {
     const data = JSON.parse(event.data);
-    if (data.now) $("clock-now").textContent = data.now;
+    if (data.now) showNow(data.now);
     let listChanged = false;
     for (const [id, rev] of Object.entries(data.revisions || {})) {
       const chatId = Number(id);
@@ -382,7 +382,7 @@ async function start() {
   state.chats = data.chats;
   state.botId = data.bot_id;
   for (const chat of data.chats) { state.revs[chat.id] = chat.rev; state.seen[chat.id] = chat.rev; }
-  $("clock-now").textContent = data.now;
+  showNow(data.now);
   $("clock-zone").textContent = data.timezone;
   renderPresets(data.presets);
   renderChatList();
