@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.sandbox.botapi import FakeTelegram
 from storage.database import Database
 from storage.models import Issue
-from bot.sandbox.botapi import FakeTelegram
 from tests.harness import Person, RunningBot, button_data, labels
 from tests.test_core_loop import GROUP_ID, bind_group, card_in_group
 

@@ -36,7 +36,7 @@ async def page(sandbox: Sandbox) -> AsyncIterator[Any]:
         context = await browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")
         tab = await context.new_page()
         errors: list[str] = []
-        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.on("pageerror", lambda error, seen=errors: seen.append(str(error)))
         await tab.goto(sandbox.url)
         await tab.wait_for_selector("body[data-ready='1']")
         yield tab
