@@ -14,6 +14,7 @@ import typer
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.open311.cli import register as register_open311
 from bot.sandbox.cli import register as register_sandbox
 
 if TYPE_CHECKING:
@@ -388,6 +389,7 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 
 # Commands that live in their own modules.
 register_sandbox(app)
+register_open311(app)
 
 
 def _services(settings: Settings) -> Services:

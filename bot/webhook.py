@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
+from bot.open311.web import add_open311
+
 if TYPE_CHECKING:
     from bot.app import Gridline
 
@@ -35,6 +37,7 @@ async def serve(app: Gridline, stopped: asyncio.Event, *, handle_signals: bool) 
     web_app = web.Application()
     SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret).register(web_app, path=settings.webhook_path)
     setup_application(web_app, app.dispatcher, bot=app.bot)
+    add_open311(web_app, app.services)  # Open311 GeoReport v2 under /open311/v2/, on the same server
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)

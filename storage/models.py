@@ -433,3 +433,15 @@ class ProcessedUpdate(SQLModel, table=True):
     update_id: int = telegram_id(primary_key=True, nullable=False)
     received_at: datetime = utc_column(nullable=False, index=True)
     done: bool = False
+
+
+class ApiKey(SQLModel, table=True):
+    """An Open311 client's key (`gridline apikey create NAME`): only its SHA-256 is kept; the key
+    itself is shown once, when it is made."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=100)
+    key_hash: str = Field(unique=True, index=True, max_length=64)
+    prefix: str = Field(max_length=12)  # the key's first characters, to tell keys apart in a listing
+    created_at: datetime = utc_column(nullable=False)
+    revoked_at: datetime | None = utc_column()
