@@ -179,3 +179,16 @@ async def test_jumping_to_the_duty_day_brings_the_deputy_his_reminder(page: Any,
         target,
     )
     assert (await page.get_by_test_id("clock-now").inner_text()).endswith("08:30")
+
+
+async def test_formatting_is_rendered_and_markup_in_text_is_not(page: Any) -> None:
+    await open_chat(page, "张三")
+    await say(page, "/start")
+    welcome = await shown(page, "民情直通车")
+    assert await welcome.locator(".text b").first.inner_text() == "民情直通车"  # Telegram's bold entity
+    attack = '<img src=x onerror="window.pwned=1"><b>粗体</b>'
+    await say(page, attack)
+    mine = page.locator("#messages .message[data-from='user']").last
+    assert await mine.locator(".text").inner_text() == attack  # shown as typed, never parsed
+    assert await mine.locator("img, b").count() == 0
+    assert await page.evaluate("() => window.pwned === undefined")

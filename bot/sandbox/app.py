@@ -77,27 +77,31 @@ class Sandbox:
         return self.gridline.settings
 
     async def start(self) -> None:
+        """The page's port first (a port taken fails at once), then the Bot API and the bot."""
         from bot.sandbox.web import build_app
 
-        await self.telegram.start()
-        database_url = self._database_url
-        if database_url is None:  # a fresh county at every start
-            self._tmp = tempfile.TemporaryDirectory(prefix="gridline-sandbox-")
-            database_url = f"sqlite:///{Path(self._tmp.name) / 'sandbox.db'}"
-        gridline = Gridline(sandbox_settings(self.telegram.base_url, database_url), clock=self.clock)
-        self.gridline = gridline
-        await prepare_database(gridline.services)
-        await world.cast(gridline.services)
-        world.introduce(self.telegram)
-        mark = self.telegram.mark()
-        self._bot_task = asyncio.create_task(gridline.run_polling(handle_signals=False), name="sandbox-bot")
-        await self.telegram.wait_polling(since=mark, timeout=60)
-        self._runner = web.AppRunner(build_app(self), access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        if self.port == 0:
-            self.port = int(self._runner.addresses[0][1])
+        try:
+            await self.telegram.start()
+            database_url = self._database_url
+            if database_url is None:  # a fresh county at every start
+                self._tmp = tempfile.TemporaryDirectory(prefix="gridline-sandbox-")
+                database_url = f"sqlite:///{Path(self._tmp.name) / 'sandbox.db'}"
+            gridline = Gridline(sandbox_settings(self.telegram.base_url, database_url), clock=self.clock)
+            self.gridline = gridline
+            self._runner = web.AppRunner(build_app(self), access_log=None, shutdown_timeout=1.0)
+            await self._runner.setup()
+            await web.TCPSite(self._runner, self.host, self.port).start()
+            if self.port == 0:
+                self.port = int(self._runner.addresses[0][1])
+            await prepare_database(gridline.services)
+            await world.cast(gridline.services)
+            world.introduce(self.telegram)
+            mark = self.telegram.mark()
+            self._bot_task = asyncio.create_task(gridline.run_polling(handle_signals=False), name="sandbox-bot")
+            await self.telegram.wait_polling(since=mark, timeout=60)
+        except BaseException:
+            await self.stop()
+            raise
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -107,7 +111,10 @@ class Sandbox:
             await self.gridline.stop()
             await asyncio.wait_for(self._bot_task, timeout=15)
             self._bot_task = None
-        await self.telegram.stop()
+        elif self.gridline is not None:  # never started polling: only the database to close
+            await self.gridline.db.dispose()
+        if self.telegram.port is not None:
+            await self.telegram.stop()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None

@@ -30,7 +30,9 @@ def sandbox(
     host: str = typer.Option(
         LOOPBACK, "--host", help="Address to listen on. Anything but loopback lets others on the network play."
     ),
-    port: int | None = typer.Option(None, "--port", help="Port of the page (default SANDBOX_PORT, 8765)."),
+    port: int | None = typer.Option(
+        None, "--port", min=0, max=65535, help="Port of the page (default SANDBOX_PORT, 8765)."
+    ),
     database: str | None = typer.Option(
         None, "--database", help="Keep the sandbox's data in this database (default: a fresh one at every start)."
     ),
