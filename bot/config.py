@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8080
     webhook_secret: SecretStr | None = None  # unset: a fresh random secret at every start
+    # `gridline sandbox`'s page (it listens on 127.0.0.1 unless started with --host).
+    sandbox_port: int = Field(default=8765, ge=0, le=65535)
+    # Open311 GeoReport v2 served alone by `gridline api` (webhook mode serves it on WEBHOOK_PORT).
+    georeport_host: str = "127.0.0.1"
+    georeport_port: int = Field(default=8311, ge=1, le=65535)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

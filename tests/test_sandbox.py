@@ -7,12 +7,14 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import aiohttp
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app as cli
+from bot.config import Settings
 from bot.sandbox.app import Sandbox
 from bot.sandbox.cli import _loopback
 from bot.sandbox.world import CHATS
@@ -144,11 +146,10 @@ def test_a_host_beyond_loopback_is_warned_about() -> None:
     assert result.exit_code == 1 and f"Cannot listen on 0.0.0.0:{port}" in result.output
 
 
-def test_port_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.sandbox.cli import SandboxSettings
-
+def test_port_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's is read
     monkeypatch.setenv("SANDBOX_PORT", "9123")
-    assert SandboxSettings(_env_file=None).port == 9123
+    assert Settings().sandbox_port == 9123
     monkeypatch.setenv("SANDBOX_PORT", "70000")
     result = CliRunner().invoke(cli, ["sandbox"])
-    assert result.exit_code == 2 and "SANDBOX_PORT" in result.output
+    assert result.exit_code == 2 and "sandbox_port" in result.output

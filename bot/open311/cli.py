@@ -5,18 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import typer
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-
-class ApiSettings(BaseSettings):
-    """OPEN311_HOST and OPEN311_PORT, for `gridline api` alone (webhook mode serves it on its own port)."""
-
-    model_config = SettingsConfigDict(env_prefix="OPEN311_", env_file=".env", extra="ignore", env_ignore_empty=True)
-
-    host: str = "127.0.0.1"
-    port: int = Field(default=8311, ge=1, le=65535)
-
 
 apikey_app = typer.Typer(help="API keys of Open311 clients (12345 platforms, city systems).", no_args_is_help=True)
 
@@ -69,15 +57,14 @@ def apikey_list() -> None:
 
 
 def api(
-    host: str | None = typer.Option(None, "--host", help="Address (default OPEN311_HOST, 127.0.0.1)."),
-    port: int | None = typer.Option(None, "--port", help="Port (default OPEN311_PORT, 8311)."),
+    host: str | None = typer.Option(None, "--host", help="Address (default GEOREPORT_HOST, 127.0.0.1)."),
+    port: int | None = typer.Option(None, "--port", help="Port (default GEOREPORT_PORT, 8311)."),
 ) -> None:
     """Serve the Open311 GeoReport v2 API alone, under /open311/v2/."""
     from bot.app import prepare_database
     from bot.cli import _services, _settings
     from bot.open311.web import serve_alone
 
-    chosen = ApiSettings()
     settings = _settings()
 
     async def go() -> None:
@@ -85,7 +72,10 @@ def api(
         try:
             await prepare_database(services)
             await serve_alone(
-                services, host or chosen.host, port or chosen.port, lambda url: typer.echo(f"Open311: {url}")
+                services,
+                host or settings.georeport_host,
+                port or settings.georeport_port,
+                lambda url: typer.echo(f"Open311: {url}"),
             )
         finally:
             await services.db.dispose()

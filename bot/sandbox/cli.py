@@ -8,18 +8,8 @@ import logging
 import signal
 
 import typer
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOOPBACK = "127.0.0.1"
-
-
-class SandboxSettings(BaseSettings):
-    """SANDBOX_PORT in the environment or .env. The address stays loopback unless --host says otherwise."""
-
-    model_config = SettingsConfigDict(env_prefix="SANDBOX_", env_file=".env", extra="ignore", env_ignore_empty=True)
-
-    port: int = Field(default=8765, ge=0, le=65535)
 
 
 def register(app: typer.Typer) -> None:
@@ -39,13 +29,10 @@ def sandbox(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log the bot's work."),
 ) -> None:
     """Try Gridline without Telegram: the real bot, a local Bot API and a web chat for every role."""
+    from bot.cli import _settings
     from bot.sandbox.app import Sandbox, serve
 
-    try:
-        chosen = port if port is not None else SandboxSettings().port
-    except ValidationError as error:
-        typer.secho(f"Invalid SANDBOX_PORT:\n{error}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
+    chosen = port if port is not None else _settings().sandbox_port
     if not _loopback(host):
         typer.secho(
             f"WARNING: listening on {host}: anyone who can reach this address can act as every role in the "
