@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -52,7 +53,7 @@ def _answering(handler: Handler) -> Handler:
 
 
 def _json(body: Any, status: int = 200) -> web.Response:
-    response = web.json_response(body, status=status)
+    response = web.json_response(body, status=status, dumps=lambda value: json.dumps(value, ensure_ascii=False))
     response.headers["Access-Control-Allow-Origin"] = "*"  # public data; POST needs a key anyway
     return response
 
