@@ -44,6 +44,7 @@ async def test_nothing_points_outside(sandbox: Sandbox) -> None:
     assert settings.wecom_api_base.startswith("http://127.0.0.1:")
     assert settings.webhook_url is None and sandbox.host == "127.0.0.1"
     assert settings.database_url.startswith("sqlite:///") and "gridline-sandbox-" in settings.database_url
+    assert settings.demo_org_file is not None and settings.demo_org_file.name == "demo-county.yaml"
 
 
 async def test_every_role_is_cast(sandbox: Sandbox, http: aiohttp.ClientSession) -> None:

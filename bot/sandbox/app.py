@@ -13,7 +13,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.app import Gridline, prepare_database
+from bot.app import DEMO_ORGANISATION, Gridline, prepare_database
 from bot.config import Settings
 from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import run_job, trigger
@@ -37,6 +37,7 @@ def sandbox_settings(api_base: str, database_url: str) -> Settings:
         telegram_api_base=api_base,
         wecom_api_base=NOWHERE,
         database_url=database_url,
+        demo_org_file=DEMO_ORGANISATION,  # the personas are cast in the demo county's grids
         admin_ids=frozenset({world.ADMIN_ID}),
         webhook_url=None,
         # The local Bot API has no flood limits: the page should not wait a second per message.
