@@ -158,7 +158,9 @@ async def test_the_whole_loop_through_the_page(page: Any, tmp_path: Path) -> Non
     await keep(page, "sandbox-group.png", tmp_path)
 
 
-async def test_jumping_to_the_duty_day_brings_the_deputy_his_reminder(page: Any, sandbox: Sandbox) -> None:
+async def test_jumping_to_the_duty_day_brings_the_deputy_his_reminder(
+    page: Any, sandbox: Sandbox, tmp_path: Path
+) -> None:
     await open_chat(page, "张建国 代表")
     assert await page.locator("#messages .message").count() == 0
     preset = page.locator("#clock-presets button", has_text="集中履职日")
@@ -179,6 +181,7 @@ async def test_jumping_to_the_duty_day_brings_the_deputy_his_reminder(page: Any,
         target,
     )
     assert (await page.get_by_test_id("clock-now").inner_text()).endswith("08:30")
+    await keep(page, "sandbox-deputy.png", tmp_path)
 
 
 async def test_formatting_is_rendered_and_markup_in_text_is_not(page: Any) -> None:
