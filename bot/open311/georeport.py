@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -22,9 +22,11 @@ from bot.issues.draft import MAX_DESCRIPTION, IssueDraft
 from bot.issues.service import Actor
 from bot.organisation.service import grid_path
 from bot.privacy import ERASED_CITIZEN
-from bot.services import Services
 from bot.triage import service as triage
 from storage.models import Category, Department, Grid, Issue, IssueEvent
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 MAX_DAYS = 90  # the spec's suggested widest date range, and the default window
 MAX_ROWS = 1000  # the spec's suggested most requests in one answer
