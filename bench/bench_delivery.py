@@ -32,8 +32,8 @@ from sqlmodel import func, select
 from bot.app import Gridline, prepare_database
 from bot.config import Settings
 from bot.outbox.queue import enqueue
+from bot.sandbox.botapi import FakeTelegram, FloodLimits
 from storage.models import OutboxMessage, OutboxStatus
-from tests.fake_telegram import FakeTelegram, FloodLimits
 
 TOKEN = "123456:BENCH-TOKEN"
 FIRST_USER = 10_000_000

@@ -27,8 +27,8 @@ from typing import Any
 from aiohttp import web
 
 from bench.scenario import GRIDLINE_STEPS, SEED_STEPS, Step, echo_steps
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.fake_telegram.model import ApiCall, Json
+from bot.sandbox.botapi import FakeTelegram, FakeUser
+from bot.sandbox.botapi.model import ApiCall, Json
 
 SCREEN_METHODS = frozenset({"sendMessage", "editMessageText"})
 STEP_TIMEOUT = 60.0

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from bot.config import Settings
+from bot.sandbox.cli import register as register_sandbox
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
@@ -470,6 +471,10 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     """One line on stderr and a non-zero exit, as every command reports bad input."""
     typer.secho(message, fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
+
+
+# Commands that live in their own modules.
+register_sandbox(app)
 
 
 def _services(settings: Settings) -> Services:

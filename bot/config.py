@@ -82,7 +82,9 @@ class Settings(BaseSettings):
     # alone with `gridline api` on OPEN311_HOST:OPEN311_PORT.
     open311_enabled: bool = False
     open311_host: str = "127.0.0.1"
-    open311_port: int = 8081
+    open311_port: int = Field(default=8081, ge=1, le=65535)
+    # `gridline sandbox`'s page (it listens on 127.0.0.1 unless started with --host).
+    sandbox_port: int = Field(default=8765, ge=0, le=65535)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -198,6 +200,8 @@ EXPECTED = {
     "webhook_url": "the public https address Telegram posts to",
     "webhook_path": "a path starting with /, like /telegram/webhook",
     "webhook_port": "a port number from 1 to 65535",
+    "open311_port": "a port number from 1 to 65535",
+    "sandbox_port": "a port number from 1 to 65535 (0: any free port)",
     "demo_org_file": "the path of an organisation file (YAML)",
     "deputy_duty_day": "a day of the month from 1 to 31",
     "deputy_day_time": "a time of day HH:MM, like 08:30",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox.botapi import FakeTelegram
 from tests.harness import RunningBot, make_settings
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from bot.app import Gridline
 from bot.config import Settings
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.fake_telegram.model import ApiCall
+from bot.sandbox.botapi import FakeTelegram, FakeUser
+from bot.sandbox.botapi.model import ApiCall
 
 TOKEN = "123456:TEST-TOKEN"
 ADMIN_ID = 9000

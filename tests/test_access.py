@@ -18,10 +18,10 @@ from sqlmodel import select
 
 from bot.domain.enums import ActorRole
 from bot.issues.service import Actor
+from bot.sandbox.botapi import FakeTelegram, FakeUser
 from bot.triage.flows import Deadline
 from storage.database import Database
 from storage.models import Department
-from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.harness import ADMIN_ID, Person, RunningBot, enlist, known_user
 from tests.test_core_loop import GROUP_ID, WORKER, bind_group, card_in_group, report
 from tests.triage_helpers import LIAISON_ID, TOWNSHIP_GROUP, bind, ref_of

@@ -7,8 +7,8 @@ from sqlmodel import col, select
 from bot.domain.enums import ActorRole, EventKind
 from bot.issues.draft import IssueDraft
 from bot.issues.service import Actor
+from bot.sandbox.botapi import FakeTelegram
 from storage.models import IssueAttachment, IssueEvent, User
-from tests.fake_telegram import FakeTelegram
 from tests.harness import Person, RunningBot, button_data, labels
 from tests.test_conversation_robustness import skip_to_review
 from tests.test_core_loop import GROUP_ID, bind_group, card_in_group, report

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.sandbox.botapi import FakeTelegram
 from storage.database import Database
 from storage.models import Issue
-from tests.fake_telegram import FakeTelegram
 from tests.harness import Person, RunningBot, button_data, labels
 from tests.test_core_loop import GROUP_ID, bind_group, card_in_group
 
@@ -64,7 +64,7 @@ async def test_restart_with_queued_messages_delivers_them(running: RunningBot, f
     review = await skip_to_review(alice, progress)
 
     # The group is unreachable for a while (5xx): the card stays queued across a restart.
-    from tests.fake_telegram import Fault
+    from bot.sandbox.botapi import Fault
 
     fake.inject(Fault(method="sendMessage", chat_id=GROUP_ID, error_code=502, description="Bad Gateway", times=1))
     mark = fake.mark()
@@ -201,7 +201,7 @@ async def test_unknown_command_and_free_text(running: RunningBot, fake: FakeTele
 
 async def test_a_failure_is_answered_politely_and_keeps_the_draft(running: RunningBot, fake: FakeTelegram) -> None:
     """Telegram failing under a handler: the user gets an apology, never a trace, and loses nothing."""
-    from tests.fake_telegram import Fault
+    from bot.sandbox.botapi import Fault
 
     alice = Person(fake, fake.user(1001, "Alice"))
     await _to_describe(alice)

@@ -11,9 +11,9 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.domain.enums import EventKind
+from bot.sandbox.botapi import FakeTelegram
 from storage.database import Database
 from storage.models import Issue, IssueEvent, OutboxMessage, OutboxStatus
-from tests.fake_telegram import FakeTelegram
 from tests.harness import ADMIN_ID, Person, RunningBot, enlist, known_user, labels, make_settings
 
 GROUP_ID = -100200

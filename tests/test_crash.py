@@ -17,9 +17,9 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from bot.outbox.sender import MAX_UNRECORDED
+from bot.sandbox.botapi import FakeTelegram
 from storage.database import Database
 from storage.models import OutboxMessage, OutboxStatus
-from tests.fake_telegram import FakeTelegram
 from tests.harness import TOKEN
 
 CHATS = 500

@@ -13,8 +13,8 @@ from sqlmodel import col, select
 
 from bot.app import Gridline
 from bot.outbox.queue import enqueue
+from bot.sandbox.botapi import FakeTelegram, Fault, FloodLimits
 from storage.models import OutboxMessage, OutboxStatus, UnreachableChat
-from tests.fake_telegram import FakeTelegram, Fault, FloodLimits
 from tests.harness import ADMIN_ID, RunningBot, make_settings
 from tests.test_core_loop import GROUP_ID, bind_group
 

@@ -25,6 +25,8 @@ DOMAIN = [
     "bot.personal_data",
     "bot.invitations.service",
     "bot.outbox.queue",
+    "bot.open311.georeport",  # Open311 is another channel on the same seam
+    "bot.open311.keys",
     "storage.models",
 ]
 

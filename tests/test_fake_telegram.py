@@ -30,7 +30,7 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from tests.fake_telegram import FakeTelegram, Fault, FloodLimits
+from bot.sandbox.botapi import FakeTelegram, Fault, FloodLimits
 
 TOKEN = "123456:TEST"
 KEYBOARD = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="受理", callback_data="case:accept:7")]])

@@ -19,9 +19,9 @@ from bot.domain.enums import Disposition
 from bot.domain.lifecycle import IssueStatus, Rating
 from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import run_job
+from bot.sandbox.botapi import FakeTelegram
 from storage.database import Database
 from storage.models import Category, Grid, Issue
-from tests.fake_telegram import FakeTelegram
 from tests.harness import ADMIN_ID, Person, RunningBot, labels, make_settings
 from tests.triage_helpers import TOWNSHIP_GROUP, VILLAGE_GROUP, WORKER_ID, bind, org_file
 

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tests.fake_telegram import FakeTelegram, Fault
+from bot.sandbox.botapi import FakeTelegram, Fault
 from tests.harness import TOKEN, RunningBot
 
 

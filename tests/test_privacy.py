@@ -8,9 +8,9 @@ import json
 from sqlmodel import select
 
 from bot.domain.enums import EventKind
+from bot.sandbox.botapi import FakeTelegram
 from storage.database import Database
 from storage.models import Issue, IssueEvent, User
-from tests.fake_telegram import FakeTelegram
 from tests.harness import Person, RunningBot, button_data
 from tests.test_core_loop import GROUP_ID, bind_group, card_in_group, report
 

@@ -16,10 +16,10 @@ from bot.config import Settings
 from bot.domain.enums import EventKind
 from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import run_job
+from bot.sandbox.botapi import FakeTelegram
 from bot.triage.workdays import add_working_days, end_of_day
 from storage.database import Database
 from storage.models import Issue, IssueEvent
-from tests.fake_telegram import FakeTelegram
 from tests.harness import Person, RunningBot, make_settings
 from tests.test_core_loop import card_in_group, report
 from tests.test_deputies import link_deputy

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
+from bot.sandbox.botapi import FakeTelegram
 from storage.database import Database
 from storage.models import Issue
-from tests.fake_telegram import FakeTelegram
 from tests.harness import Person, RunningBot, button_data
 from tests.test_core_loop import GROUP_ID, WORKER, bind_group, card_in_group, report
 from tests.triage_helpers import ref_of

@@ -13,9 +13,9 @@ from bot.config import Settings
 from bot.domain.enums import Disposition
 from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import run_job
+from bot.sandbox.botapi import FakeTelegram
 from storage.database import Database
 from storage.models import Issue
-from tests.fake_telegram import FakeTelegram
 from tests.harness import Person, RunningBot, labels, make_settings
 from tests.test_core_loop import card_in_group, report
 from tests.triage_helpers import (

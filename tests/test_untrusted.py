@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox.botapi import FakeTelegram
 from tests.harness import Person, RunningBot, make_settings
 from tests.test_core_loop import GROUP_ID, bind_group, card_in_group, report
 

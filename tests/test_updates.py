@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox.botapi import FakeTelegram
 from tests.harness import RunningBot
 
 

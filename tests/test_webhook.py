@@ -9,7 +9,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.app import Gridline
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox.botapi import FakeTelegram
 from tests.harness import make_settings
 
 SECRET = "s3cret-token_for-tests"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox.botapi import FakeTelegram
 from tests.harness import ADMIN_ID, Person, enlist, known_user
 
 ROOT = Path(__file__).resolve().parents[1]

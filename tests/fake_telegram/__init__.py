@@ -1,20 +1,16 @@
-"""In-process fake of the Telegram Bot API for end-to-end bot tests.
+"""The fake Bot API moved into the product (`bot.sandbox.botapi`, the sandbox's Bot API server).
 
-    async with FakeTelegram(bot_username="gridline_test_bot") as fake:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
-        bot = Bot("123456:TEST", session=session)
-        alice = fake.user(1001, "Alice")
-        mark = fake.mark()
-        await fake.send_text(alice, "/start")          # queued for getUpdates
-        call = await fake.wait_for("sendMessage", chat_id=1001, since=mark)
-
-Modules: ``model`` (data + JSON builders), ``formatting`` (HTML parse mode),
-``methods`` (Bot API handlers), ``server`` (aiohttp transport, faults),
-``limits`` (flood limits), ``fake`` (the test-facing ``FakeTelegram``).
+This alias keeps `tests.fake_telegram` and its submodules importable for tests written before the
+move (other branches); new code imports `bot.sandbox.botapi`.
 """
 
-from .fake import FakeTelegram
-from .limits import FloodLimits
-from .model import ApiCall, FakeChat, FakeUser, Fault
+import sys
 
-__all__ = ["ApiCall", "FakeChat", "FakeTelegram", "FakeUser", "Fault", "FloodLimits"]
+from bot.sandbox import botapi
+from bot.sandbox.botapi import *  # noqa: F403
+from bot.sandbox.botapi import fake, formatting, limits, methods, model, server
+
+for _module in (fake, formatting, limits, methods, model, server):
+    sys.modules[f"{__name__}.{_module.__name__.rsplit('.', 1)[1]}"] = _module
+
+__all__ = botapi.__all__

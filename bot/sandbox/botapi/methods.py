@@ -157,6 +157,10 @@ class BotApiMethods:
             for waiter in waiters:
                 waiter.cancel()
 
+    def now_unix(self) -> int:
+        """Message dates; the sandbox tells its own time (its clock can be moved on)."""
+        return now_unix()
+
     def _file_bytes(self, file_id: str) -> bytes:
         return self.files.get(file_id, f"fake file content of {file_id}".encode())
 
@@ -271,7 +275,7 @@ class BotApiMethods:
             "message_id": self.store.allocate_id(chat.id),
             "from": sender,
             "chat": chat.to_json(),
-            "date": now_unix(),
+            "date": self.now_unix(),
         }
         if reply_to is not None:
             message["reply_to_message"] = embedded(reply_to)
@@ -567,7 +571,7 @@ class BotApiMethods:
         if all(message.get(k) == v for k, v in changes.items()):
             raise ApiError(400, NOT_MODIFIED)
         edited = {k: v for k, v in {**message, **changes}.items() if v is not None}
-        edited["edit_date"] = now_unix()
+        edited["edit_date"] = self.now_unix()
         self.store.put(edited, by_bot=True)
         return edited
 

@@ -207,8 +207,8 @@ class BotApiServer(BotApiMethods):
         except Exception as exc:
             # Malformed params (or a bug in the fake): fail this call visibly
             # instead of letting aiohttp answer a non-JSON 500.
-            log.exception("fake_telegram failed on %s %r", call.method, call.params)
-            raise ApiError(400, f"Bad Request: fake_telegram could not handle: {exc!r}") from exc
+            log.exception("sandbox Bot API failed on %s %r", call.method, call.params)
+            raise ApiError(400, f"Bad Request: the sandbox Bot API could not handle: {exc!r}") from exc
 
     async def _execute(self, call: ApiCall, request: web.Request) -> Any:
         """Faults first, then flood limits, then the method handler itself."""
