@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
@@ -21,6 +22,7 @@ from bot.jobs.scheduler import build_scheduler, start_scheduler
 from bot.logs import protect
 from bot.organisation.schema import OrganisationFile
 from bot.organisation.service import has_organisation, import_organisation
+from bot.outbox.claims import Claims, take_over_all
 from bot.outbox.sender import OutboxSender
 from bot.outbox.unreachable import GroupGoneNotice
 from bot.services import Services
@@ -58,12 +60,14 @@ class Gridline:
             default=DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True),
         )
         clock = clock or SystemClock()
-        self.senders: list[OutboxSender] = []  # one per channel: every one is woken after a commit
+        self.senders: list[OutboxSender] = []
+        lease = timedelta(seconds=settings.outbox_lease_seconds)  # one per channel: every one is woken after a commit
         self.services = Services.build(settings, clock=clock, settled=lambda chat_id: self.sender.settled(chat_id))
         self.sender = OutboxSender(  # Telegram's
             transport=TelegramTransport(self.bot, self.services.db, request_timeout=settings.send_timeout_seconds),
             db=self.services.db,
             clock=clock,
+            claims=Claims(self.services.db, "telegram", lease=lease),
             reads_on=is_group,
             on_chat_gone=GroupGoneNotice(self.services.translator, settings.admin_ids),
         )
@@ -79,6 +83,7 @@ class Gridline:
             transport=self.wecom,
             db=self.services.db,
             clock=clock,
+            claims=Claims(self.services.db, self.wecom.channel, lease=lease),
             reads_on=lambda _robot_id: True,
             remember_unreachable=False,
         )
@@ -173,6 +178,8 @@ def settle_heap() -> None:
 async def prepare_database(services: Services) -> None:
     """Create the tables and, on an empty database, load the demo county (or DEMO_ORG_FILE)."""
     await services.db.create_all()
+    if services.db.is_sqlite:
+        await take_over_all(services.db)
     async with services.db.transaction() as s:
         if not await has_organisation(s):
             source = services.settings.demo_org_file or DEMO_ORGANISATION

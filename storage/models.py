@@ -221,6 +221,10 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime = utc_column(nullable=False)
     sent_at: datetime | None = utc_column()
     last_error: str | None = None
+    # Which sender holds the row, and until when (bot.outbox.claims): several instances share the
+    # outbox, a chat's rows held by one sender at a time; a dead instance's rows are free after this.
+    claimed_by: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = utc_column()
 
 
 class WeComRobot(SQLModel, table=True):
