@@ -428,6 +428,16 @@ class SupervisionMark(SQLModel, table=True):
     at: datetime = utc_column(nullable=False)
 
 
+class JobRun(SQLModel, table=True):
+    """An occurrence of a scheduled job (its name and the slot it fired for) that ran: the key
+    written first in the job's unit of work, so of several instances firing it one commits
+    (bot.jobs.occurrence)."""
+
+    job: str = Field(primary_key=True, max_length=40)
+    slot: str = Field(primary_key=True, max_length=40)  # 2026-12-10T08:30+08:00
+    at: datetime = utc_column(nullable=False)
+
+
 class ProcessedUpdate(SQLModel, table=True):
     """Telegram update ids already handled, so a redelivered update (after a crash) runs once.
 
