@@ -34,6 +34,7 @@ from bot.wecom.delivery import WeComTransport
 from handlers.commands import publish_commands
 from storage.database import Database
 from storage.fsm import SqlStorage
+from storage.migrate import lock as schema_lock
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +182,7 @@ async def prepare_database(services: Services) -> None:
     if services.db.is_sqlite:
         await take_over_all(services.db)
     async with services.db.transaction() as s:
+        await (await s.connection()).run_sync(schema_lock)  # instances starting together load it once
         if not await has_organisation(s):
             source = services.settings.demo_org_file or DEMO_ORGANISATION
             summary = await import_organisation(s, OrganisationFile.load(source))
