@@ -12,9 +12,11 @@ Alembic's commands are synchronous: they run on the async engine's connection th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command, op
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -119,10 +121,17 @@ def revision(connection: Connection, message: str) -> str:
     return str(written.rename(written.with_name(f"{number}_{slug}.py")))
 
 
-def add_enum_values(type_name: str, *names: str) -> None:
-    """In a migration: new members of a model's enum. PostgreSQL stores an enum as a type of its own
-    whose labels are the members' names; SQLite stores the name as text and needs nothing."""
-    if op.get_bind().dialect.name != "postgresql":
+def add_enum_values(type_name: str, names: Sequence[str], *, columns: Sequence[tuple[str, str]], length: int) -> None:
+    """In a migration: new members of a model's enum, e.g.
+    add_enum_values("linkkind", ["NEW_KIND"], columns=[("messagelink", "kind"), ...], length=16).
+
+    PostgreSQL stores an enum as a type of its own whose labels are the members' names: they are
+    added to it. SQLite stores the name as text in a VARCHAR as long as the longest name: the
+    `columns` of that enum (table, column) get the new `length` (the table is copied, batch mode)."""
+    if op.get_bind().dialect.name == "postgresql":
+        for name in names:
+            op.execute(text(f"ALTER TYPE {type_name} ADD VALUE IF NOT EXISTS '{name}'"))
         return
-    for name in names:
-        op.execute(text(f"ALTER TYPE {type_name} ADD VALUE IF NOT EXISTS '{name}'"))
+    for table, column in columns:
+        with op.batch_alter_table(table) as batch:
+            batch.alter_column(column, type_=sa.String(length=length))
