@@ -227,6 +227,9 @@ async def test_gridline_run_refuses_a_database_behind_and_db_upgrade_brings_it_t
         f"The database's schema is 0002, this Gridline needs {migrate.head()}: run `gridline db upgrade` first."
     )
     assert "Traceback" not in err and "Error" not in err
+    code, _, err = await _gridline("jobs", "run", "outbox-prune", database_url=url, tmp_path=tmp_path)
+    assert code == 1 and err.strip().splitlines()[-1].endswith("run `gridline db upgrade` first.")
+    assert "Traceback" not in err
     code, out, err = await _gridline("db", "upgrade", database_url=url, tmp_path=tmp_path)
     assert code == 0, err
     assert f"Upgraded the database from 0002 to {migrate.head()}." in out
