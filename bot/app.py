@@ -105,6 +105,11 @@ class Gridline:
             if sender.channel in channels:
                 sender.wake()
 
+    async def _prepare(self) -> None:
+        await prepare_database(self.services)
+        if self.db.is_sqlite:  # one instance: what its killed previous run left leased is its own
+            await take_over_all(self.db)
+
     def _start_senders(self) -> list[asyncio.Task[None]]:
         return [asyncio.create_task(sender.run(), name=f"outbox-sender-{sender.channel}") for sender in self.senders]
 
@@ -124,7 +129,7 @@ class Gridline:
         return dispatcher
 
     async def run_polling(self, *, handle_signals: bool = True) -> None:
-        await prepare_database(self.services)
+        await self._prepare()
         settle_heap()
         senders = self._start_senders()
         start_scheduler(self.scheduler, self.services)
@@ -143,7 +148,7 @@ class Gridline:
         """Serve Telegram's webhook (`gridline run --webhook`) until stopped."""
         from bot.webhook import serve
 
-        await prepare_database(self.services)
+        await self._prepare()
         settle_heap()
         senders = self._start_senders()
         start_scheduler(self.scheduler, self.services)
@@ -179,8 +184,6 @@ def settle_heap() -> None:
 async def prepare_database(services: Services) -> None:
     """Create the tables and, on an empty database, load the demo county (or DEMO_ORG_FILE)."""
     await services.db.create_all()
-    if services.db.is_sqlite:
-        await take_over_all(services.db)
     async with services.db.transaction() as s:
         await (await s.connection()).run_sync(schema_lock)  # instances starting together load it once
         if not await has_organisation(s):
