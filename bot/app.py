@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
@@ -23,6 +24,7 @@ from bot.jobs.scheduler import build_scheduler, start_scheduler
 from bot.logs import protect
 from bot.organisation.schema import OrganisationFile, invalid_file
 from bot.organisation.service import has_organisation, import_organisation
+from bot.outbox.claims import Claims, take_over_all
 from bot.outbox.sender import OutboxSender
 from bot.outbox.unreachable import GroupGoneNotice
 from bot.services import Services
@@ -36,6 +38,7 @@ from bot.wecom.delivery import WeComTransport
 from handlers.commands import publish_commands
 from storage.database import Database, unavailable
 from storage.fsm import SqlStorage
+from storage.migrate import lock as schema_lock
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +72,14 @@ class Gridline:
             default=DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True),
         )
         clock = clock or SystemClock()
-        self.senders: list[OutboxSender] = []  # one per channel: every one is woken after a commit
+        self.senders: list[OutboxSender] = []
+        lease = timedelta(seconds=settings.outbox_lease_seconds)  # one per channel: every one is woken after a commit
         self.services = Services.build(settings, clock=clock, settled=lambda chat_id: self.sender.settled(chat_id))
         self.sender = OutboxSender(  # Telegram's
             transport=TelegramTransport(self.bot, self.services.db, request_timeout=settings.send_timeout_seconds),
             db=self.services.db,
             clock=clock,
+            claims=Claims(self.services.db, "telegram", lease=lease),
             reads_on=is_group,
             on_chat_gone=GroupGoneNotice(self.services.translator, settings.admin_ids),
             on_chat_moved=self.services.migration,  # a group upgraded to a supergroup
@@ -91,6 +96,7 @@ class Gridline:
             transport=self.wecom,
             db=self.services.db,
             clock=clock,
+            claims=Claims(self.services.db, self.wecom.channel, lease=lease),
             reads_on=lambda _robot_id: True,
             remember_unreachable=False,
         )
@@ -168,6 +174,8 @@ class Gridline:
         try:
             await reach(self.bot, self.settings.telegram_api_base, patience=self.settings.telegram_start_retry_seconds)
             await prepare_database(self.services)
+            if self.db.is_sqlite:  # one instance: what its killed previous run left leased is its own
+                await take_over_all(self.db)
         except BaseException:
             await self.bot.session.close()
             await self.db.dispose()
@@ -204,6 +212,7 @@ async def prepare_database(services: Services) -> None:
     except (OSError, SQLAlchemyError) as error:  # refused, unknown database, unwritable file
         raise unavailable(services.db.url, error) from error
     async with services.db.transaction() as s:
+        await (await s.connection()).run_sync(schema_lock)  # instances starting together load it once
         if not await has_organisation(s):
             source = services.settings.demo_org_file or DEMO_ORGANISATION
             try:

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     send_timeout_seconds: float = Field(default=30, gt=0)
     # `gridline run` keeps trying to reach the Bot API this long at start, then exits with the reason.
     telegram_start_retry_seconds: float = Field(default=60, ge=0)
+    # Several instances share the outbox: a chat's messages are leased to one sender for this long
+    # (renewed while it runs); a killed instance's chats are taken over when the lease runs out.
+    outbox_lease_seconds: float = Field(default=60, ge=4)
     # WeCom (企业微信) group robots, for staff where Telegram is blocked (`gridline wecom set`): the
     # API's address, and how many messages a robot may send a minute (WeCom allows 20).
     wecom_api_base: str = WECOM_DEFAULT_API
