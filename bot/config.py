@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     # automatically (超期上报) once it has been overdue for longer than the grace period.
     due_soon_working_days: int = Field(default=1, ge=0, le=10)
     escalation_grace_working_days: int = Field(default=2, ge=0, le=30)
+    # Yellow and red warnings (issue 18): share of an issue's time limit (working time) used, in
+    # percent, at which its card and ledger row turn 🟡 (the responsible person is told once) and 🔴.
+    # Red at 100 is overdue (超期); lower, an issue turns red before its deadline.
+    warning_yellow_percent: int = Field(default=70, ge=1, le=100)
+    warning_red_percent: int = Field(default=100, ge=1, le=100)
+    # 延期申请: the most working days one request may ask for.
+    extension_max_working_days: int = Field(default=10, ge=1, le=60)
     # A Bot API request that takes longer counts as failed and is retried (it may arrive twice).
     send_timeout_seconds: float = 30
     # WeCom (企业微信) group robots, for staff where Telegram is blocked (`gridline wecom set`): the

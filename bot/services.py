@@ -12,6 +12,9 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deputies.flows import DeputyFlows
 from bot.deputies.notify import DeputyAudience
+from bot.domain.warnings import Thresholds
+from bot.followup.extensions import ExtensionFlows
+from bot.followup.levels import SupervisionLevels
 from bot.i18n import Translator
 from bot.invitations.service import Invitations
 from bot.issues.flows import IssueFlows
@@ -45,6 +48,9 @@ class Services:
     ledger: Ledger
     throttle: CitizenThrottle
     personal: PersonalData
+    thresholds: Thresholds  # 🟡 / 🔴 (issue 18)
+    extensions: ExtensionFlows  # 延期申请
+    levels: SupervisionLevels  # 督办 普通 / 黄牌 / 红牌
 
     @classmethod
     def build(
@@ -57,9 +63,12 @@ class Services:
         clock = clock or SystemClock()
         db = Database(settings.database_url)
         translator = Translator(settings.default_locale)
+        thresholds = Thresholds(
+            yellow_percent=settings.warning_yellow_percent, red_percent=settings.warning_red_percent, tz=settings.tz
+        )
         # Where notices go. Queueing needs no connection to the channel: the CLI's jobs queue too.
         channels: list[Channel] = [
-            TelegramChannel(translator, settings.tz, settings.admin_ids),
+            TelegramChannel(translator, settings.tz, settings.admin_ids, thresholds),
             WeComChannel(translator, settings.tz),  # the grids and departments that have a robot
         ]
         audience = Audience(channels, DeputyAudience(settings.deputy_points))
@@ -103,4 +112,7 @@ class Services:
                 reports_per_hour=settings.citizen_reports_per_hour,
             ),
             personal=PersonalData(db, clock),
+            thresholds=thresholds,
+            extensions=ExtensionFlows(flows, max_days=settings.extension_max_working_days),
+            levels=SupervisionLevels(flows),
         )

@@ -8,7 +8,20 @@ from typing import TYPE_CHECKING, Any
 from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.handler import CallableObject
 
-from handlers import citizen, common, deputy, errors, fallback, group, invite, ledger, privacy, report, triage
+from handlers import (
+    citizen,
+    common,
+    deputy,
+    errors,
+    fallback,
+    followup,
+    group,
+    invite,
+    ledger,
+    privacy,
+    report,
+    triage,
+)
 from handlers.dedupe import UpdateDedupe
 from handlers.middlewares import LocaleMiddleware
 from handlers.throttle import FloodGuard
@@ -34,6 +47,8 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         ledger=services.ledger,
         throttle=services.throttle,
         personal=services.personal,
+        extensions=services.extensions,
+        levels=services.levels,
     )
     # Registered after aiogram's FSM middleware, so it runs inside the user's event lock; it writes the
     # update's conversation state (SqlStorage) in the transaction that records the update as handled.
@@ -48,6 +63,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         report.build_buttons_router(),  # the report's buttons: the most frequent presses, taken first
         report.build_inputs_router(),  # and its description and phone number
         triage.build_router(),  # 研判, 上报, 退回 under cards (group chats)
+        followup.build_router(),  # 延期申请 and its decision, /duban (督办 levels), in groups and private chats
         ledger.build_router(),  # /ledger, /export, /stats
         group.build_router(),  # group chats only
         invite.build_router(),  # /start i_<token>: invitation links

@@ -24,6 +24,8 @@ URGENT = frozenset({Urgency.ESCALATED, Urgency.OVERDUE, Urgency.UNSATISFIED})
 
 
 def wants_now(mode: NotifyMode, kind: Urgency) -> bool:
+    if kind == Urgency.RED_CARD:  # 红牌督办 reaches every deputy who has not switched pushes off
+        return mode != NotifyMode.OFF
     if mode == NotifyMode.ALL:
         return True
     if mode == NotifyMode.DEFAULT:

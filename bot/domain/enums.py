@@ -46,6 +46,11 @@ class EventKind(StrEnum):
     AUTO_ESCALATED = "auto_escalated"  # 超期上报
     SENT_BACK = "sent_back"  # 退回
     PHONE_VIEWED = "phone_viewed"  # the responsible person looked at the citizen's full number
+    # Follow-through (issue 18)
+    EXTENSION_REQUESTED = "extension_requested"  # 延期申请
+    EXTENSION_APPROVED = "extension_approved"
+    EXTENSION_REFUSED = "extension_refused"
+    SUPERVISION_RAISED = "supervision_raised"  # 督办 level raised to 黄牌 / 红牌
 
 
 class ActorRole(StrEnum):
@@ -68,6 +73,7 @@ class LinkKind(StrEnum):
     EXPLAIN_PROMPT = "explain_prompt"  # "reply with the explanation" (宣传解释)
     ESCALATE_PROMPT = "escalate_prompt"  # "reply with the reason" (上报)
     SEND_BACK_PROMPT = "send_back_prompt"  # "reply with a note" (退回)
+    EXTENSION_PROMPT = "extension_prompt"  # "reply with the days and the reason" (延期申请)
 
 
 class NotifyMode(StrEnum):
@@ -75,3 +81,15 @@ class NotifyMode(StrEnum):
     ALL = "all"  # everything at once
     DIGEST = "digest"  # only the daily digest
     OFF = "off"
+
+
+class SupervisionLevel(StrEnum):
+    """督办 levels, in rising order: 普通, 黄牌, 红牌 (a 红牌 goes to the county at once)."""
+
+    NORMAL = "normal"
+    YELLOW = "yellow"
+    RED = "red"
+
+    @property
+    def rank(self) -> int:
+        return list(SupervisionLevel).index(self)

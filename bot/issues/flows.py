@@ -153,6 +153,8 @@ class IssueFlows:
             )
             if issue.status == IssueStatus.REOPENED:
                 await self._reopen(s, issue=issue, now=now)
+            elif issue.status == IssueStatus.CLOSED:
+                issue.closed_at = now  # SLA
             await self.notifier.notify(s, IssueRated(issue=issue, now=now, rating=rating))
             summary = summary_of(issue)
         return summary
@@ -160,6 +162,7 @@ class IssueFlows:
     async def _reopen(self, s: AsyncSession, *, issue: Issue, now: datetime) -> None:
         """不满意: back to the grid, unassigned, with the citizen's comment on a fresh card."""
         issue.reopen_count += 1
+        issue.reopened_at = now  # SLA
         issue.assignee_id = issue.assignee_name = None
         await service.record(s, issue=issue, kind=EventKind.REOPENED, actor=Actor(ActorRole.SYSTEM), now=now)
 
@@ -190,6 +193,7 @@ class IssueFlows:
             )
             service.apply(issue, Action.CLAIM, now=now)
             issue.assignee_id, issue.assignee_name = worker.id, worker.name
+            issue.acknowledged_at = issue.acknowledged_at or now  # SLA: first claim or 研判
             await service.record(s, issue=issue, kind=EventKind.CLAIMED, actor=worker, now=now)
             await self.notifier.notify(s, IssueClaimed(issue=issue, now=now))
             summary = summary_of(issue)

@@ -36,11 +36,12 @@ from bot.domain.notices import (
 )
 from bot.issues.facts import issue_facts
 from bot.notify.channel import Channel, DepartmentDesk, Desk, GridDesk, PersonDesk
+from bot.notify.followup import FollowupAudience
 from bot.triage import service as triage
 from storage.models import Issue
 
 
-class Audience:
+class Audience(FollowupAudience):
     """The one `Notifier` of the application: every notice passes here."""
 
     def __init__(self, channels: Sequence[Channel], deputies: DeputyAudience) -> None:
@@ -64,6 +65,7 @@ class Audience:
             CitizenWroteToDeputy: self.wrote_to_deputy,
             DeputyAnswered: self.deputy_answered,
             PersonalNote: self.personal_note,
+            **self.followup_handlers(),  # type: ignore[dict-item]
         }
 
     async def notify(self, session: AsyncSession, notice: Notice) -> None:
@@ -164,6 +166,7 @@ class Audience:
 
     async def deadline_passed(self, s: AsyncSession, n: DeadlinePassed) -> None:
         await self._deputies(s, n, Urgency.OVERDUE)
+        await self._refresh(s, n)  # the cards turn 🔴
 
     async def alerts(self, s: AsyncSession, n: DeadlineAlerts) -> None:
         """The holding level's desk, the assigned department and its liaisons, the responsible person."""

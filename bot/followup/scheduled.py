@@ -1,0 +1,53 @@
+"""The 🟡 job: once an open issue has used 70 % (WARNING_YELLOW_PERCENT) of its time limit, its
+cards turn yellow and the responsible person is told — once per deadline, so a rerun, a restart
+or a catch-up run repeats nothing, and an approved extension (a new deadline) can warn again.
+Red needs no job of its own: the overdue alerts (bot/triage/scheduled.py) turn the cards 🔴."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel import col, select
+
+from bot.domain.notices import TimeLimitWarning
+from bot.domain.overdue import is_open_clause
+from bot.domain.warnings import Light
+from bot.jobs.registry import JobSpec
+from bot.triage.scheduled import _mark, _send_without_waiting
+from storage.models import Issue
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+YELLOW = "yellow"
+
+
+async def warn_yellow(services: Services, now: datetime) -> str:
+    thresholds = services.thresholds
+    warned = 0
+    async with services.db.transaction() as s:
+        query = (
+            select(Issue)
+            .where(is_open_clause(), col(Issue.deadline).is_not(None), col(Issue.deadline) >= now)
+            .order_by(col(Issue.deadline), col(Issue.id))
+        )
+        for issue in (await s.exec(query)).all():
+            assert issue.deadline is not None
+            if thresholds.of_issue(issue, now) == Light.NONE:
+                continue
+            if await _mark(s, kind=YELLOW, subject=f"issue:{issue.id}", key=issue.deadline.isoformat(), now=now):
+                await services.audience.notify(s, TimeLimitWarning(issue=issue, now=now))
+                warned += 1
+        await _send_without_waiting(s, services)
+    return f"yellow warnings: {warned} issues"
+
+
+JOBS = [
+    JobSpec(
+        "warn-yellow",
+        "🟡 once 70% of an issue's time limit is used: the card turns yellow, the responsible person is told",
+        warn_yellow,
+        schedule={"hour": "8-20", "minute": "*/15"},
+    ),
+]
