@@ -106,7 +106,7 @@ class Services:
             invitations=Invitations(db, clock),
             deputies=deputies,
             triage=TriageFlows(flows),
-            ledger=Ledger(db=db, clock=clock, tz=settings.tz, translator=translator),
+            ledger=Ledger(db=db, clock=clock, tz=settings.tz, translator=translator, thresholds=thresholds),
             throttle=CitizenThrottle(
                 messages_per_minute=settings.citizen_messages_per_minute,
                 reports_per_hour=settings.citizen_reports_per_hour,

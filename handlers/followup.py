@@ -57,7 +57,7 @@ async def is_extension_reply(message: Message, bot: Bot, flows: IssueFlows) -> d
 
 
 def parse_extension(text: str | None) -> tuple[int, str] | None:
-    """"3 需要等材料到货": the working days first, then the reason (required)."""
+    """ "3 需要等材料到货": the working days first, then the reason (required)."""
     days, _, reason = (text or "").strip().partition(" ")
     days = days.strip().removesuffix("天")
     if not days.isdigit() or not reason.strip():
@@ -97,7 +97,9 @@ async def extension_decided(
         approve=callback_data.approve,
     )
     key = "ext-decided-approved" if callback_data.approve else "ext-decided-refused"
-    result = t(key, ref=view.ref, who=html(callback.from_user.full_name), deadline=local_text(view.new_deadline, settings.tz))
+    result = t(
+        key, ref=view.ref, who=html(callback.from_user.full_name), deadline=local_text(view.new_deadline, settings.tz)
+    )
     await callback.answer(result)
     await message.edit_text(f"{message.html_text}\n\n{result}")
 

@@ -119,8 +119,9 @@ class ExtensionFlows:
             if approve:
                 issue.deadline = row.new_deadline
                 issue.updated_at = now
-                kind, line = EventKind.EXTENSION_APPROVED, t(
-                    "ext-line-approved", days=str(row.days), deadline=local_text(row.new_deadline, tz)
+                kind, line = (
+                    EventKind.EXTENSION_APPROVED,
+                    t("ext-line-approved", days=str(row.days), deadline=local_text(row.new_deadline, tz)),
                 )
             else:
                 kind, line = EventKind.EXTENSION_REFUSED, t("ext-line-refused", days=str(row.days))

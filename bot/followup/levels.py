@@ -31,7 +31,10 @@ LEVEL_WORDS = {
 }
 
 
-def parse_level(word: str) -> SupervisionLevel | None:
+def parse_level(word: str, *, normal: bool = False) -> SupervisionLevel | None:
+    """The level a word names; 普通 / normal only when `normal` (a ledger filter, not a raise)."""
+    if normal and word.strip().lower() in ("普通", "normal"):
+        return SupervisionLevel.NORMAL
     return LEVEL_WORDS.get(word.strip().lower())
 
 
@@ -78,9 +81,11 @@ class SupervisionLevels:
         if any(person.has(Role.OFFICIAL, code) for code in path):
             return
         deputy = await deputies.deputy_by_user(s, user_id)
-        if deputy is not None and deputy.id is not None:
-            if issue.supervised_by_deputy_id == deputy.id or issue.grid_id in await deputies.covered_grids(
-                s, deputy.id
-            ):
-                return
+        if deputy is not None and deputy.id is not None and await _deputy_follows(s, issue, deputy.id):
+            return
         raise NotAllowed(f"user {user_id} may not raise the 督办 level of issue {issue.id}")
+
+
+async def _deputy_follows(s: AsyncSession, issue: Issue, deputy_id: int) -> bool:
+    """The deputy supervises the issue, or it lies in their constituency."""
+    return issue.supervised_by_deputy_id == deputy_id or issue.grid_id in await deputies.covered_grids(s, deputy_id)

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import access
 from bot.access import NotAllowed
 from bot.clock import Clock, local_text
+from bot.domain.warnings import Light, Thresholds
 from bot.i18n import Translate, Translator
 from bot.ledger import service as ledger
 from bot.ledger import stats as stats_
@@ -36,16 +37,19 @@ class Chart:
 
 
 class Ledger:
-    def __init__(self, *, db: Database, clock: Clock, tz: tzinfo, translator: Translator) -> None:
+    def __init__(
+        self, *, db: Database, clock: Clock, tz: tzinfo, translator: Translator, thresholds: Thresholds | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
         self.tz = tz
         self.translator = translator
+        self.thresholds = thresholds  # 🟡 rows (issue 18)
 
     # -- /ledger -----------------------------------------------------------------------------
 
     async def group_page(
-        self, *, chat_id: int, user_id: int, admins: frozenset[int], page: int
+        self, *, chat_id: int, user_id: int, admins: frozenset[int], page: int, level: str | None = None
     ) -> ledger.LedgerPage | None:
         """A group's ledger, for people whose role covers the group; None where no grid is bound."""
         async with self.db.session() as s:
@@ -53,39 +57,53 @@ class Ledger:
             if scope is None:
                 return None
             await _check_group(s, chat_id, user_id, admins)
-            return await ledger.ledger_page(s, scope, now=self.clock.now(), page=page)
+            return await ledger.ledger_page(s, scope, now=self.clock.now(), page=page, level=level)
 
-    async def person_pages(self, *, user_id: int, admin: bool, page: int) -> list[ledger.LedgerPage]:
+    async def person_pages(
+        self, *, user_id: int, admin: bool, page: int, level: str | None = None
+    ) -> list[ledger.LedgerPage]:
         async with self.db.session() as s:
             now = self.clock.now()
             return [
-                await ledger.ledger_page(s, scope, now=now, page=page)
+                await ledger.ledger_page(s, scope, now=now, page=page, level=level)
                 for scope in await ledger.scopes_of_person(s, user_id, admin=admin)
             ]
 
     def render(self, t: Translate, page: ledger.LedgerPage) -> str:
         now = self.clock.now()
         lines = [t("ledger-title", scope=html(page.scope.title), total=str(page.total), overdue=str(page.overdue))]
+        if page.level:
+            lines.append(t("ledger-filter", level=t(f"level-{page.level}")))
         if not page.rows:
             lines.append(t("ledger-empty"))
         for row in page.rows:
-            key = "ledger-row-overdue" if row.overdue(now) else "ledger-row"
-            lines.append(
-                t(
-                    key,
-                    ref=row.ref,
-                    status=t(f"status-{row.status.value.replace('_', '-')}"),
-                    deadline=local_text(row.deadline, self.tz) if row.deadline else t("ledger-no-deadline"),
-                    unit=html(row.unit),
-                    grid=html(row.grid),
-                    category=html(row.category),
-                    description=html(row.description[:40] + ("…" if len(row.description) > 40 else "")),
-                )
+            key = "ledger-row-overdue" if row.overdue(now) else self._row_key(row, now)
+            line = t(
+                key,
+                ref=row.ref,
+                status=t(f"status-{row.status.value.replace('_', '-')}"),
+                deadline=local_text(row.deadline, self.tz) if row.deadline else t("ledger-no-deadline"),
+                unit=html(row.unit),
+                grid=html(row.grid),
+                category=html(row.category),
+                description=html(row.description[:40] + ("…" if len(row.description) > 40 else "")),
             )
+            if row.supervision_level != "normal":  # 🟨 / 🟥 at the end of the row's first line
+                first, newline, rest = line.partition("\n")
+                line = f"{first} · {t(f'ledger-level-{row.supervision_level}')}{newline}{rest}"
+            lines.append(line)
         if page.total > page.page_size:
             pages = (page.total + page.page_size - 1) // page.page_size
             lines.append(t("ledger-page", page=str(page.page + 1), pages=str(pages)))
         return "\n".join(lines)
+
+    def _row_key(self, row: ledger.LedgerRow, now: datetime) -> str:
+        """🟡 once the row's time limit is 70 % used (red is the overdue row)."""
+        if self.thresholds is None:
+            return "ledger-row"
+        started = row.deadline_set_at or row.created_at
+        light = self.thresholds.of(status=row.status, deadline=row.deadline, started=started, now=now)
+        return "ledger-row-yellow" if light == Light.YELLOW else "ledger-row"
 
     # -- export ------------------------------------------------------------------------------
 

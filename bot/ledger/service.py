@@ -50,6 +50,14 @@ class LedgerRow:
     status: IssueStatus
     resolved_at: datetime | None
     rating: Rating | None
+    # Follow-through (issue 18): the 督办 level, and the SLA moments and the time limit's start.
+    supervision_level: str = "normal"
+    deadline_set_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    reopened_at: datetime | None = None
+    closed_at: datetime | None = None
+    reopen_count: int = 0
+    department: str = ""
 
     def overdue(self, now: datetime) -> bool:
         """超期: finished after its deadline, or (open) past it now (bot.domain.overdue)."""
@@ -64,6 +72,7 @@ class LedgerPage:
     overdue: int
     page: int
     page_size: int
+    level: str = ""  # the 督办 level filtered on, if any
 
     @property
     def has_more(self) -> bool:
@@ -94,6 +103,17 @@ async def scopes_of_person(s: AsyncSession, user_id: int, *, admin: bool) -> lis
     return [Scope(await triage.grid_name(s, g), tuple(await triage.subtree_ids(s, g))) for g in grid_ids]
 
 
+FOLLOWUP_COLUMNS = (
+    Issue.supervision_level,
+    Issue.deadline_set_at,
+    Issue.acknowledged_at,
+    Issue.reopened_at,
+    Issue.closed_at,
+    Issue.reopen_count,
+    Department.name,
+)
+
+
 def _select():  # noqa: ANN202
     holder = aliased(Grid)
     unit = func.coalesce(Department.name, holder.name)
@@ -112,6 +132,7 @@ def _select():  # noqa: ANN202
             Issue.status,
             Issue.resolved_at,
             Issue.rating,
+            *FOLLOWUP_COLUMNS,
         )
         .join(Grid, col(Grid.id) == Issue.grid_id)
         .join(Category, col(Category.id) == Issue.category_id)
@@ -121,6 +142,7 @@ def _select():  # noqa: ANN202
 
 
 def _row(values: tuple) -> LedgerRow:
+    level, set_at, acknowledged, reopened, closed, reopens, department = values[13:]
     (
         id_,
         ref,
@@ -135,7 +157,7 @@ def _row(values: tuple) -> LedgerRow:
         status,
         resolved,
         rating,
-    ) = values
+    ) = values[:13]
     return LedgerRow(
         id_,
         ref,
@@ -150,16 +172,27 @@ def _row(values: tuple) -> LedgerRow:
         IssueStatus(status),
         resolved,
         Rating(rating) if rating else None,
+        level or "normal",
+        set_at,
+        acknowledged,
+        reopened,
+        closed,
+        int(reopens or 0),
+        department or "",
     )
 
 
-async def ledger_page(s: AsyncSession, scope: Scope, *, now: datetime, page: int, page_size: int = 8) -> LedgerPage:
+async def ledger_page(
+    s: AsyncSession, scope: Scope, *, now: datetime, page: int, page_size: int = 8, level: str | None = None
+) -> LedgerPage:
     """Open issues by deadline: overdue ones come first, those not yet given a deadline last.
 
     The page's ids are picked from the ledger index alone (holder, status, deadline: a covering
     index), and only those rows are read in full — a county's 40,000 open issues sort in the index.
     """
     where = and_(scope.condition(), col(Issue.status).in_(OPEN))
+    if level:  # only the issues of one 督办 level (issue 18)
+        where = and_(where, col(Issue.supervision_level) == level)
     order = (case((col(Issue.deadline).is_(None), 1), else_=0), col(Issue.deadline), col(Issue.id))
     ids = [
         int(i)
@@ -173,7 +206,7 @@ async def ledger_page(s: AsyncSession, scope: Scope, *, now: datetime, page: int
             select(func.count(), func.count(case((overdue_now_clause(now), 1)))).select_from(Issue).where(where)
         )
     ).one()
-    return LedgerPage(scope, rows, int(total), int(overdue), page, page_size)
+    return LedgerPage(scope, rows, int(total), int(overdue), page, page_size, level or "")
 
 
 async def export_chunk(

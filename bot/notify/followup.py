@@ -44,7 +44,9 @@ class FollowupAudience:
             if n.issue.assignee_id is not None:
                 await channel.tell_person(s, user_id=n.issue.assignee_id, key="warn-yellow-person", now=n.now, **args)
             else:
-                await channel.say_under_cards(s, issue=n.issue, key="warn-yellow-group", now=n.now, deadline=args["deadline"])
+                await channel.say_under_cards(
+                    s, issue=n.issue, key="warn-yellow-group", now=n.now, deadline=args["deadline"]
+                )
 
     async def extension_requested(self, s: AsyncSession, n: ExtensionRequested) -> None:
         for channel in self.channels:
