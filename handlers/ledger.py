@@ -135,6 +135,8 @@ async def stats_command(
         await message.reply(t("stats-not-available"))
         return
     await message.reply_photo(BufferedInputFile(found.png, filename="stats.png"), caption=found.title)
+    if found.sla:  # 办理时效 per unit (issue 18)
+        await message.answer(found.sla)
 
 
 def build_router() -> Router:

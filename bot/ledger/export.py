@@ -14,6 +14,7 @@ from pathlib import Path
 import xlsxwriter
 
 from bot.domain.lifecycle import IssueStatus
+from bot.followup.sla import SlaInput, figures
 from bot.i18n import Translate
 from bot.ledger.service import LedgerRow
 
@@ -32,6 +33,21 @@ COLUMNS = [
     ("resolved", 17),
     ("overdue", 9),
     ("rating", 10),
+    # Follow-through (issue 18): the SLA moments and the 督办 level.
+    ("acknowledged", 17),
+    ("reopened", 17),
+    ("closed", 17),
+    ("level", 10),
+]
+SLA_COLUMNS = [
+    ("unit", 18),
+    ("kind", 10),
+    ("received", 8),
+    ("ack-median", 14),
+    ("resolve-median", 14),
+    ("on-time", 12),
+    ("reopen", 10),
+    ("lookback", 12),
 ]
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 EXCEL_EPOCH = datetime(1899, 12, 30)
@@ -59,6 +75,11 @@ class LedgerWriter:
         self.overdue = {True: t("ledger-overdue-yes"), False: t("ledger-overdue-no")}
         self.disposition = {d: t(f"disposition-{d}") for d in ("explain", "handle", "assign")}
         self.rating = {r: t(f"ledger-rating-{r}") for r in ("satisfied", "basic", "unsatisfied")}
+        self.level = {lv: t(f"level-{lv}") for lv in ("normal", "yellow", "red")}
+        self.t = t
+        self.header = header
+        # The SLA figures per grid and per department, gathered as the rows stream by.
+        self.sla_inputs: dict[tuple[str, str], list[SlaInput]] = {}
         self.count = 0
 
     def serial(self, moment: datetime) -> float:
@@ -89,8 +110,50 @@ class LedgerWriter:
             string(line, 11, self.overdue[row.overdue(self.now)])
             if row.rating:
                 string(line, 12, self.rating[row.rating.value])
+            for column, moment in ((13, row.acknowledged_at), (14, row.reopened_at), (15, row.closed_at)):
+                if moment:
+                    number(line, column, self.serial(moment), dated)
+            string(line, 16, self.level.get(row.supervision_level, row.supervision_level))
+            self._gather(row)
+
+    def _gather(self, row: LedgerRow) -> None:
+        item = SlaInput(
+            row.created_at, row.acknowledged_at, row.resolved_at, row.deadline, row.status, row.reopen_count
+        )
+        self.sla_inputs.setdefault(("grid", row.grid), []).append(item)
+        if row.department:
+            self.sla_inputs.setdefault(("department", row.department), []).append(item)
+
+    def _sla_sheet(self) -> None:
+        """办理时效: the SLA figures of every grid and department in the export."""
+        t = self.t
+        sheet = self.workbook.add_worksheet(t("sla-sheet-title"))
+        for index, (_, width) in enumerate(SLA_COLUMNS):
+            sheet.set_column(index, index, width)
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, [t(f"sla-col-{key}") for key, _ in SLA_COLUMNS], self.header)
+        percent = self.workbook.add_format({"num_format": "0%"})
+        hours = self.workbook.add_format({"num_format": "0.0"})
+        ordered = sorted(self.sla_inputs.items(), key=lambda item: (item[0][0] != "grid", item[0][1]))
+        for line, ((kind, name), items) in enumerate(ordered, start=1):
+            unit = figures(name, kind, items)
+            sheet.write_string(line, 0, name)
+            sheet.write_string(line, 1, t(f"sla-kind-{kind}"))
+            sheet.write_number(line, 2, unit.received)
+            for column, value, style in (
+                (3, unit.ack_median_hours, hours),
+                (4, unit.resolve_median_hours, hours),
+                (5, unit.on_time_rate, percent),
+                (6, unit.reopen_rate, percent),
+                (7, unit.lookback_solved_rate, percent),
+            ):
+                if value is None:
+                    sheet.write_string(line, column, t("sla-none"))
+                else:
+                    sheet.write_number(line, column, value, style)
 
     def close(self) -> int:
+        self._sla_sheet()
         self.workbook.close()
         return self.count
 

@@ -13,6 +13,7 @@ from bot import access
 from bot.access import NotAllowed
 from bot.clock import Clock, local_text
 from bot.domain.warnings import Light, Thresholds
+from bot.followup import sla
 from bot.i18n import Translate, Translator
 from bot.ledger import service as ledger
 from bot.ledger import stats as stats_
@@ -34,6 +35,7 @@ class Chart:
     png: bytes
     title: str
     units: list[stats_.UnitStats]
+    sla: str = ""  # the units' SLA figures as a message (bot.followup.sla, issue 18)
 
 
 class Ledger:
@@ -166,18 +168,36 @@ class Ledger:
             if grid_id is None:
                 return None
             name = await triage.grid_name(s, grid_id)
+            below = await stats_.units_below(s, grid_id)
             units = [
-                await stats_.unit_stats(s, unit, start=start, end=now + timedelta(seconds=1), now=now)
-                for unit in await stats_.units_below(s, grid_id)
+                await stats_.unit_stats(s, unit, start=start, end=now + timedelta(seconds=1), now=now) for unit in below
+            ]
+            sla_units = [
+                await sla.unit_figures(
+                    s,
+                    name=unit.name,
+                    grid_ids=unit.grid_ids,
+                    department_id=unit.department_id,
+                    start=start,
+                    end=now + timedelta(seconds=1),
+                )
+                for unit in below
             ]
         t = self.translator.bind(None)
+        sla_text = sla.render(
+            t,
+            scope=name,
+            start=start.date().isoformat(),
+            end=now.astimezone(self.tz).date().isoformat(),
+            units=sla_units,
+        )
         title = t(
             "stats-title", scope=name, start=start.date().isoformat(), end=now.astimezone(self.tz).date().isoformat()
         )
         from bot.ledger import chart  # matplotlib only when drawing
 
         png, _figure = await asyncio.to_thread(chart.draw, t, units, title=title)
-        return Chart(png, title, units)
+        return Chart(png, title, units, sla_text)
 
     def _midnight(self, day: date) -> datetime:
         return datetime.combine(day, datetime.min.time(), tzinfo=self.tz)
