@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -66,7 +67,10 @@ def test_sla_figures() -> None:
     assert unit.ack_median_hours == pytest.approx(3.0)
     assert unit.resolve_median_hours == pytest.approx(20.0)
     assert unit.on_time_rate == pytest.approx(0.5) and unit.reopen_rate == pytest.approx(0.5)
-    assert unit.lookback_solved_rate is None  # the 回访 hook
+    assert unit.lookback_solved_rate is None  # no look-back answered (the 回访 hook)
+    answers = ["solved", "not_solved", "unsure", "solved"]
+    looked_back = figures("x", "grid", [replace(i, lookback_answer=a) for i, a in zip(items, answers, strict=True)])
+    assert looked_back.lookback_solved_rate == pytest.approx(2 / 3)
     empty = figures("空", "department", [])
     assert (empty.ack_median_hours, empty.on_time_rate, empty.reopen_rate) == (None, None, None)
 

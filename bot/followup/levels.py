@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import access
 from bot.access import NotAllowed, Role
 from bot.deputies import service as deputies
-from bot.domain.enums import EventKind, SupervisionLevel
+from bot.domain.enums import ActorRole, EventKind, SupervisionLevel
 from bot.domain.lifecycle import is_open
 from bot.domain.notices import SupervisionRaised
 from bot.followup import FollowupRefused
@@ -56,7 +56,7 @@ class SupervisionLevels:
             if found is None:
                 raise FollowupRefused("level-unknown-ref", ref=ref)
             issue = await service.get_issue(s, found.id or 0, for_update=True)
-            await self._check_may_raise(s, issue, user.id)
+            user = Actor(await self._check_may_raise(s, issue, user.id), user.id, user.name)
             if not is_open(issue.status):
                 raise FollowupRefused("level-not-open", ref=issue.ref)
             current = SupervisionLevel(issue.supervision_level)
@@ -73,16 +73,15 @@ class SupervisionLevels:
             raised = Raised(issue.ref, level)
         return raised
 
-    async def _check_may_raise(self, s: AsyncSession, issue: Issue, user_id: int) -> None:
+    async def _check_may_raise(self, s: AsyncSession, issue: Issue, user_id: int) -> ActorRole:
+        """As whom the person raises the level (the timeline says so); NotAllowed if they may not."""
         person = await access.held(s, user_id, self.issues.admins)
-        if person.admin:
-            return
         path = [g.code for g in await grid_path(s, issue.grid_id)]
-        if any(person.has(Role.OFFICIAL, code) for code in path):
-            return
+        if person.admin or any(person.has(Role.OFFICIAL, code) for code in path):
+            return ActorRole.GRID
         deputy = await deputies.deputy_by_user(s, user_id)
         if deputy is not None and deputy.id is not None and await _deputy_follows(s, issue, deputy.id):
-            return
+            return ActorRole.DEPUTY
         raise NotAllowed(f"user {user_id} may not raise the 督办 level of issue {issue.id}")
 
 

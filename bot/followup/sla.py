@@ -3,9 +3,12 @@ time to acknowledge (received → first claim or 研判), median time to resolve
 resolved), on-time rate (finished by the deadline, of the finished), reopen rate (reopened at
 least once, of those ever resolved) and the look-back "solved" rate.
 
-The look-back (回访, issue 18 item 2) is built on another branch. HOOK(lookback): when the issue
-records the citizen's look-back answer, `lookback_solved_rate` counts 已解决 among the answered;
-until then it is None and shows as "—".
+The look-back (回访, issue 18 item 2) is built on another branch (follow-a: a `Lookback` row per
+issue whose `answer` is "solved" / "not_solved" / "unsure"). The rate is computed here from
+`SlaInput.lookback_answer`: 已解决 among the issues whose citizen answered. HOOK(lookback): this
+branch has no such table, so `unit_figures` and the export pass no answer and the rate shows "—";
+once merged, select `Lookback.answer` (outer join on issue_id) in `unit_figures` and in the
+ledger's select (`LedgerRow.lookback_answer`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class SlaInput:
     deadline: datetime | None
     status: IssueStatus
     reopen_count: int
+    lookback_answer: str | None = None  # HOOK(lookback): the citizen's 回访 answer, when recorded
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,14 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+LOOKBACK_SOLVED = "solved"
+LOOKBACK_UNSURE = "unsure"
+
+
 def lookback_solved_rate(items: Sequence[SlaInput]) -> float | None:
-    """HOOK(lookback): 已解决 / answered look-backs, once the issue records the answer."""
-    return None
+    """已解决 among the look-backs answered 已解决 or 没解决 (不清楚 says neither); None without any."""
+    answered = [i for i in items if i.lookback_answer not in (None, LOOKBACK_UNSURE)]
+    return _rate(sum(1 for i in answered if i.lookback_answer == LOOKBACK_SOLVED), len(answered))
 
 
 def figures(name: str, kind: str, items: Sequence[SlaInput]) -> SlaFigures:
