@@ -104,3 +104,29 @@ def test_the_follow_through_imports_no_telegram_code() -> None:
     modules += ["bot.followup.scheduled", "bot.notify.followup"]
     done = subprocess.run([sys.executable, "-c", PROBE, *modules], capture_output=True, text=True, check=True)
     assert done.stdout.split() == []
+
+
+def test_the_follow_through_texts_exist_in_both_languages() -> None:
+    from pathlib import Path
+
+    from bot.i18n import Translator
+    from bot.ledger.export import SLA_COLUMNS
+
+    translator = Translator()
+    dynamic = [f"card-light-{light.value}" for light in (Light.YELLOW, Light.RED)]
+    dynamic += [f"level-{level.value}" for level in SupervisionLevel]
+    for level in (SupervisionLevel.YELLOW, SupervisionLevel.RED):
+        dynamic += [f"card-level-{level.value}", f"level-raised-{level.value}", f"ledger-level-{level.value}"]
+    dynamic += [f"sla-col-{key}" for key, _width in SLA_COLUMNS] + ["sla-kind-grid", "sla-kind-department"]
+    assert [key for key in dynamic if not translator.has(key)] == []
+    folder = Path(__file__).resolve().parents[1] / "bot" / "locales"
+    keys = {
+        locale: {
+            line.split(" =")[0]
+            for line in (folder / locale / "followup.ftl").read_text(encoding="utf-8").splitlines()
+            if " = " in line or line.endswith(" =")
+            if not line.startswith((" ", "#"))
+        }
+        for locale in ("zh-CN", "en")
+    }
+    assert keys["zh-CN"] == keys["en"] and len(keys["en"]) > 60

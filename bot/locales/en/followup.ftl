@@ -87,3 +87,4 @@ ledger-col-reopened = Reopened
 ledger-col-closed = Closed
 ledger-col-level = Supervision level
 ledger-level-usage = Usage: <code>/ledger</code> for every open issue, or <code>/ledger 普通|黄牌|红牌</code> (normal|yellow|red) for one supervision level only.
+command-duban = Raise the supervision level: /duban REF 黄牌|红牌 reason

@@ -91,3 +91,4 @@ ledger-col-reopened = 重办时间
 ledger-col-closed = 办结评价时间
 ledger-col-level = 督办等级
 ledger-level-usage = 用法：<code>/ledger</code> 查看全部在办诉求，或 <code>/ledger 普通|黄牌|红牌</code> 只看该督办等级的诉求。
+command-duban = 提高督办等级：/duban 编号 黄牌|红牌 理由
