@@ -20,12 +20,10 @@ from storage.models import Deputy, Issue, IssueNotice
 
 _NOTICES = IssueNotice.__table__  # type: ignore[attr-defined]
 
-URGENT = frozenset({Urgency.ESCALATED, Urgency.OVERDUE, Urgency.UNSATISFIED})
+URGENT = frozenset({Urgency.ESCALATED, Urgency.OVERDUE, Urgency.UNSATISFIED, Urgency.RED_CARD})
 
 
 def wants_now(mode: NotifyMode, kind: Urgency) -> bool:
-    if kind == Urgency.RED_CARD:  # 红牌督办 reaches every deputy who has not switched pushes off
-        return mode != NotifyMode.OFF
     if mode == NotifyMode.ALL:
         return True
     if mode == NotifyMode.DEFAULT:

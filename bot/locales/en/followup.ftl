@@ -88,3 +88,7 @@ ledger-col-closed = Closed
 ledger-col-level = Supervision level
 ledger-level-usage = Usage: <code>/ledger</code> for every open issue, or <code>/ledger 普通|黄牌|红牌</code> (normal|yellow|red) for one supervision level only.
 command-duban = Raise the supervision level: /duban REF 黄牌|红牌 reason
+dep-step-extension-requested = more time asked for
+dep-step-extension-approved = more time approved
+dep-step-extension-refused = more time refused
+dep-step-supervision-raised = supervision level raised

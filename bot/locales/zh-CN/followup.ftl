@@ -92,3 +92,7 @@ ledger-col-closed = 办结评价时间
 ledger-col-level = 督办等级
 ledger-level-usage = 用法：<code>/ledger</code> 查看全部在办诉求，或 <code>/ledger 普通|黄牌|红牌</code> 只看该督办等级的诉求。
 command-duban = 提高督办等级：/duban 编号 黄牌|红牌 理由
+dep-step-extension-requested = 申请延期
+dep-step-extension-approved = 已批准延期
+dep-step-extension-refused = 延期未获批准
+dep-step-supervision-raised = 督办等级提高
