@@ -23,16 +23,18 @@ from bot.jobs.scheduler import run_job
 from storage.database import Database
 from storage.models import Category, ExtensionRequest, Grid, Issue
 from tests.fake_telegram import FakeTelegram
-from tests.harness import Person, RunningBot, labels, make_settings
+from tests.harness import ADMIN_ID, Person, RunningBot, labels, make_settings
 from tests.test_core_loop import card_in_group, report
 from tests.test_deputies import link_deputy
 from tests.triage_helpers import (
     COUNTY_GROUP,
     LEADER_ID,
+    LIAISON_ID,
     TOWNSHIP_GROUP,
     VILLAGE_GROUP,
     WORKER_ID,
     bind,
+    enlist_liaison,
     org_file,
     ref_of,
 )
@@ -330,3 +332,62 @@ async def test_sla_figures_in_stats_and_export(
     columns = [c.value for c in main[1]]
     first = {h: c.value for h, c in zip(columns, main[2], strict=True)}
     assert isinstance(first["响应时间"], datetime) and first["督办等级"] == "普通"
+
+
+async def test_a_liaison_asks_privately_and_the_assigning_level_decides(
+    running: RunningBot, fake: FakeTelegram
+) -> None:
+    await bind(fake, TOWNSHIP_GROUP, "GC")  # the village has no group: the township's holds its issues
+    await enlist_liaison(fake)
+    alice = Person(fake, fake.user(1001, "Alice"))
+    township = Person(fake, fake.user(3001, "张镇"), TOWNSHIP_GROUP)
+    liaison = Person(fake, fake.user(LIAISON_ID, "城管小周"))
+    mark = fake.mark()
+    ref = ref_of(await report(alice, text="夜市摊位占道经营，车过不去"))
+    card = await card_in_group(fake, since=mark, chat_id=TOWNSHIP_GROUP)
+    menu = await township.press(card, "研判", expect="处置方式")
+    departments = await township.press(menu, "交办督办", expect="职能部门")
+    deadlines = await township.press(departments, "城管办", expect="办理时限")
+    mark = fake.mark()
+    await fake.press(township.user, deadlines, _data_of(deadlines, "3 个工作日"))
+    private_card = await liaison.screen(["交办督办", ref], since=mark)
+
+    prompt = await liaison.press(private_card, "申请延期", expect="回复本消息")
+    mark = fake.mark()
+    await fake.send_text(liaison.user, "2 联合执法需要协调公安", reply_to=prompt)
+    await liaison.screen("已提交上级审批", since=mark)
+    request = await township.screen(["延期申请", ref, "城管小周", "联合执法需要协调公安"], since=mark)
+    mark = fake.mark()
+    await township.press(request, "同意", expect="已同意延期")
+    await liaison.screen(["同意了", ref], since=mark)
+    await alice.screen("经批准延期", since=mark)
+
+
+async def test_the_administrators_decide_when_the_county_holds_it(running: RunningBot, fake: FakeTelegram) -> None:
+    await bind(fake, COUNTY_GROUP, "CK")  # only the county has a group: nobody above it
+    alice = Person(fake, fake.user(1001, "Alice"))
+    county = Person(fake, fake.user(4001, "赵县"), COUNTY_GROUP)
+    ref, card = await _handled_by(fake, alice, county, chat_id=COUNTY_GROUP, text="县道塌方一处")
+    card = await _showing(fake, card, "⏳ 申请延期")
+    prompt = await county.press(card, "申请延期", expect="回复本消息")
+    mark = fake.mark()
+    await fake.send_text(county.user, "5 需要专业队伍", chat=county.chat, reply_to=prompt)
+    admin = Person(fake, fake.user(ADMIN_ID, "管理员"))
+    request = await admin.screen(["延期申请", ref, "需要专业队伍"], since=mark)
+    # The county's own official may not decide on his own request outside the administrators' chat.
+    refused = await Person(fake, county.user, ADMIN_ID).press_for_alert(request, "不同意")
+    assert "无权" in refused.params["text"]
+    mark = fake.mark()
+    await admin.press(request, "不同意", expect="不同意延期")
+    await Person(fake, county.user).screen(["不同意", ref], since=mark)
+
+
+async def _handled_by(fake: FakeTelegram, alice: Person, staff: Person, *, chat_id: int, text: str) -> tuple[str, dict]:
+    mark = fake.mark()
+    ref = ref_of(await report(alice, text=text))
+    card = await card_in_group(fake, since=mark, chat_id=chat_id)
+    menu = await staff.press(card, "研判", expect="处置方式")
+    deadlines = await staff.press(menu, "立即办理", expect="办理时限")
+    people = await staff.press(deadlines, "3 个工作日", expect="责任人")
+    await staff.press(people, "我自己", expect="立即办理")
+    return ref, card
