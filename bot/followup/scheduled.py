@@ -15,7 +15,7 @@ from bot.domain.overdue import is_open_clause
 from bot.domain.warnings import Light
 from bot.jobs.registry import JobSpec
 from bot.triage.scheduled import _mark, _send_without_waiting
-from storage.models import Issue
+from storage.models import Issue, SupervisionMark
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -32,8 +32,13 @@ async def warn_yellow(services: Services, now: datetime) -> str:
             .where(is_open_clause(), col(Issue.deadline).is_not(None), col(Issue.deadline) >= now)
             .order_by(col(Issue.deadline), col(Issue.id))
         )
+        # Those warned of their current deadline already are skipped before any arithmetic.
+        marks = select(SupervisionMark.subject, SupervisionMark.key).where(SupervisionMark.kind == YELLOW)
+        warned_before = {(subject, key) for subject, key in (await s.exec(marks)).all()}
         for issue in (await s.exec(query)).all():
             assert issue.deadline is not None
+            if (f"issue:{issue.id}", issue.deadline.isoformat()) in warned_before:
+                continue
             if thresholds.of_issue(issue, now) == Light.NONE:
                 continue
             if await _mark(s, kind=YELLOW, subject=f"issue:{issue.id}", key=issue.deadline.isoformat(), now=now):
