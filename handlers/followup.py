@@ -70,9 +70,10 @@ async def extension_reply(message: Message, link: object, t: Translate, extensio
     if link.user_id is not None and link.user_id != message.from_user.id:  # type: ignore[attr-defined]
         await message.reply(t("triage-prompt-not-yours"))
         return
-    parsed = parse_extension(clean_text(message.text or message.caption, limit=MAX_DESCRIPTION))
-    if parsed is None:
-        await message.reply(t("ext-reply-usage", max=str(extensions.max_days)))
+    typed = clean_text(message.text or message.caption, limit=MAX_DESCRIPTION)
+    parsed = parse_extension(typed)
+    if parsed is None:  # shown back, so nothing typed is lost
+        await message.reply(t("ext-reply-usage", max=str(extensions.max_days), text=html(typed or "")))
         return
     days, reason = parsed
     view = await extensions.request(

@@ -8,7 +8,7 @@ warn-yellow-group = 🟡 { $ref } has used 70% of its time limit: please resolve
 btn-extend = ⏳ Ask for more time
 ext-prompt = <a href="tg://user?id={ $user_id }">{ $name }</a>, please <b>reply to this message</b> with the working days { $ref } needs and the reason, e.g. <code>3 waiting for materials</code> (at most { $max } working days).
 ext-placeholder = days reason
-ext-reply-usage = Please reply as "days reason", e.g. <code>3 waiting for materials</code> (1 to { $max } working days, a reason is required). Reply to the prompt above again.
+ext-reply-usage = Please reply as "days reason", e.g. <code>3 waiting for materials</code> (1 to { $max } working days, a reason is required). Reply to the prompt above again. You wrote: { $text }
 ext-bad-days = An extension is 1 to { $max } working days; please reply to the prompt above again.
 ext-sent = ⏳ The extension request for { $ref } ({ $days } working days) went to the level above for approval.
 ext-refused-no-deadline = { $ref } has no time limit now (or is finished): there is nothing to extend.

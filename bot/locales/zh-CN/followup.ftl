@@ -10,7 +10,7 @@ warn-yellow-group = 🟡 { $ref } 办理时限已过七成，请在 <b>{ $deadli
 btn-extend = ⏳ 申请延期
 ext-prompt = <a href="tg://user?id={ $user_id }">{ $name }</a>，请<b>回复本消息</b>写明 { $ref } 需要延长的工作日数和理由，例如：<code>3 需要等待材料到货</code>（最多 { $max } 个工作日）。
 ext-placeholder = 天数 理由
-ext-reply-usage = 请按「天数 理由」回复，例如：<code>3 需要等待材料到货</code>（1 至 { $max } 个工作日，理由必填）。请再次回复上面的提示。
+ext-reply-usage = 请按「天数 理由」回复，例如：<code>3 需要等待材料到货</code>（1 至 { $max } 个工作日，理由必填）。请再次回复上面的提示。您刚才写的是：{ $text }
 ext-bad-days = 延期天数须在 1 至 { $max } 个工作日之间，请再次回复上面的提示。
 ext-sent = ⏳ { $ref } 的延期申请（{ $days } 个工作日）已提交上级审批。
 ext-refused-no-deadline = { $ref } 目前没有办理时限（或已办结），无需申请延期。
