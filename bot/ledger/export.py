@@ -33,12 +33,10 @@ COLUMNS = [
     ("resolved", 17),
     ("overdue", 9),
     ("rating", 10),
-    # Follow-through (issue 18): the SLA moments and the 督办 level.
-    ("acknowledged", 17),
-    ("reopened", 17),
-    ("closed", 17),
-    ("level", 10),
 ]
+# Follow-through (issue 18): the SLA moments and the 督办 level, after the paper ledger's columns.
+COLUMNS += [("acknowledged", 17), ("reopened", 17), ("closed", 17), ("level", 10)]
+# The 办理时效 sheet: the SLA figures per grid and per department.
 SLA_COLUMNS = [
     ("unit", 18),
     ("kind", 10),
@@ -71,15 +69,11 @@ class LedgerWriter:
             self.sheet.set_column(index, index, width, self.wrap if index == 4 else top)
         self.sheet.freeze_panes(1, 0)
         self.sheet.write_row(0, 0, [t(f"ledger-col-{key}") for key, _ in COLUMNS], header)
+        self.followup_setup(t, header)
         self.status = {s: t(f"status-{s.value.replace('_', '-')}") for s in IssueStatus}
         self.overdue = {True: t("ledger-overdue-yes"), False: t("ledger-overdue-no")}
         self.disposition = {d: t(f"disposition-{d}") for d in ("explain", "handle", "assign")}
         self.rating = {r: t(f"ledger-rating-{r}") for r in ("satisfied", "basic", "unsatisfied")}
-        self.level = {lv: t(f"level-{lv}") for lv in ("normal", "yellow", "red")}
-        self.t = t
-        self.header = header
-        # The SLA figures per grid and per department, gathered as the rows stream by.
-        self.sla_inputs: dict[tuple[str, str], list[SlaInput]] = {}
         self.count = 0
 
     def serial(self, moment: datetime) -> float:
@@ -107,16 +101,35 @@ class LedgerWriter:
             string(line, 9, self.status[row.status])
             if row.resolved_at:
                 number(line, 10, self.serial(row.resolved_at), dated)
+            self.followup_cells(line, row)
             string(line, 11, self.overdue[row.overdue(self.now)])
             if row.rating:
                 string(line, 12, self.rating[row.rating.value])
-            for column, moment in ((13, row.acknowledged_at), (14, row.reopened_at), (15, row.closed_at)):
-                if moment:
-                    number(line, column, self.serial(moment), dated)
-            string(line, 16, self.level.get(row.supervision_level, row.supervision_level))
-            self._gather(row)
 
-    def _gather(self, row: LedgerRow) -> None:
+    def close(self) -> int:
+        self.sla_sheet()
+        self.workbook.close()
+        return self.count
+
+    # -- the follow-through (issue 18) -----------------------------------------------------------
+
+    def followup_setup(self, t: Translate, header: object) -> None:
+        self.t, self.header = t, header
+        self.column = {key: index for index, (key, _) in enumerate(COLUMNS)}
+        self.level = {lv: t(f"level-{lv}") for lv in ("normal", "yellow", "red")}
+        # The SLA figures per grid and per department, gathered as the rows stream by.
+        self.sla_inputs: dict[tuple[str, str], list[SlaInput]] = {}
+
+    def followup_cells(self, line: int, row: LedgerRow) -> None:
+        """The SLA moments and the 督办 level of one row; its SLA input for the 办理时效 sheet."""
+        for key, moment in (
+            ("acknowledged", row.acknowledged_at),
+            ("reopened", row.reopened_at),
+            ("closed", row.closed_at),
+        ):
+            if moment:
+                self.sheet.write_number(line, self.column[key], self.serial(moment), self.dated)
+        self.sheet.write_string(line, self.column["level"], self.level.get(row.supervision_level, ""))
         item = SlaInput(
             row.created_at, row.acknowledged_at, row.resolved_at, row.deadline, row.status, row.reopen_count
         )
@@ -124,7 +137,7 @@ class LedgerWriter:
         if row.department:
             self.sla_inputs.setdefault(("department", row.department), []).append(item)
 
-    def _sla_sheet(self) -> None:
+    def sla_sheet(self) -> None:
         """办理时效: the SLA figures of every grid and department in the export."""
         t = self.t
         sheet = self.workbook.add_worksheet(t("sla-sheet-title"))
@@ -151,11 +164,6 @@ class LedgerWriter:
                     sheet.write_string(line, column, t("sla-none"))
                 else:
                     sheet.write_number(line, column, value, style)
-
-    def close(self) -> int:
-        self._sla_sheet()
-        self.workbook.close()
-        return self.count
 
 
 def write_ledger(rows: Iterable[LedgerRow], path: Path, *, t: Translate, tz: tzinfo, now: datetime) -> int:

@@ -197,7 +197,7 @@ class Ledger:
         from bot.ledger import chart  # matplotlib only when drawing
 
         png, _figure = await asyncio.to_thread(chart.draw, t, units, title=title)
-        return Chart(png, title, units, sla_text)
+        return Chart(png, title, units, sla=sla_text)
 
     def _midnight(self, day: date) -> datetime:
         return datetime.combine(day, datetime.min.time(), tzinfo=self.tz)
