@@ -26,6 +26,7 @@ from bot.domain.enums import Disposition
 from bot.domain.lifecycle import IssueStatus
 from bot.domain.overdue import finished_in_time
 from bot.i18n import Translate
+from bot.ledger.stats import Unit
 from bot.text import html
 from storage.models import Issue
 
@@ -92,20 +93,12 @@ def figures(name: str, kind: str, items: Sequence[SlaInput]) -> SlaFigures:
     )
 
 
-async def unit_figures(
-    s: AsyncSession,
-    *,
-    name: str,
-    grid_ids: Sequence[int] = (),
-    department_id: int | None = None,
-    start: datetime,
-    end: datetime,
-) -> SlaFigures:
+async def unit_figures(s: AsyncSession, unit: Unit, *, start: datetime, end: datetime) -> SlaFigures:
     """The figures of the issues a unit received in [start, end) (as the 挂图作业 counts them)."""
-    if department_id is not None:
-        scope = and_(col(Issue.department_id) == department_id, col(Issue.disposition) == Disposition.ASSIGN)
+    if unit.department_id is not None:
+        scope = and_(col(Issue.department_id) == unit.department_id, col(Issue.disposition) == Disposition.ASSIGN)
     else:
-        scope = col(Issue.grid_id).in_(grid_ids)
+        scope = col(Issue.grid_id).in_(unit.grid_ids)
     query = select(
         Issue.created_at, Issue.acknowledged_at, Issue.resolved_at, Issue.deadline, Issue.status, Issue.reopen_count
     ).where(scope, col(Issue.created_at) >= start, col(Issue.created_at) < end)
@@ -113,7 +106,7 @@ async def unit_figures(
         SlaInput(created, acknowledged, resolved, deadline, IssueStatus(status), int(reopens or 0))
         for created, acknowledged, resolved, deadline, status, reopens in (await s.exec(query)).all()
     ]
-    return figures(name, "department" if department_id is not None else "grid", items)
+    return figures(unit.name, "department" if unit.department_id is not None else "grid", items)
 
 
 def hours_text(t: Translate, value: float | None) -> str:

@@ -80,24 +80,27 @@ class Ledger:
             lines.append(t("ledger-empty"))
         for row in page.rows:
             key = "ledger-row-overdue" if row.overdue(now) else self._row_key(row, now)
-            line = t(
-                key,
-                ref=row.ref,
-                status=t(f"status-{row.status.value.replace('_', '-')}"),
-                deadline=local_text(row.deadline, self.tz) if row.deadline else t("ledger-no-deadline"),
-                unit=html(row.unit),
-                grid=html(row.grid),
-                category=html(row.category),
-                description=html(row.description[:40] + ("…" if len(row.description) > 40 else "")),
+            lines.append(
+                t(
+                    key,
+                    ref=row.ref,
+                    status=t(f"status-{row.status.value.replace('_', '-')}"),
+                    deadline=local_text(row.deadline, self.tz) if row.deadline else t("ledger-no-deadline"),
+                    unit=html(row.unit) + self._level_tag(t, row),
+                    grid=html(row.grid),
+                    category=html(row.category),
+                    description=html(row.description[:40] + ("…" if len(row.description) > 40 else "")),
+                )
             )
-            if row.supervision_level != "normal":  # 🟨 / 🟥 at the end of the row's first line
-                first, newline, rest = line.partition("\n")
-                line = f"{first} · {t(f'ledger-level-{row.supervision_level}')}{newline}{rest}"
-            lines.append(line)
         if page.total > page.page_size:
             pages = (page.total + page.page_size - 1) // page.page_size
             lines.append(t("ledger-page", page=str(page.page + 1), pages=str(pages)))
         return "\n".join(lines)
+
+    @staticmethod
+    def _level_tag(t: Translate, row: ledger.LedgerRow) -> str:
+        """🟨 / 🟥 after the unit, at the end of the row's first line (issue 18)."""
+        return "" if row.supervision_level == "normal" else " · " + t(f"ledger-level-{row.supervision_level}")
 
     def _row_key(self, row: ledger.LedgerRow, now: datetime) -> str:
         """🟡 once the row's time limit is 70 % used (red is the overdue row)."""
@@ -169,35 +172,18 @@ class Ledger:
                 return None
             name = await triage.grid_name(s, grid_id)
             below = await stats_.units_below(s, grid_id)
-            units = [
-                await stats_.unit_stats(s, unit, start=start, end=now + timedelta(seconds=1), now=now) for unit in below
-            ]
-            sla_units = [
-                await sla.unit_figures(
-                    s,
-                    name=unit.name,
-                    grid_ids=unit.grid_ids,
-                    department_id=unit.department_id,
-                    start=start,
-                    end=now + timedelta(seconds=1),
-                )
-                for unit in below
-            ]
+            end = now + timedelta(seconds=1)
+            units = [await stats_.unit_stats(s, unit, start=start, end=end, now=now) for unit in below]
+            sla_units = [await sla.unit_figures(s, unit, start=start, end=end) for unit in below]
         t = self.translator.bind(None)
-        sla_text = sla.render(
-            t,
-            scope=name,
-            start=start.date().isoformat(),
-            end=now.astimezone(self.tz).date().isoformat(),
-            units=sla_units,
-        )
         title = t(
             "stats-title", scope=name, start=start.date().isoformat(), end=now.astimezone(self.tz).date().isoformat()
         )
         from bot.ledger import chart  # matplotlib only when drawing
 
         png, _figure = await asyncio.to_thread(chart.draw, t, units, title=title)
-        return Chart(png, title, units, sla=sla_text)
+        period = {"start": start.date().isoformat(), "end": now.astimezone(self.tz).date().isoformat()}
+        return Chart(png, title, units, sla=sla.render(t, scope=name, units=sla_units, **period))
 
     def _midnight(self, day: date) -> datetime:
         return datetime.combine(day, datetime.min.time(), tzinfo=self.tz)

@@ -46,9 +46,9 @@ def card_text(
         lines.append(t("card-status-assignee", status=status, assignee=html(issue.assignee_name)))
     else:
         lines.append(t("card-status", status=status))
+    lines += followup_lines(t, issue, light)
     if issue.supervised_by_deputy_id is not None:
         lines.append(t("card-supervised"))  # 督办: a deputy follows this issue
-    lines += followup_lines(t, issue, light)
     lines += triage_lines(t, issue, facts, tz)
     if issue.status == IssueStatus.REOPENED and issue.rating_comment:
         lines.append(t("card-unsatisfied-comment", comment=html(issue.rating_comment)))
