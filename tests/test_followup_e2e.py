@@ -132,6 +132,26 @@ async def test_yellow_at_seventy_percent_then_red(running: RunningBot, fake: Fak
 
 
 async def test_extension_asked_approved_and_refused_when_late(running: RunningBot, fake: FakeTelegram) -> None:
+    await extension_round(running, fake)
+
+
+async def test_extension_and_levels_on_postgresql(postgres_url: str, tmp_path: Path, fake: FakeTelegram) -> None:
+    """Production runs on PostgreSQL: the one-open-request index, the new event kinds, the level column."""
+    settings = make_settings(tmp_path, fake, demo_org_file=org_file(tmp_path), database_url=postgres_url)
+    running = RunningBot(settings, fake)
+    await running.start()
+    try:
+        await extension_round(running, fake)
+        official = Person(fake, fake.user(3001, "张镇"))
+        await official.say("/duban GL-0000-0000 黄牌 理由", expect="没有找到")
+        ref = (await _rows(settings, select(Issue.ref)))[0]
+        await official.say(f"/duban {ref} 红牌 超期仍未办结", expect=["已将", "红牌督办"])
+        assert await _rows(settings, select(Issue.supervision_level)) == ["red"]
+    finally:
+        await running.stop()
+
+
+async def extension_round(running: RunningBot, fake: FakeTelegram) -> None:
     await bind(fake, VILLAGE_GROUP, "GC01")
     await bind(fake, TOWNSHIP_GROUP, "GC")
     alice = Person(fake, fake.user(1001, "Alice"))
