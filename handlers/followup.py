@@ -14,7 +14,6 @@ from bot.followup.extensions import ExtensionFlows
 from bot.followup.levels import SupervisionLevels, parse_level
 from bot.i18n import Translate
 from bot.issues.draft import MAX_DESCRIPTION, clean_text
-from bot.issues.flows import IssueFlows
 from bot.issues.service import Actor
 from bot.text import html
 from bot.triage.flows import TriageFlows
@@ -47,13 +46,13 @@ async def extend_pressed(
     )
 
 
-async def is_extension_reply(message: Message, bot: Bot, flows: IssueFlows) -> dict | bool:
-    """A reply to one of our 延期申请 prompts; hands the link on to the handler."""
+async def is_extension_reply(message: Message, bot: Bot, extensions: ExtensionFlows) -> dict | bool:
+    """A reply to one of our 延期申请 prompts; hands (issue id, prompted user) on to the handler."""
     reply_to = message.reply_to_message
     if reply_to is None or reply_to.from_user is None or reply_to.from_user.id != bot.id:
         return False
-    link = await flows.find_link(chat_id=message.chat.id, message_id=reply_to.message_id)
-    return {"link": link} if link is not None and link.kind == LinkKind.EXTENSION_PROMPT else False
+    found = await extensions.prompt_issue(chat_id=message.chat.id, message_id=reply_to.message_id)
+    return {"prompt": found} if found is not None else False
 
 
 def parse_extension(text: str | None) -> tuple[int, str] | None:
@@ -65,9 +64,12 @@ def parse_extension(text: str | None) -> tuple[int, str] | None:
     return int(days), reason.strip()
 
 
-async def extension_reply(message: Message, link: object, t: Translate, extensions: ExtensionFlows) -> None:
+async def extension_reply(
+    message: Message, prompt: tuple[int, int | None], t: Translate, extensions: ExtensionFlows
+) -> None:
     assert message.from_user is not None
-    if link.user_id is not None and link.user_id != message.from_user.id:  # type: ignore[attr-defined]
+    issue_id, prompted = prompt
+    if prompted is not None and prompted != message.from_user.id:
         await message.reply(t("triage-prompt-not-yours"))
         return
     typed = clean_text(message.text or message.caption, limit=MAX_DESCRIPTION)
@@ -77,7 +79,7 @@ async def extension_reply(message: Message, link: object, t: Translate, extensio
         return
     days, reason = parsed
     view = await extensions.request(
-        issue_id=link.issue_id,  # type: ignore[attr-defined]
+        issue_id=issue_id,
         chat_id=message.chat.id,
         user=_actor(message.from_user),
         days=days,

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import access
 from bot.access import NotAllowed
 from bot.clock import local_text
-from bot.domain.enums import Disposition, EventKind
+from bot.domain.enums import Disposition, EventKind, LinkKind
 from bot.domain.lifecycle import is_open
 from bot.domain.notices import ExtensionDecided, ExtensionRequested
 from bot.followup import FollowupRefused
@@ -54,6 +54,15 @@ class ExtensionFlows:
         async with self.issues.db.session() as s:
             issue = await self._requestable(s, issue_id, chat_id, user_id, self.issues.clock.now())
             return issue.ref
+
+    async def prompt_issue(self, *, chat_id: int, message_id: int) -> tuple[int, int | None] | None:
+        """(issue id, prompted user) when that message is one of our 延期申请 prompts. The prompt is
+        recorded as soon as it is sent (not through the outbox), so there is nothing to wait for."""
+        async with self.issues.db.session() as s:
+            link = await service.find_link(s, chat_id=chat_id, message_id=message_id)
+        if link is None or link.kind != LinkKind.EXTENSION_PROMPT:
+            return None
+        return link.issue_id, link.user_id
 
     async def request(self, *, issue_id: int, chat_id: int, user: Actor, days: int, reason: str) -> ExtensionView:
         assert user.id is not None
