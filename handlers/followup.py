@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, ForceReply, Message
@@ -55,13 +57,19 @@ async def is_extension_reply(message: Message, bot: Bot, extensions: ExtensionFl
     return {"prompt": found} if found is not None else False
 
 
+# "3 需要等材料到货", "3天，需要等材料", "5个工作日 施工队排期": the working days, then the reason.
+EXTENSION_REPLY = re.compile(r"^\s*(\d{1,3})\s*(?:个工作日|工作日|天|days?)?[\s,，、:：]*(\S.*)$", re.DOTALL)
+
+
+UNIT_WORDS = {"个工作日", "工作日", "天", "day", "days"}
+
+
 def parse_extension(text: str | None) -> tuple[int, str] | None:
-    """ "3 需要等材料到货": the working days first, then the reason (required)."""
-    days, _, reason = (text or "").strip().partition(" ")
-    days = days.strip().removesuffix("天")
-    if not days.isdigit() or not reason.strip():
+    """The working days asked for and the (required) reason, or None."""
+    found = EXTENSION_REPLY.match(text or "")
+    if found is None or found.group(2).strip() in UNIT_WORDS:  # "3天": a unit, no reason
         return None
-    return int(days), reason.strip()
+    return int(found.group(1)), found.group(2).strip()
 
 
 async def extension_reply(

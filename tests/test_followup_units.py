@@ -78,7 +78,13 @@ def test_sla_figures() -> None:
 def test_what_people_type() -> None:
     assert parse_extension("3 需要等待材料到货") == (3, "需要等待材料到货")
     assert parse_extension("5天 施工队排期") == (5, "施工队排期")
-    assert parse_extension("3") is None and parse_extension("过几天") is None and parse_extension(None) is None
+    assert parse_extension("2个工作日，等配件") == (2, "等配件") and parse_extension("4\u3000全角空格") == (
+        4,
+        "全角空格",
+    )
+    assert parse_extension("3 days waiting for parts") == (3, "waiting for parts")
+    assert parse_extension("3") is None and parse_extension("3天") is None and parse_extension("3 个工作日") is None
+    assert parse_extension("过几天") is None and parse_extension(None) is None
     assert parse_level("红牌") == SupervisionLevel.RED and parse_level("Yellow") == SupervisionLevel.YELLOW
     assert parse_level("普通") is None and parse_level("普通", normal=True) == SupervisionLevel.NORMAL
     assert parse_level("蓝牌") is None
