@@ -168,11 +168,11 @@ async def extension_round(running: RunningBot, fake: FakeTelegram) -> None:
 
     prompt = await worker.press(card, "申请延期", expect="回复本消息")
     mark = fake.mark()
-    await fake.send_text(leader.user, "5 我来申请", chat=leader.chat, reply_to=prompt)
-    await leader.screen("请由点按钮的同事回复", since=mark)  # the prompt is the worker's
-    mark = fake.mark()
     await fake.send_text(worker.user, "过几天", chat=worker.chat, reply_to=prompt)
     await worker.screen(["请按「天数 理由」回复", "您刚才写的是：过几天"], since=mark)
+    mark = fake.mark()
+    await fake.send_text(leader.user, "5 我来申请", chat=leader.chat, reply_to=prompt)
+    await leader.screen("请由点按钮的同事回复", since=mark)  # the prompt is the worker's
     mark = fake.mark()
     await fake.send_text(worker.user, "3 需要等待灯具到货", chat=worker.chat, reply_to=prompt)
     await worker.screen([ref, "已提交上级审批"], since=mark)
