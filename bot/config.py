@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     # 回访 / 回头看: the citizen is asked whether the problem is solved this many days after it was
     # resolved (and once more as long again after 不清楚).
     lookback_days: int = Field(default=7, ge=1, le=90)
+    # Yellow and red warnings (issue 18): share of an issue's time limit (working time) used, in
+    # percent, at which its card and ledger row turn 🟡 (the responsible person is told once) and 🔴.
+    # Red at 100 is overdue (超期); lower, an issue turns red before its deadline.
+    warning_yellow_percent: int = Field(default=70, ge=1, le=100)
+    warning_red_percent: int = Field(default=100, ge=1, le=100)
+    # 延期申请: the most working days one request may ask for.
+    extension_max_working_days: int = Field(default=10, ge=1, le=60)
     # A Bot API request that takes longer counts as failed and is retried (it may arrive twice).
     send_timeout_seconds: float = Field(default=30, gt=0)
     # `gridline run` keeps trying to reach the Bot API this long at start, then exits with the reason.

@@ -12,7 +12,10 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deputies.flows import DeputyFlows
 from bot.deputies.notify import DeputyAudience
+from bot.domain.warnings import Thresholds
 from bot.followthrough.flows import FollowThroughFlows
+from bot.followup.extensions import ExtensionFlows
+from bot.followup.levels import SupervisionLevels
 from bot.group_throttle import GroupThrottle
 from bot.i18n import Translator
 from bot.invitations.service import Invitations
@@ -51,6 +54,9 @@ class Services:
     group_throttle: GroupThrottle
     personal: PersonalData
     followthrough: FollowThroughFlows
+    thresholds: Thresholds  # 🟡 / 🔴 (issue 18)
+    extensions: ExtensionFlows  # 延期申请
+    levels: SupervisionLevels  # 督办 普通 / 黄牌 / 红牌
 
     @classmethod
     def build(
@@ -63,9 +69,12 @@ class Services:
         clock = clock or SystemClock()
         db = Database(settings.database_url)
         translator = Translator(settings.default_locale)
+        thresholds = Thresholds(
+            yellow_percent=settings.warning_yellow_percent, red_percent=settings.warning_red_percent, tz=settings.tz
+        )
         # Where notices go. Queueing needs no connection to the channel: the CLI's jobs queue too.
         channels: list[Channel] = [
-            TelegramChannel(translator, settings.tz, settings.admin_ids),
+            TelegramChannel(translator, settings.tz, settings.admin_ids, thresholds),
             WeComChannel(translator, settings.tz),  # the grids and departments that have a robot
         ]
         audience = Audience(channels, DeputyAudience(settings.deputy_points))
@@ -104,7 +113,7 @@ class Services:
             invitations=Invitations(db, clock, audience),
             deputies=deputies,
             triage=TriageFlows(flows),
-            ledger=Ledger(db=db, clock=clock, tz=settings.tz, translator=translator),
+            ledger=Ledger(db=db, clock=clock, tz=settings.tz, translator=translator, thresholds=thresholds),
             throttle=CitizenThrottle(
                 messages_per_minute=settings.citizen_messages_per_minute,
                 reports_per_hour=settings.citizen_reports_per_hour,
@@ -115,4 +124,7 @@ class Services:
             ),
             personal=PersonalData(db, clock, settings.admin_ids),
             followthrough=FollowThroughFlows(flows, lookback_days=settings.lookback_days),
+            thresholds=thresholds,
+            extensions=ExtensionFlows(flows, max_days=settings.extension_max_working_days),
+            levels=SupervisionLevels(flows),
         )

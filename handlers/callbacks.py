@@ -79,6 +79,7 @@ class CardAction(StrEnum):
     TRIAGE = "triage"  # 研判
     ESCALATE = "escalate"  # 上报
     SEND_BACK = "send_back"  # 退回
+    EXTEND = "extend"  # 延期申请
 
 
 class CardCb(CallbackData, prefix="c1"):
@@ -178,10 +179,19 @@ class TriageCb(CallbackData, prefix="tg2"):
         return self
 
 
-class LedgerCb(CallbackData, prefix="lg1"):
-    """A page of /ledger; the scope is worked out again from the chat and the presser."""
+class LedgerCb(CallbackData, prefix="lg2"):
+    """A page of /ledger; the scope is worked out again from the chat and the presser.
+    `level`: only the issues of this 督办 level ("" for all; issue 18)."""
 
     page: int
+    level: str = ""
+
+
+class ExtensionCb(CallbackData, prefix="ex1"):
+    """同意 / 不同意 on a 延期申请 card."""
+
+    request_id: int
+    approve: bool
 
 
 class PrivacyAction(StrEnum):

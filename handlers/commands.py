@@ -8,7 +8,7 @@ from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandSc
 from bot.i18n import Translator
 
 PRIVATE = ["start", "report", "my", "services", "language", "help", "cancel"]
-GROUP = ["help", "bind", "unbind"]
+GROUP = ["help", "bind", "unbind", "duban"]
 
 
 async def publish_commands(bot: Bot, translator: Translator) -> None:

@@ -10,9 +10,11 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, Message
 
 from bot.domain.lifecycle import IllegalTransition
+from bot.followup import FollowupRefused
 from bot.i18n import Translate, Translator
 from bot.issues.flows import NotAllowed
 from bot.issues.service import IssueNotFound
+from bot.text import html
 from bot.triage.workdays import HolidayCalendarUnavailable
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,15 @@ async def no_holiday_calendar(event: ErrorEvent, **data: object) -> None:
     await _tell(event, _t(event, data)("error-holiday-calendar"))
 
 
+async def followup_refused(event: ErrorEvent, **data: object) -> None:
+    """延期申请 or 督办 refused by the rules (too late, one pending already...): the reason, politely."""
+    error = event.exception
+    assert isinstance(error, FollowupRefused)
+    log_refusal(event, error)
+    t = _t(event, data)
+    await _tell(event, t(error.key, **{k: html(v) for k, v in error.args_.items()}))
+
+
 async def unexpected(event: ErrorEvent, **data: object) -> None:
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     await _tell(event, _t(event, data)("error-unexpected"))
@@ -102,5 +113,6 @@ def build_router() -> Router:
     router.errors.register(illegal_transition, ExceptionTypeFilter(IllegalTransition))
     router.errors.register(not_found, ExceptionTypeFilter(IssueNotFound))
     router.errors.register(no_holiday_calendar, ExceptionTypeFilter(HolidayCalendarUnavailable))
+    router.errors.register(followup_refused, ExceptionTypeFilter(FollowupRefused))
     router.errors.register(unexpected)
     return router

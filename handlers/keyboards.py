@@ -151,6 +151,7 @@ CARD_BUTTONS = {
     CardButton.RESOLVE: (CardAction.RESOLVE, "btn-resolve"),
     CardButton.ESCALATE: (CardAction.ESCALATE, "btn-escalate"),
     CardButton.SEND_BACK: (CardAction.SEND_BACK, "btn-send-back"),
+    CardButton.EXTEND: (CardAction.EXTEND, "btn-extend"),
     CardButton.DETAIL: (CardAction.DETAIL, "btn-detail"),
 }
 
@@ -261,12 +262,12 @@ def department_choices(t: Translate, issue_id: int, departments: Sequence[tuple[
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def ledger_paging(t: Translate, *, page: int, has_more: bool) -> InlineKeyboardMarkup | None:
+def ledger_paging(t: Translate, *, page: int, has_more: bool, level: str = "") -> InlineKeyboardMarkup | None:
     row = []
     if page > 0:
-        row.append(InlineKeyboardButton(text=t("btn-prev-page"), callback_data=LedgerCb(page=page - 1).pack()))
+        row.append(_button(t("btn-prev-page"), LedgerCb(page=page - 1, level=level)))
     if has_more:
-        row.append(InlineKeyboardButton(text=t("btn-next-page"), callback_data=LedgerCb(page=page + 1).pack()))
+        row.append(_button(t("btn-next-page"), LedgerCb(page=page + 1, level=level)))
     return InlineKeyboardMarkup(inline_keyboard=[row]) if row else None
 
 

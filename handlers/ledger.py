@@ -11,6 +11,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, FSInputFile, Message
 
 from bot.config import Settings
+from bot.followup.levels import parse_level
 from bot.i18n import Translate
 from bot.ledger.ledger import Ledger, UnknownGrid
 from bot.text import html
@@ -22,25 +23,43 @@ GROUP_CHATS = {"group", "supergroup"}
 
 
 async def _ledger_text(
-    chat_type: str, chat_id: int, user_id: int, page: int, t: Translate, ledger: Ledger, settings: Settings
+    chat_type: str,
+    chat_id: int,
+    user_id: int,
+    page: int,
+    t: Translate,
+    ledger: Ledger,
+    settings: Settings,
+    level: str = "",
 ) -> tuple[str, bool] | None:
     if chat_type in GROUP_CHATS:
-        found = await ledger.group_page(chat_id=chat_id, user_id=user_id, admins=settings.admin_ids, page=page)
+        found = await ledger.group_page(
+            chat_id=chat_id, user_id=user_id, admins=settings.admin_ids, page=page, level=level or None
+        )
         return (ledger.render(t, found), found.has_more) if found else None
-    pages = await ledger.person_pages(user_id=user_id, admin=settings.is_admin(user_id), page=page)
+    pages = await ledger.person_pages(user_id=user_id, admin=settings.is_admin(user_id), page=page, level=level or None)
     if not pages:
         return None
     return "\n\n".join(ledger.render(t, p) for p in pages), any(p.has_more for p in pages)
 
 
-async def ledger_command(message: Message, t: Translate, ledger: Ledger, settings: Settings) -> None:
+async def ledger_command(
+    message: Message, command: CommandObject, t: Translate, ledger: Ledger, settings: Settings
+) -> None:
+    """/ledger [普通|黄牌|红牌]: the open issues, or only those of one 督办 level."""
     assert message.from_user is not None
-    shown = await _ledger_text(message.chat.type, message.chat.id, message.from_user.id, 0, t, ledger, settings)
+    word = (command.args or "").strip()
+    level = parse_level(word, normal=True) if word else None
+    if word and level is None:
+        await message.reply(t("ledger-level-usage"))
+        return
+    chosen = level.value if level else ""
+    shown = await _ledger_text(message.chat.type, message.chat.id, message.from_user.id, 0, t, ledger, settings, chosen)
     if shown is None:
         await message.reply(t("ledger-not-available"))
         return
     text, has_more = shown
-    await message.reply(text, reply_markup=keyboards.ledger_paging(t, page=0, has_more=has_more))
+    await message.reply(text, reply_markup=keyboards.ledger_paging(t, page=0, has_more=has_more, level=chosen))
 
 
 async def ledger_page(
@@ -49,13 +68,17 @@ async def ledger_page(
     message = callback.message
     assert isinstance(message, Message)
     page = max(0, callback_data.page)
-    shown = await _ledger_text(message.chat.type, message.chat.id, callback.from_user.id, page, t, ledger, settings)
+    level = parse_level(callback_data.level, normal=True) if callback_data.level else None
+    chosen = level.value if level else ""
+    shown = await _ledger_text(
+        message.chat.type, message.chat.id, callback.from_user.id, page, t, ledger, settings, chosen
+    )
     await callback.answer()
     if shown is None:
         await message.edit_text(t("ledger-not-available"))
         return
     text, has_more = shown
-    await message.edit_text(text, reply_markup=keyboards.ledger_paging(t, page=page, has_more=has_more))
+    await message.edit_text(text, reply_markup=keyboards.ledger_paging(t, page=page, has_more=has_more, level=chosen))
 
 
 def _parse_export_args(args: str) -> tuple[date | None, date | None, str | None]:
@@ -115,6 +138,8 @@ async def stats_command(
         await message.reply(t("stats-not-available"))
         return
     await message.reply_photo(BufferedInputFile(found.png, filename="stats.png"), caption=found.caption(t))
+    if found.sla:  # 办理时效 per unit (issue 18)
+        await message.answer(found.sla)
 
 
 def build_router() -> Router:

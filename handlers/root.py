@@ -15,6 +15,7 @@ from handlers import (
     errors,
     fallback,
     followthrough,
+    followup,
     group,
     invite,
     ledger,
@@ -50,6 +51,8 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         throttle=services.throttle,
         personal=services.personal,
         followthrough=services.followthrough,
+        extensions=services.extensions,
+        levels=services.levels,
     )
     # Registered after aiogram's FSM middleware, so it runs inside the user's event lock; it writes the
     # update's conversation state (SqlStorage) in the transaction that records the update as handled.
@@ -68,6 +71,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
         report.build_inputs_router(),  # and its description and phone number
         triage.build_router(),  # 研判, 上报, 退回 under cards (group chats)
         followthrough.build_router(),  # 👍 关注, 重复件, 回访 buttons
+        followup.build_router(),  # 延期申请 and its decision, /duban (督办 levels), in groups and private chats
         ledger.build_router(),  # /ledger, /export, /stats
         group.build_router(),  # group chats only
         invite.build_router(),  # /start i_<token>: invitation links

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, DateTime, Index, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -19,6 +19,7 @@ from bot.domain.enums import (
     LinkKind,
     NotifyMode,
     StaffRole,
+    SupervisionLevel,
 )
 from bot.domain.lifecycle import IssueStatus, Rating
 
@@ -148,6 +149,17 @@ class Issue(SQLModel, table=True):
     updated_at: datetime = utc_column(nullable=False)
     resolved_at: datetime | None = utc_column()
     rated_at: datetime | None = utc_column()
+    # Follow-through (issue 18): when the current time limit started (the 70 % yellow warning is
+    # measured from here), 督办 level (普通 / 黄牌 / 红牌), and the SLA moments beside created_at
+    # (received) and resolved_at: first acknowledged (claim or 研判), last reopened, closed.
+    deadline_set_at: datetime | None = utc_column()
+    # A plain string (bot.domain.enums.SupervisionLevel's values), so adding it needs no enum type.
+    supervision_level: str = Field(
+        default=SupervisionLevel.NORMAL.value, max_length=10, sa_column_kwargs={"server_default": "normal"}
+    )
+    acknowledged_at: datetime | None = utc_column()
+    reopened_at: datetime | None = utc_column()
+    closed_at: datetime | None = utc_column()
     # 督办: the deputy supervising this issue (issue 4); shown on the card and the ledger.
     supervised_by_deputy_id: int | None = Field(default=None, foreign_key="deputy.id", index=True)
     # Reported anonymously: the group (and deputies) never see the citizen's name.
@@ -468,6 +480,42 @@ class JobRun(SQLModel, table=True):
     job: str = Field(primary_key=True, max_length=40)
     slot: str = Field(primary_key=True, max_length=40)  # 2026-12-10T08:30+08:00
     at: datetime = utc_column(nullable=False)
+
+
+class ExtensionStatus(StrEnum):
+    OPEN = "open"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class ExtensionRequest(SQLModel, table=True):
+    """延期申请: the responsible person asks the level above for more working days, with a reason.
+    At most one open request per issue (the partial unique index)."""
+
+    __table_args__ = (
+        Index(
+            "uq_extension_open",
+            "issue_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(foreign_key="issue.id", index=True)
+    requested_by: int = telegram_id(nullable=False)
+    requester_name: str = Field(default="", max_length=200)
+    days: int
+    reason: str
+    old_deadline: datetime = utc_column(nullable=False)
+    new_deadline: datetime = utc_column(nullable=False)  # if approved
+    approver_chat_id: int | None = telegram_id()  # the level above's group; None: the administrators
+    status: str = Field(default=ExtensionStatus.OPEN.value, max_length=10)  # ExtensionStatus
+    created_at: datetime = utc_column(nullable=False)
+    decided_at: datetime | None = utc_column()
+    decided_by: int | None = telegram_id()
+    decided_by_name: str | None = None
 
 
 class ProcessedUpdate(SQLModel, table=True):

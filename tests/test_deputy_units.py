@@ -26,7 +26,7 @@ def test_each_notice_reaches_a_deputy_once_per_mode(kind: Urgency) -> None:
 
 
 def test_urgent_kinds_are_the_issue_s() -> None:
-    assert {Urgency.ESCALATED, Urgency.OVERDUE, Urgency.UNSATISFIED} == URGENT
+    assert {Urgency.ESCALATED, Urgency.OVERDUE, Urgency.UNSATISFIED, Urgency.RED_CARD} == URGENT
 
 
 def test_dynamic_deputy_keys_exist() -> None:

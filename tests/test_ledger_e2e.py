@@ -40,6 +40,10 @@ HEADER = [
     "是否超期",
     "满意度",
     "回访结果",
+    "响应时间",
+    "重办时间",
+    "办结评价时间",
+    "督办等级",
 ]
 
 
@@ -89,7 +93,7 @@ async def test_ledger_pages_overdue_first(running: RunningBot, fake: FakeTelegra
     text = first["text"]
     assert "在办 11 件，其中超期 1 件" in text  # GC01 and GC02 both lie under the township
     assert text.index("GL-2611-0001") < text.index("GL-2611-0002")  # overdue first, then by deadline
-    assert "🚨 GL-2611-0001 · 已超期" in text and "第 1/2 页" in text
+    assert "🔴 GL-2611-0001 · 已超期" in text and "第 1/2 页" in text
     second = await township.press(first, "下一页", expect="第 2/2 页")
     assert "GL-2611-0011" in second["text"] and "GL-2611-0012" not in second["text"]  # closed: not on it
 

@@ -142,7 +142,7 @@ async def test_escalate_to_county_assign_department_and_send_back(running: Runni
     mark = fake.mark()
     await fake.press(county.user, calendar, _card_data(calendar, picked))
     dept_card = await card_in_group(fake, since=mark, headline="交办督办", chat_id=DEPT_GROUP)
-    assert labels(dept_card) == ["✅ 办结", "📄 详情"]
+    assert labels(dept_card) == ["✅ 办结", "⏳ 申请延期", "📄 详情"]
     await alice.screen(["县住建委", "前答复"], since=mark)
     mark = fake.mark()
     await fake.send_text(dept.user, "已安排专业人员明天上门鉴定", chat=dept.chat, reply_to=dept_card)
@@ -199,7 +199,7 @@ async def test_liaison_answers_and_resolves_in_a_private_chat(running: RunningBo
     mark = fake.mark()
     await fake.press(township.user, deadlines, _card_data(deadlines, "3 个工作日"))
     private_card = await liaison.screen(["交办督办", ref], since=mark)
-    assert labels(private_card) == ["✅ 办结", "📄 详情"]
+    assert labels(private_card) == ["✅ 办结", "⏳ 申请延期", "📄 详情"]
 
     mark = fake.mark()
     await fake.send_text(liaison.user, "今晚联合执法清理", reply_to=private_card)

@@ -20,7 +20,7 @@ from storage.models import Deputy, Issue, IssueNotice
 
 _NOTICES = IssueNotice.__table__  # type: ignore[attr-defined]
 
-URGENT = frozenset({Urgency.ESCALATED, Urgency.OVERDUE, Urgency.UNSATISFIED})
+URGENT = frozenset({Urgency.ESCALATED, Urgency.OVERDUE, Urgency.UNSATISFIED, Urgency.RED_CARD})
 
 
 def wants_now(mode: NotifyMode, kind: Urgency) -> bool:

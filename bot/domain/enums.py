@@ -50,6 +50,11 @@ class EventKind(StrEnum):
     DUPLICATE_JOINED = "duplicate_joined"  # on the original: a duplicate's citizen follows it now
     LOOKBACK_ASKED = "lookback_asked"  # 回访: the citizen was asked whether it is solved
     LOOKBACK_ANSWERED = "lookback_answered"  # 回访: the citizen's answer (text: the answer, reason)
+    # 延期申请 and 督办 levels
+    EXTENSION_REQUESTED = "extension_requested"  # 延期申请
+    EXTENSION_APPROVED = "extension_approved"
+    EXTENSION_REFUSED = "extension_refused"
+    SUPERVISION_RAISED = "supervision_raised"  # 督办 level raised to 黄牌 / 红牌
 
 
 class ActorRole(StrEnum):
@@ -72,6 +77,7 @@ class LinkKind(StrEnum):
     EXPLAIN_PROMPT = "explain_prompt"  # "reply with the explanation" (宣传解释)
     ESCALATE_PROMPT = "escalate_prompt"  # "reply with the reason" (上报)
     SEND_BACK_PROMPT = "send_back_prompt"  # "reply with a note" (退回)
+    EXTENSION_PROMPT = "extension_prompt"  # "reply with the days and the reason" (延期申请)
 
 
 class NotifyMode(StrEnum):
@@ -79,3 +85,15 @@ class NotifyMode(StrEnum):
     ALL = "all"  # everything at once
     DIGEST = "digest"  # only the daily digest
     OFF = "off"
+
+
+class SupervisionLevel(StrEnum):
+    """督办 levels, in rising order: 普通, 黄牌, 红牌 (a 红牌 goes to the county at once)."""
+
+    NORMAL = "normal"
+    YELLOW = "yellow"
+    RED = "red"
+
+    @property
+    def rank(self) -> int:
+        return list(SupervisionLevel).index(self)

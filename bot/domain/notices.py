@@ -30,6 +30,7 @@ class Urgency(StrEnum):
     ESCALATED = "escalated"  # 上报
     OVERDUE = "overdue"  # 超期
     UNSATISFIED = "unsatisfied"  # rated 不满意
+    RED_CARD = "red-card"  # 红牌督办: every deputy of the constituency at once (issue 18)
     STEP = "step"  # any other step: claimed, answered, resolved, rated...
 
 
@@ -139,6 +140,45 @@ class ContactShared(IssueNotice):
 @dataclass(frozen=True, kw_only=True)
 class DeadlinePassed(IssueNotice):
     """Once per deadline: those who follow the issue hear that it is now overdue."""
+
+
+# -- follow-through (issue 18): warnings, 延期申请, 督办 levels ---------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimeLimitWarning(IssueNotice):
+    """70 % of the time limit used (🟡), once per deadline: the cards show it, the responsible person hears it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtensionRequested(IssueNotice):
+    """延期申请: the approving level (its group, or the administrators) gets a card to decide on."""
+
+    request_id: int
+    days: int
+    reason: str
+    requester: str
+    new_deadline: datetime
+    approver_chat_id: int | None  # None: the administrators, in their private chats
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtensionDecided(IssueNotice):
+    """Approved (the citizen hears the new date) or refused; the requester hears either."""
+
+    approved: bool
+    requester_id: int
+    by: str
+    days: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupervisionRaised(IssueNotice):
+    """督办 raised to 黄牌 or 红牌 (`issue.supervision_level`) with a reason; a 红牌 reaches the
+    county group and the constituency's deputies at once."""
+
+    reason: str
+    by: str
 
 
 class AlertKind(StrEnum):

@@ -133,6 +133,7 @@ class FollowThroughFlows:
                 raise Changed(original.ref)
             issues.apply(issue, Action.MARK_DUPLICATE, now=now)
             issue.duplicate_of_id = original.id
+            issue.closed_at = now  # SLA: closed as a duplicate
             await issues.record(
                 s, issue=issue, kind=EventKind.MARKED_DUPLICATE, actor=worker, now=now, text=original.ref
             )

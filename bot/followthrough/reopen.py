@@ -19,9 +19,12 @@ async def reopen_for_rework(s: AsyncSession, issue: Issue, *, now: datetime, tz:
     resolved again. An issue that had a deadline gets a new one from today: the old one has
     usually passed already, and the rework is supervised like any other assignment."""
     issue.reopen_count += 1
+    issue.reopened_at = now  # SLA: the reopen rate, and the time of the last reopening
+    issue.closed_at = None
     issue.assignee_id = issue.assignee_name = None
     issue.resolved_at = None
     if issue.deadline is not None:
+        issue.deadline_set_at = now  # the 🟡 share of the time limit counts from the new deadline's start
         category = await s.get(Category, issue.category_id)
         days = (category.default_deadline_days if category else None) or REWORK_DEFAULT_DAYS
         issue.deadline = deadline_after(now, days, tz)

@@ -154,6 +154,8 @@ class IssueFlows:
             )
             if issue.status == IssueStatus.REOPENED:
                 await self._reopen(s, issue=issue, now=now)
+            elif issue.status == IssueStatus.CLOSED:
+                issue.closed_at = now  # SLA
             await self.notifier.notify(s, IssueRated(issue=issue, now=now, rating=rating))
             summary = summary_of(issue)
         return summary
@@ -190,6 +192,7 @@ class IssueFlows:
             )
             service.apply(issue, Action.CLAIM, now=now)
             issue.assignee_id, issue.assignee_name = worker.id, worker.name
+            issue.acknowledged_at = issue.acknowledged_at or now  # SLA: first claim or 研判
             await service.record(s, issue=issue, kind=EventKind.CLAIMED, actor=worker, now=now)
             await self.notifier.notify(s, IssueClaimed(issue=issue, now=now))
             summary = summary_of(issue)

@@ -30,8 +30,15 @@ def catalogue() -> dict[str, JobSpec]:
     """Every job, by name. Each area lists its jobs in its own `scheduled.py`."""
     from bot.deputies import scheduled as deputy_jobs
     from bot.followthrough import scheduled as followthrough_jobs
+    from bot.followup import scheduled as followup_jobs
     from bot.outbox import scheduled as outbox_jobs
     from bot.triage import scheduled as supervision_jobs
 
-    specs = [*outbox_jobs.JOBS, *supervision_jobs.JOBS, *deputy_jobs.JOBS, *followthrough_jobs.JOBS]
+    specs = [
+        *outbox_jobs.JOBS,
+        *supervision_jobs.JOBS,
+        *deputy_jobs.JOBS,
+        *followthrough_jobs.JOBS,
+        *followup_jobs.JOBS,
+    ]
     return {spec.name: spec for spec in specs}

@@ -12,7 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import access
 from bot.access import NotAllowed
 from bot.clock import Clock, local_text
+from bot.domain.warnings import Light, Thresholds
 from bot.followthrough.stats import LookbackFigures, lookback_figures
+from bot.followup import sla
 from bot.i18n import Translate, Translator
 from bot.ledger import service as ledger
 from bot.ledger import stats as stats_
@@ -37,6 +39,7 @@ class Chart:
     heading: str  # the same for an HTML message: the grid's name is an administrator's text
     units: list[stats_.UnitStats]
     lookback: list[LookbackFigures] = field(default_factory=list)  # 回访 answers per unit
+    sla: str = ""  # the units' SLA figures as a message (bot.followup.sla, issue 18)
 
     def caption(self, t: Translate) -> str:
         """The title, and the 回访 figures of the units that have any."""
@@ -59,16 +62,19 @@ class Chart:
 
 
 class Ledger:
-    def __init__(self, *, db: Database, clock: Clock, tz: tzinfo, translator: Translator) -> None:
+    def __init__(
+        self, *, db: Database, clock: Clock, tz: tzinfo, translator: Translator, thresholds: Thresholds | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
         self.tz = tz
         self.translator = translator
+        self.thresholds = thresholds  # 🟡 rows (issue 18)
 
     # -- /ledger -----------------------------------------------------------------------------
 
     async def group_page(
-        self, *, chat_id: int, user_id: int, admins: frozenset[int], page: int
+        self, *, chat_id: int, user_id: int, admins: frozenset[int], page: int, level: str | None = None
     ) -> ledger.LedgerPage | None:
         """A group's ledger, for people whose role covers the group; None where no grid is bound."""
         async with self.db.session() as s:
@@ -76,30 +82,34 @@ class Ledger:
             if scope is None:
                 return None
             await _check_group(s, chat_id, user_id, admins)
-            return await ledger.ledger_page(s, scope, now=self.clock.now(), page=page)
+            return await ledger.ledger_page(s, scope, now=self.clock.now(), page=page, level=level)
 
-    async def person_pages(self, *, user_id: int, admin: bool, page: int) -> list[ledger.LedgerPage]:
+    async def person_pages(
+        self, *, user_id: int, admin: bool, page: int, level: str | None = None
+    ) -> list[ledger.LedgerPage]:
         async with self.db.session() as s:
             now = self.clock.now()
             return [
-                await ledger.ledger_page(s, scope, now=now, page=page)
+                await ledger.ledger_page(s, scope, now=now, page=page, level=level)
                 for scope in await ledger.scopes_of_person(s, user_id, admin=admin)
             ]
 
     def render(self, t: Translate, page: ledger.LedgerPage) -> str:
         now = self.clock.now()
         lines = [t("ledger-title", scope=html(page.scope.title), total=str(page.total), overdue=str(page.overdue))]
+        if page.level:
+            lines.append(t("ledger-filter", level=t(f"level-{page.level}")))
         if not page.rows:
             lines.append(t("ledger-empty"))
         for row in page.rows:
-            key = "ledger-row-overdue" if row.overdue(now) else "ledger-row"
+            key = "ledger-row-overdue" if row.overdue(now) else self._row_key(row, now)
             lines.append(
                 t(
                     key,
                     ref=row.ref,
                     status=t(f"status-{row.status.value.replace('_', '-')}"),
                     deadline=local_text(row.deadline, self.tz) if row.deadline else t("ledger-no-deadline"),
-                    unit=html(row.unit),
+                    unit=html(row.unit) + self._level_tag(t, row),
                     grid=html(row.grid),
                     category=html(row.category),
                     description=html(row.description[:40] + ("…" if len(row.description) > 40 else "")),
@@ -112,6 +122,19 @@ class Ledger:
             pages = (page.total + page.page_size - 1) // page.page_size
             lines.append(t("ledger-page", page=str(page.page + 1), pages=str(pages)))
         return "\n".join(lines)
+
+    @staticmethod
+    def _level_tag(t: Translate, row: ledger.LedgerRow) -> str:
+        """🟨 / 🟥 after the unit, at the end of the row's first line (issue 18)."""
+        return "" if row.supervision_level == "normal" else " · " + t(f"ledger-level-{row.supervision_level}")
+
+    def _row_key(self, row: ledger.LedgerRow, now: datetime) -> str:
+        """🟡 once the row's time limit is 70 % used (red is the overdue row)."""
+        if self.thresholds is None:
+            return "ledger-row"
+        started = row.deadline_set_at or row.created_at
+        light = self.thresholds.of(status=row.status, deadline=row.deadline, started=started, now=now)
+        return "ledger-row-yellow" if light == Light.YELLOW else "ledger-row"
 
     # -- export ------------------------------------------------------------------------------
 
@@ -178,13 +201,21 @@ class Ledger:
             end = now + timedelta(seconds=1)
             units = [await stats_.unit_stats(s, unit, start=start, end=end, now=now) for unit in below]
             lookback = [await lookback_figures(s, unit, start=start, end=end) for unit in below]
+            sla_units = [await sla.unit_figures(s, unit, start=start, end=end) for unit in below]
         t = self.translator.bind(None)
         period = {"start": start.date().isoformat(), "end": now.astimezone(self.tz).date().isoformat()}
         title = t("stats-title", scope=name, **period)
         from bot.ledger import chart  # matplotlib only when drawing
 
         png, _figure = await asyncio.to_thread(chart.draw, t, units, title=title)
-        return Chart(png, title, t("stats-title", scope=html(name), **period), units, lookback)
+        return Chart(
+            png,
+            title,
+            t("stats-title", scope=html(name), **period),
+            units,
+            lookback,
+            sla=sla.render(t, scope=name, units=sla_units, **period),
+        )
 
     def _midnight(self, day: date) -> datetime:
         return datetime.combine(day, datetime.min.time(), tzinfo=self.tz)

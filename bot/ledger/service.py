@@ -6,7 +6,7 @@ Plain data out (no ORM rows), one SELECT with joins per page, so a county's page
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import and_, case, or_
@@ -56,6 +56,15 @@ class LedgerRow:
         """超期: finished after its deadline, or (open) past it now (bot.domain.overdue)."""
         return finished_late(status=self.status, deadline=self.deadline, resolved_at=self.resolved_at, now=now)
 
+    # Follow-through (issue 18): the 督办 level, the time limit's start and the SLA moments.
+    supervision_level: str = "normal"
+    deadline_set_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    reopened_at: datetime | None = None
+    closed_at: datetime | None = None
+    reopen_count: int = 0
+    department: str = ""
+
 
 @dataclass(frozen=True)
 class LedgerPage:
@@ -65,6 +74,7 @@ class LedgerPage:
     overdue: int
     page: int
     page_size: int
+    level: str = ""  # the 督办 level filtered on, if any (issue 18)
 
     @property
     def has_more(self) -> bool:
@@ -158,13 +168,48 @@ def _row(values: tuple) -> LedgerRow:
     )
 
 
-async def ledger_page(s: AsyncSession, scope: Scope, *, now: datetime, page: int, page_size: int = 8) -> LedgerPage:
+# The follow-through's columns (issue 18), read after the ledger's own ones.
+FOLLOWUP_COLUMNS = (
+    Issue.supervision_level,
+    Issue.deadline_set_at,
+    Issue.acknowledged_at,
+    Issue.reopened_at,
+    Issue.closed_at,
+    Issue.reopen_count,
+    Department.name,
+)
+
+
+def _select_all():  # noqa: ANN202
+    return _select().add_columns(*FOLLOWUP_COLUMNS)
+
+
+def _full_row(values: tuple) -> LedgerRow:
+    count = len(FOLLOWUP_COLUMNS)
+    level, set_at, acknowledged, reopened, closed, reopens, department = values[-count:]
+    return replace(
+        _row(tuple(values[:-count])),
+        supervision_level=level or "normal",
+        deadline_set_at=set_at,
+        acknowledged_at=acknowledged,
+        reopened_at=reopened,
+        closed_at=closed,
+        reopen_count=int(reopens or 0),
+        department=department or "",
+    )
+
+
+async def ledger_page(
+    s: AsyncSession, scope: Scope, *, now: datetime, page: int, page_size: int = 8, level: str | None = None
+) -> LedgerPage:
     """Open issues by deadline: overdue ones come first, those not yet given a deadline last.
 
     The page's ids are picked from the ledger index alone (holder, status, deadline: a covering
     index), and only those rows are read in full — a county's 40,000 open issues sort in the index.
     """
     where = and_(scope.condition(), col(Issue.status).in_(OPEN))
+    if level:  # only the issues of one 督办 level (issue 18)
+        where = and_(where, col(Issue.supervision_level) == level)
     order = (case((col(Issue.deadline).is_(None), 1), else_=0), col(Issue.deadline), col(Issue.id))
     ids = [
         int(i)
@@ -172,13 +217,15 @@ async def ledger_page(s: AsyncSession, scope: Scope, *, now: datetime, page: int
             await s.exec(select(Issue.id).where(where).order_by(*order).limit(page_size).offset(page * page_size))
         ).all()
     ]
-    rows = [_row(tuple(r)) for r in (await s.exec(_select().where(col(Issue.id).in_(ids)).order_by(*order))).all()]
+    rows = [
+        _full_row(tuple(r)) for r in (await s.exec(_select_all().where(col(Issue.id).in_(ids)).order_by(*order))).all()
+    ]
     total, overdue = (
         await s.exec(
             select(func.count(), func.count(case((overdue_now_clause(now), 1)))).select_from(Issue).where(where)
         )
     ).one()
-    return LedgerPage(scope, rows, int(total), int(overdue), page, page_size)
+    return LedgerPage(scope, rows, int(total), int(overdue), page, page_size, level=level or "")
 
 
 async def export_chunk(
@@ -193,7 +240,7 @@ async def export_chunk(
     """Issues (open or not) received in the period in the order they came (by id, as 编号 run), the
     next `limit` after issue `after`: keyset paging on the primary key keeps each chunk a short
     query, so an export never holds the database for long."""
-    query = _select().order_by(col(Issue.id)).limit(limit)
+    query = _select_all().order_by(col(Issue.id)).limit(limit)
     if grid_ids is not None:
         query = query.where(or_(col(Issue.grid_id).in_(grid_ids), col(Issue.holder_grid_id).in_(grid_ids)))
     if created_from is not None:
@@ -202,4 +249,4 @@ async def export_chunk(
         query = query.where(col(Issue.created_at) < created_to)
     if after is not None:
         query = query.where(col(Issue.id) > after)
-    return [_row(tuple(values)) for values in (await s.exec(query)).all()]
+    return [_full_row(tuple(values)) for values in (await s.exec(query)).all()]

@@ -41,11 +41,12 @@ from bot.followthrough.audience import handlers as followthrough_handlers
 from bot.followthrough.service import followers
 from bot.issues.facts import issue_facts
 from bot.notify.channel import Channel, DepartmentDesk, Desk, GridDesk, PersonDesk
+from bot.notify.followup import FollowupAudience
 from bot.triage import service as triage
 from storage.models import Issue
 
 
-class Audience:
+class Audience(FollowupAudience):
     """The one `Notifier` of the application: every notice passes here."""
 
     def __init__(self, channels: Sequence[Channel], deputies: DeputyAudience) -> None:
@@ -71,6 +72,7 @@ class Audience:
             CitizenWroteToDeputy: self.wrote_to_deputy,
             DeputyAnswered: self.deputy_answered,
             PersonalNote: self.personal_note,
+            **self.followup_handlers(),  # type: ignore[dict-item]
         }
         self._handlers.update(followthrough_handlers(self))  # duplicates, followers, 回访
 
@@ -181,6 +183,7 @@ class Audience:
 
     async def deadline_passed(self, s: AsyncSession, n: DeadlinePassed) -> None:
         await self._deputies(s, n, Urgency.OVERDUE)
+        await self._refresh(s, n)  # the cards turn 🔴
 
     async def alerts(self, s: AsyncSession, n: DeadlineAlerts) -> None:
         """The holding level's desk, the assigned department and its liaisons, the responsible person."""

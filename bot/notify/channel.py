@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.notices import AlertKind, PersonalNote, UnitDigest, Urgency
+from bot.domain.notices import AlertKind, ExtensionRequested, PersonalNote, UnitDigest, Urgency
 from storage.models import Deputy, DeputyContact, Issue, IssueAttachment
 
 
@@ -76,6 +76,10 @@ class Channel:
         return None
 
     async def tell_admins(self, s: AsyncSession, *, key: str, now: datetime, **args: object) -> None:
+        return None
+
+    async def extension_card(self, s: AsyncSession, *, notice: ExtensionRequested) -> None:
+        """延期申请: a card with 同意 / 不同意 for the approving group (or each administrator)."""
         return None
 
     async def alerts(

@@ -11,7 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deputies.report import upload
 from bot.domain.enums import AttachmentKind, LinkKind
-from bot.domain.notices import AlertKind, PersonalNote, UnitDigest, Urgency
+from bot.domain.notices import AlertKind, ExtensionRequested, PersonalNote, UnitDigest, Urgency
+from bot.domain.warnings import Light, Thresholds
 from bot.i18n import Translate, Translator
 from bot.issues import service
 from bot.issues.facts import issue_facts
@@ -21,7 +22,7 @@ from bot.privacy import ERASED_CITIZEN
 from bot.telegram.texts import card_text, escaped, status_label
 from bot.text import html
 from bot.triage import service as triage
-from handlers import deputy_keyboards, followthrough_keyboards, keyboards
+from handlers import deputy_keyboards, followthrough_keyboards, followup_keyboards, keyboards
 from storage.models import Department, Deputy, DeputyContact, GroupChat, Issue, IssueAttachment, User
 
 CAPTION_LIMIT = 1024
@@ -39,10 +40,16 @@ def preview(text: str) -> str:
 
 
 class TelegramChannel(Channel):
-    def __init__(self, translator: Translator, tz: tzinfo, admin_ids: frozenset[int]) -> None:
+    def __init__(
+        self, translator: Translator, tz: tzinfo, admin_ids: frozenset[int], thresholds: Thresholds | None = None
+    ) -> None:
         self.translator = translator
         self.tz = tz
         self.admin_ids = admin_ids
+        self.thresholds = thresholds  # 🟡 / 🔴 on the cards
+
+    def light(self, issue: Issue, now: datetime) -> Light:
+        return self.thresholds.of_issue(issue, now) if self.thresholds is not None else Light.NONE
 
     def group_t(self) -> Translate:
         return self.translator.bind(None)
@@ -92,7 +99,7 @@ class TelegramChannel(Channel):
         self.send(
             s,
             chat_id=chat_id,
-            text=card_text(t, issue, facts, headline=headline, tz=self.tz),
+            text=card_text(t, issue, facts, headline=headline, tz=self.tz, light=self.light(issue, now)),
             keyboard=await self._card_keyboard(s, t, issue, chat_id),
             now=now,
             issue_id=issue.id,
@@ -140,7 +147,9 @@ class TelegramChannel(Channel):
                 chat_id=chat_id,
                 method="editMessageText",
                 params={
-                    "text": card_text(t, issue, facts, headline="card-headline", tz=self.tz),
+                    "text": card_text(
+                        t, issue, facts, headline="card-headline", tz=self.tz, light=self.light(issue, now)
+                    ),
                     "parse_mode": "HTML",
                     "reply_markup": markup(await self._card_keyboard(s, t, issue, chat_id)),
                 },
@@ -180,6 +189,31 @@ class TelegramChannel(Channel):
     async def tell_admins(self, s: AsyncSession, *, key: str, now: datetime, **args: object) -> None:
         for admin_id in sorted(self.admin_ids):
             await self.tell_person(s, user_id=admin_id, key=key, now=now, **args)
+
+    async def extension_card(self, s: AsyncSession, *, notice: ExtensionRequested) -> None:
+        """延期申请 to decide: in the approving group, else in each administrator's private chat."""
+        issue = notice.issue
+        facts = await issue_facts(s, issue)
+        chats = [notice.approver_chat_id] if notice.approver_chat_id is not None else sorted(self.admin_ids)
+        for chat_id in chats:
+            t = self.group_t() if notice.approver_chat_id is not None else await self.user_t(s, chat_id)
+            args = {
+                "ref": issue.ref,
+                "grid": facts.grid_path,
+                "category": facts.category,
+                "who": notice.requester,
+                "days": str(notice.days),
+                "reason": notice.reason,
+                "deadline": issue.deadline,
+                "new_deadline": notice.new_deadline,
+            }
+            self.send(
+                s,
+                chat_id=chat_id,
+                text=t("ext-card", **escaped(args, self.tz)),
+                keyboard=followup_keyboards.extension_decision(t, notice.request_id),
+                now=notice.now,
+            )
 
     async def alerts(
         self, s: AsyncSession, *, kind: AlertKind, items: list[tuple[Issue, list[Desk]]], now: datetime

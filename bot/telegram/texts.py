@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 
 from bot.clock import local_text
 from bot.domain.lifecycle import IssueStatus
+from bot.domain.warnings import Light
 from bot.i18n import Translate
 from bot.issues.facts import IssueFacts
 from bot.issues.flows import Timeline
@@ -27,7 +28,9 @@ def escaped(args: dict[str, object], tz: tzinfo) -> dict[str, str]:
     }
 
 
-def card_text(t: Translate, issue: Issue, facts: IssueFacts, *, headline: str, tz: tzinfo) -> str:
+def card_text(
+    t: Translate, issue: Issue, facts: IssueFacts, *, headline: str, tz: tzinfo, light: Light = Light.NONE
+) -> str:
     lines = [
         t(headline, ref=facts.ref),
         t("card-category", category=html(facts.category)),
@@ -43,6 +46,7 @@ def card_text(t: Translate, issue: Issue, facts: IssueFacts, *, headline: str, t
         lines.append(t("card-status-assignee", status=status, assignee=html(issue.assignee_name)))
     else:
         lines.append(t("card-status", status=status))
+    lines += followup_lines(t, issue, light)
     if issue.supervised_by_deputy_id is not None:
         lines.append(t("card-supervised"))  # 督办: a deputy follows this issue
     lines += triage_lines(t, issue, facts, tz)
@@ -51,6 +55,14 @@ def card_text(t: Translate, issue: Issue, facts: IssueFacts, *, headline: str, t
         lines.append(t("card-unsatisfied-comment", comment=html(issue.rating_comment)))
     lines += ["", html(issue.description)]
     return "\n".join(lines)
+
+
+def followup_lines(t: Translate, issue: Issue, light: Light) -> list[str]:
+    """🟡 / 🔴 (share of the time limit used) and the 督办 level, when above 普通 (issue 18)."""
+    lines = [t(f"card-light-{light.value}")] if light != Light.NONE else []
+    if issue.supervision_level and issue.supervision_level != "normal":
+        lines.append(t(f"card-level-{issue.supervision_level}"))
+    return lines
 
 
 def triage_lines(t: Translate, issue: Issue, facts: IssueFacts, tz: tzinfo) -> list[str]:

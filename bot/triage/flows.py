@@ -108,6 +108,7 @@ class TriageFlows:
             service.apply(issue, Action.EXPLAIN, now=now)
             issue.disposition, issue.department_id = Disposition.EXPLAIN, None
             issue.resolution_note, issue.resolved_at = text, now
+            issue.acknowledged_at = issue.acknowledged_at or now
             if issue.assignee_id is None:
                 issue.assignee_id, issue.assignee_name = worker.id, worker.name
             await service.record(s, issue=issue, kind=EventKind.EXPLAINED, actor=worker, now=now, text=text)
@@ -129,7 +130,8 @@ class TriageFlows:
                 raise NotAllowed(f"{responsible_id} is not a worker of grid {acting}")
             service.apply(issue, Action.TRIAGE, now=now)
             issue.disposition, issue.department_id = Disposition.HANDLE, None
-            issue.deadline = due
+            issue.deadline, issue.deadline_set_at = due, now
+            issue.acknowledged_at = issue.acknowledged_at or now
             issue.assignee_id = responsible_id
             issue.assignee_name = worker.name if responsible_id == worker.id else workers[responsible_id]
             t = self.translator.bind(None)
@@ -159,7 +161,8 @@ class TriageFlows:
                 raise NotAllowed(f"department {department_id} does not belong to grid {acting}")
             service.apply(issue, Action.TRIAGE, now=now)
             issue.disposition, issue.department_id = Disposition.ASSIGN, dept.id
-            issue.deadline = due
+            issue.deadline, issue.deadline_set_at = due, now
+            issue.acknowledged_at = issue.acknowledged_at or now
             issue.assignee_id = issue.assignee_name = None
             t = self.translator.bind(None)
             await service.record(
@@ -246,6 +249,7 @@ class TriageFlows:
         issue.disposition = issue.department_id = None
         issue.assignee_id = issue.assignee_name = None
         issue.deadline = deadline_after(now, await self._default_days(s, issue), self.tz)
+        issue.deadline_set_at = now
 
     # -- helpers ---------------------------------------------------------------------------------
 

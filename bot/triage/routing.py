@@ -36,6 +36,7 @@ class CardButton(StrEnum):
     RESOLVE = "resolve"
     ESCALATE = "escalate"
     SEND_BACK = "send_back"
+    EXTEND = "extend"  # 延期申请 (issue 18)
     DETAIL = "detail"
 
 
@@ -75,16 +76,20 @@ def may_send_back(path: list[Level], acting_grid_id: int) -> bool:
     return acting_grid_id in ids and ids.index(acting_grid_id) < len(ids) - 1
 
 
-def card_buttons(status: IssueStatus, role: ChatRole, *, escalate: bool, send_back: bool) -> list[CardButton]:
-    """The buttons a card shows in a chat with this role (the server checks again on every press)."""
+def card_buttons(
+    status: IssueStatus, role: ChatRole, *, escalate: bool, send_back: bool, extend: bool = False
+) -> list[CardButton]:
+    """The buttons a card shows in a chat with this role (the server checks again on every press).
+    `extend`: the issue has a deadline, so its responsible person may ask for more time."""
     if role in (ChatRole.OBSERVER, ChatRole.NONE) or not is_open(status):
         return [CardButton.DETAIL]
+    more = [CardButton.EXTEND] if extend else []
     if role == ChatRole.DEPARTMENT:
-        return [CardButton.RESOLVE, CardButton.DETAIL]
+        return [CardButton.RESOLVE, *more, CardButton.DETAIL]
     buttons = [CardButton.CLAIM] if status in (IssueStatus.RECEIVED, IssueStatus.REOPENED) else []
     buttons += [CardButton.TRIAGE, CardButton.RESOLVE]
     if escalate:
         buttons.append(CardButton.ESCALATE)
     if send_back:
         buttons.append(CardButton.SEND_BACK)
-    return [*buttons, CardButton.DETAIL]
+    return [*buttons, *more, CardButton.DETAIL]

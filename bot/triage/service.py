@@ -126,7 +126,8 @@ async def buttons_for(s: AsyncSession, issue: Issue, chat_id: int) -> list[CardB
         # Only when a lower group exists: without one the issue would come straight back here.
         lower = await issues.holding_group(s, grid_id=send_back_target(path, acting).grid_id)
         send_back = lower is not None and lower.grid_id != acting
-    return card_buttons(issue.status, role, escalate=escalate, send_back=send_back)
+    extend = issue.deadline is not None
+    return card_buttons(issue.status, role, escalate=escalate, send_back=send_back, extend=extend)
 
 
 async def grid_name(s: AsyncSession, grid_id: int) -> str:

@@ -99,6 +99,8 @@ class WeComChannel(Channel):
             lines.append("> " + t("card-deadline", deadline=local_text(issue.deadline, self.tz)))
         if facts.holder_name:
             lines.append("> " + from_html(t("card-held-by", level=md(facts.holder_name))))
+        if issue.supervision_level != "normal":  # 黄牌 / 红牌督办 (issue 18)
+            lines.append("> " + from_html(t(f"card-level-{issue.supervision_level}")))
         description = issue.description if len(issue.description) <= PREVIEW else issue.description[:PREVIEW] + "…"
         lines += ["", md(description)]
         if note:

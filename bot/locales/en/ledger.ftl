@@ -4,7 +4,7 @@ ledger-title = 📒 <b>{ $scope } · ledger</b> ({ $total } open, { $overdue } o
 ledger-empty = No open requests.
 ledger-row = • <b>{ $ref }</b> · { $status } · due { $deadline } · { $unit }
     　{ $grid } · { $category } · { $description }
-ledger-row-overdue = 🚨 <b>{ $ref }</b> · <b>overdue</b> · due { $deadline } · { $unit }
+ledger-row-overdue = 🔴 <b>{ $ref }</b> · <b>overdue</b> · due { $deadline } · { $unit }
     　{ $grid } · { $category } · { $description }
 ledger-no-deadline = not yet assessed
 ledger-page = Page { $page }/{ $pages }

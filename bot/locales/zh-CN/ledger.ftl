@@ -4,7 +4,7 @@ ledger-title = 📒 <b>{ $scope } · 台账</b>（在办 { $total } 件，其中
 ledger-empty = 暂无在办诉求。
 ledger-row = • <b>{ $ref }</b> · { $status } · 时限 { $deadline } · { $unit }
     　{ $grid } · { $category } · { $description }
-ledger-row-overdue = 🚨 <b>{ $ref }</b> · <b>已超期</b> · 时限 { $deadline } · { $unit }
+ledger-row-overdue = 🔴 <b>{ $ref }</b> · <b>已超期</b> · 时限 { $deadline } · { $unit }
     　{ $grid } · { $category } · { $description }
 ledger-no-deadline = 待研判
 ledger-page = 第 { $page }/{ $pages } 页
