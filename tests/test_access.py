@@ -20,6 +20,7 @@ from bot.domain.enums import ActorRole
 from bot.issues.service import Actor
 from bot.sandbox.botapi import FakeTelegram, FakeUser
 from bot.triage.flows import Deadline
+from handlers.callbacks import LedgerCb
 from storage.database import Database
 from storage.models import Department
 from tests.harness import ADMIN_ID, Person, RunningBot, enlist, known_user
@@ -383,7 +384,8 @@ async def test_the_refusals_the_table_lacked(
     # -- the ledger's page button, pressed by a stranger in the group --------------------------------
     ledger = await world.person("worker", GROUP_ID).say("/ledger", expect="台账")
     mark = fake.mark()
-    world.judge("ledger page", "stranger", False, await world.press("stranger", ledger, "lg1:1"), "lg1:1")
+    page = LedgerCb(page=1).pack()
+    world.judge("ledger page", "stranger", False, await world.press("stranger", ledger, page), page)
     assert [c for c in fake.requests[mark:] if c.method == "editMessageText" and c.chat_id == GROUP_ID] == []
 
     # -- the phone number, once the responsible person's role is revoked ----------------------------
