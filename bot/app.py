@@ -13,7 +13,10 @@ from pathlib import Path
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisStorage
+from redis.asyncio import Redis
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -23,6 +26,7 @@ from bot.organisation.schema import OrganisationFile
 from bot.organisation.service import has_organisation, import_organisation
 from bot.outbox.sender import OutboxSender
 from bot.outbox.unreachable import GroupGoneNotice
+from bot.polling import ConfirmingDispatcher
 from bot.services import Services
 from bot.telegram.delivery import TelegramTransport, is_group
 from bot.telegram.flood import FloodLimiter, FloodLimits
@@ -32,6 +36,7 @@ from bot.wecom.delivery import WeComTransport
 from handlers.commands import publish_commands
 from storage.database import Database
 from storage.fsm import SqlStorage
+from storage.update_claims import RedisUpdateClaims
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +57,9 @@ class Gridline:
             settings.flood_global_per_second, settings.flood_private_per_second, settings.flood_group_per_minute
         )
         session.middleware(FloodLimiter(limits))
+        # Shared by the instances of one bot (REDIS_URL): update claims and the flood limits.
+        self.redis = Redis.from_url(settings.redis_url.get_secret_value()) if settings.redis_url else None
+        self.redis_prefix = f"gridline:{settings.bot_token.get_secret_value().split(':', 1)[0]}"
         self.bot = Bot(
             settings.bot_token.get_secret_value(),
             session=session,
@@ -112,9 +120,19 @@ class Gridline:
     def _dispatcher(self) -> Dispatcher:
         from handlers.root import setup_dispatcher
 
-        # Updates of one user are handled one at a time (an album is five updates at once).
-        dispatcher = Dispatcher(storage=SqlStorage(self.db), events_isolation=SimpleEventIsolation())
-        setup_dispatcher(dispatcher, self.services)
+        # Updates of one user are handled one at a time (an album is five updates at once), in order
+        # whichever instance receives them when several share the bot through Redis.
+        if self.redis is None:
+            dispatcher = ConfirmingDispatcher(storage=SqlStorage(self.db), events_isolation=SimpleEventIsolation())
+            setup_dispatcher(dispatcher, self.services)
+            return dispatcher
+        assert self.settings.redis_url is not None
+        # Its own connection pool: the dispatcher closes it at shutdown, before the senders stop.
+        storage = RedisStorage.from_url(
+            self.settings.redis_url.get_secret_value(), key_builder=DefaultKeyBuilder(with_destiny=True)
+        )
+        dispatcher = ConfirmingDispatcher(storage=storage, events_isolation=storage.create_isolation())
+        setup_dispatcher(dispatcher, self.services, claims=RedisUpdateClaims(self.redis, prefix=self.redis_prefix))
         return dispatcher
 
     async def run_polling(self, *, handle_signals: bool = True) -> None:
@@ -152,6 +170,8 @@ class Gridline:
         self.scheduler.shutdown(wait=False)
         await self._stop_senders(senders)
         await self.bot.session.close()
+        if self.redis is not None:
+            await self.redis.aclose()
         await self.db.dispose()
         gc.unfreeze()  # the process may go on (a restart in the same process, the tests)
 

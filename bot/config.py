@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8080
     webhook_secret: SecretStr | None = None  # unset: a fresh random secret at every start
+    # Several instances (`gridline run --webhook` behind one URL): conversation state, per-user
+    # ordering, update dedupe and the flood limits are shared through this Redis server.
+    redis_url: SecretStr | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -2,6 +2,12 @@
 
 The webhook is registered with a secret token; aiogram's request handler answers 401 to any
 request whose `X-Telegram-Bot-Api-Secret-Token` header does not match it.
+
+An update is answered only once it has been handled (not in the background): if the process dies
+meanwhile, Telegram gets no 200 and delivers the update again (to this instance after a restart, or
+to another behind the same URL). A stop first closes the listening socket, then waits for the
+updates under way, and only then lets the dispatcher shut down (storage, bot session); the database
+is closed after that.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ import asyncio
 import logging
 import secrets
 import signal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
@@ -19,6 +25,28 @@ if TYPE_CHECKING:
     from bot.app import Gridline
 
 log = logging.getLogger(__name__)
+
+
+class HandledFirst(SimpleRequestHandler):
+    """Answers Telegram after handling the update, and knows how many are under way."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, handle_in_background=False, **kwargs)
+        self.under_way = 0
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.under_way += 1
+        self.idle.clear()
+        try:
+            return await super().handle(request)
+        finally:
+            self.under_way -= 1
+            if not self.under_way:
+                self.idle.set()
+
+    __call__ = handle
 
 
 def webhook_secret(app: Gridline) -> str:
@@ -33,7 +61,8 @@ async def serve(app: Gridline, stopped: asyncio.Event, *, handle_signals: bool) 
         raise ValueError("WEBHOOK_URL is not set: the public https address Telegram should post to")
     secret = webhook_secret(app)
     web_app = web.Application()
-    SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret).register(web_app, path=settings.webhook_path)
+    requests = HandledFirst(app.dispatcher, app.bot, secret_token=secret)
+    requests.register(web_app, path=settings.webhook_path)
     setup_application(web_app, app.dispatcher, bot=app.bot)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
@@ -51,4 +80,8 @@ async def serve(app: Gridline, stopped: asyncio.Event, *, handle_signals: bool) 
     try:
         await stopped.wait()
     finally:
+        await site.stop()  # no new connections; the updates under way finish first
+        if not requests.idle.is_set():
+            log.info("webhook: waiting for %s update(s) under way", requests.under_way)
+        await requests.idle.wait()
         await runner.cleanup()  # also runs the dispatcher's shutdown hooks
