@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
@@ -24,6 +25,7 @@ from bot.jobs.scheduler import build_scheduler, start_scheduler
 from bot.logs import protect
 from bot.organisation.schema import OrganisationFile
 from bot.organisation.service import has_organisation, import_organisation
+from bot.outbox.claims import Claims, take_over_all
 from bot.outbox.sender import OutboxSender
 from bot.outbox.unreachable import GroupGoneNotice
 from bot.polling import ConfirmingDispatcher
@@ -36,6 +38,7 @@ from bot.wecom.delivery import WeComTransport
 from handlers.commands import publish_commands
 from storage.database import Database
 from storage.fsm import SqlStorage
+from storage.migrate import lock as schema_lock
 from storage.update_claims import RedisUpdateClaims
 
 log = logging.getLogger(__name__)
@@ -66,12 +69,14 @@ class Gridline:
             default=DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True),
         )
         clock = clock or SystemClock()
-        self.senders: list[OutboxSender] = []  # one per channel: every one is woken after a commit
+        self.senders: list[OutboxSender] = []
+        lease = timedelta(seconds=settings.outbox_lease_seconds)  # one per channel: every one is woken after a commit
         self.services = Services.build(settings, clock=clock, settled=lambda chat_id: self.sender.settled(chat_id))
         self.sender = OutboxSender(  # Telegram's
             transport=TelegramTransport(self.bot, self.services.db, request_timeout=settings.send_timeout_seconds),
             db=self.services.db,
             clock=clock,
+            claims=Claims(self.services.db, "telegram", lease=lease),
             reads_on=is_group,
             on_chat_gone=GroupGoneNotice(self.services.translator, settings.admin_ids),
         )
@@ -87,6 +92,7 @@ class Gridline:
             transport=self.wecom,
             db=self.services.db,
             clock=clock,
+            claims=Claims(self.services.db, self.wecom.channel, lease=lease),
             reads_on=lambda _robot_id: True,
             remember_unreachable=False,
         )
@@ -106,6 +112,11 @@ class Gridline:
         for sender in self.senders:
             if sender.channel in channels:
                 sender.wake()
+
+    async def _prepare(self) -> None:
+        await prepare_database(self.services)
+        if self.db.is_sqlite:  # one instance: what its killed previous run left leased is its own
+            await take_over_all(self.db)
 
     def _start_senders(self) -> list[asyncio.Task[None]]:
         return [asyncio.create_task(sender.run(), name=f"outbox-sender-{sender.channel}") for sender in self.senders]
@@ -136,7 +147,7 @@ class Gridline:
         return dispatcher
 
     async def run_polling(self, *, handle_signals: bool = True) -> None:
-        await prepare_database(self.services)
+        await self._prepare()
         settle_heap()
         senders = self._start_senders()
         start_scheduler(self.scheduler, self.services)
@@ -155,7 +166,7 @@ class Gridline:
         """Serve Telegram's webhook (`gridline run --webhook`) until stopped."""
         from bot.webhook import serve
 
-        await prepare_database(self.services)
+        await self._prepare()
         settle_heap()
         senders = self._start_senders()
         start_scheduler(self.scheduler, self.services)
@@ -194,6 +205,7 @@ async def prepare_database(services: Services) -> None:
     """Create the tables and, on an empty database, load the demo county (or DEMO_ORG_FILE)."""
     await services.db.create_all()
     async with services.db.transaction() as s:
+        await (await s.connection()).run_sync(schema_lock)  # instances starting together load it once
         if not await has_organisation(s):
             source = services.settings.demo_org_file or DEMO_ORGANISATION
             summary = await import_organisation(s, OrganisationFile.load(source))

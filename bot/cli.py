@@ -69,8 +69,13 @@ def run(
             "--webhook needs WEBHOOK_URL, the public https address Telegram posts to.", fg=typer.colors.RED, err=True
         )
         raise typer.Exit(2)
+    from storage.migrate import SchemaOutOfDate
+
     gridline = Gridline(settings)
-    asyncio.run(gridline.run_webhook() if webhook else gridline.run_polling())
+    try:
+        asyncio.run(gridline.run_webhook() if webhook else gridline.run_polling())
+    except SchemaOutOfDate as error:  # an older Gridline's database: one line, no traceback
+        _fail(str(error), 1)
 
 
 @app.command("import")
@@ -201,6 +206,71 @@ def cards(
     deputies = asyncio.run(load())
     written = write_cards(deputies, bot_username, out)
     typer.echo(f"{len(deputies)} deputies, {len(written)} files → {out}")
+
+
+db_app = typer.Typer(help="The database's schema: upgrade it, or say where it stands.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database (DATABASE_URL) to the schema this Gridline needs; an empty one is created."""
+    from storage.database import Database
+
+    async def go() -> tuple[str | None, str | None]:
+        db = Database(_settings().database_url)
+        try:
+            return await db.upgrade()
+        finally:
+            await db.dispose()
+
+    before, after = asyncio.run(go())
+    if before == after:
+        typer.echo(f"The database is at the newest schema ({after}): nothing to do.")
+    else:
+        typer.echo(f"Upgraded the database from {before or 'nothing'} to {after}.")
+
+
+@db_app.command("revision")
+def db_revision(message: str = typer.Argument(..., help="What the migration changes, in a few words.")) -> None:
+    """For developers: write the next migration from what the models have and the database (at the
+    newest schema) lacks, into storage/migrations/versions."""
+    from storage import migrate
+    from storage.database import Database
+
+    async def go() -> str:
+        db = Database(_settings().database_url)
+        try:
+            await db.create_all()
+            async with db.begin() as connection:
+                return await connection.run_sync(migrate.revision, message)
+        finally:
+            await db.dispose()
+
+    typer.echo(f"Wrote {asyncio.run(go())}: read it before committing it.")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Say which schema revision the database is at, and which this Gridline needs."""
+    from storage import migrate
+    from storage.database import Database
+
+    async def go() -> str | None:
+        db = Database(_settings().database_url)
+        try:
+            async with db.connect() as connection:
+                return await connection.run_sync(migrate.current)
+        finally:
+            await db.dispose()
+
+    typer.echo(f"database: {asyncio.run(go()) or 'no revision'}; this Gridline: {_head()}")
+
+
+def _head() -> str:
+    from storage.migrate import head
+
+    return head()
 
 
 jobs_app = typer.Typer(help="Scheduled jobs: list them, or run one now.", no_args_is_help=True)
@@ -391,5 +461,17 @@ def _services(settings: Settings) -> Services:
     return Services.build(settings)
 
 
+def main() -> None:
+    """The `gridline` command: a database an older Gridline made is reported in one line by every
+    command, not as a traceback."""
+    from storage.migrate import SchemaOutOfDate
+
+    try:
+        app()
+    except SchemaOutOfDate as error:
+        typer.secho(str(error), fg=typer.colors.RED, err=True)
+        sys.exit(1)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     escalation_grace_working_days: int = Field(default=2, ge=0, le=30)
     # A Bot API request that takes longer counts as failed and is retried (it may arrive twice).
     send_timeout_seconds: float = 30
+    # Several instances share the outbox: a chat's messages are leased to one sender for this long
+    # (renewed while it runs); a killed instance's chats are taken over when the lease runs out.
+    outbox_lease_seconds: float = Field(default=60, ge=4)
     # WeCom (企业微信) group robots, for staff where Telegram is blocked (`gridline wecom set`): the
     # API's address, and how many messages a robot may send a minute (WeCom allows 20).
     wecom_api_base: str = WECOM_DEFAULT_API

@@ -7,14 +7,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, event, insert, inspect, text
+from sqlalchemy import Table, event, insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.dml import Insert
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import (
@@ -147,10 +147,30 @@ class Database:
         return self.url.get_backend_name() == "sqlite"
 
     async def create_all(self) -> None:
-        """A fresh database gets its tables on first start: no manual migration step."""
+        """A fresh database gets its tables on first start, at the newest schema: no manual step.
+        Any other database must be at that schema: SchemaOutOfDate (`gridline db upgrade`) if not."""
+        from storage import migrate  # Alembic is loaded when the database is opened, not on import
+
         async with self.engine.begin() as connection:
-            await connection.run_sync(SQLModel.metadata.create_all)
-            await connection.run_sync(_outbox_channel)
+            await connection.run_sync(migrate.lock)
+            await connection.run_sync(migrate.ensure_current)
+
+    async def upgrade(self) -> tuple[str | None, str | None]:
+        """`gridline db upgrade`: bring the database to the newest schema; (revision before, after)."""
+        from storage import migrate
+
+        async with self.connect() as connection:
+            if self.is_sqlite:  # a migration that copies a table must not trip the foreign keys
+                await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                await connection.commit()
+            try:
+                async with connection.begin():
+                    await connection.run_sync(migrate.lock)
+                    return await connection.run_sync(migrate.upgrade)
+            finally:
+                if self.is_sqlite:
+                    await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    await connection.commit()
 
     # Every unit of work gives its connection back as soon as it ends. SQLAlchemy's own `async with`
     # closes a session or connection in a task of its own (so a cancelled caller cannot abandon the
@@ -197,14 +217,3 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-
-
-def _outbox_channel(connection: Connection) -> None:
-    """A database made before the outbox had channels (before WeCom robots) gets the column, every
-    existing row being Telegram's. A bridge until schema migrations (Alembic) exist: create_all
-    makes missing tables, never missing columns, and the senders' scan needs this one."""
-    if "channel" in {c["name"] for c in inspect(connection).get_columns("outboxmessage")}:
-        return
-    connection.execute(text("ALTER TABLE outboxmessage ADD COLUMN channel VARCHAR(16) NOT NULL DEFAULT 'telegram'"))
-    connection.execute(text("DROP INDEX IF EXISTS ix_outbox_due"))
-    connection.execute(text("CREATE INDEX ix_outbox_channel_due ON outboxmessage (channel, status, next_attempt_at)"))

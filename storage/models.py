@@ -229,6 +229,10 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime = utc_column(nullable=False)
     sent_at: datetime | None = utc_column()
     last_error: str | None = None
+    # Which sender holds the row, and until when (bot.outbox.claims): several instances share the
+    # outbox, a chat's rows held by one sender at a time; a dead instance's rows are free after this.
+    claimed_by: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = utc_column()
 
 
 class WeComRobot(SQLModel, table=True):
@@ -429,6 +433,16 @@ class SupervisionMark(SQLModel, table=True):
     kind: str = Field(max_length=20)
     subject: str = Field(max_length=40)
     key: str = Field(max_length=40)
+    at: datetime = utc_column(nullable=False)
+
+
+class JobRun(SQLModel, table=True):
+    """An occurrence of a scheduled job (its name and the slot it fired for) that ran: the key
+    written first in the job's unit of work, so of several instances firing it one commits
+    (bot.jobs.occurrence)."""
+
+    job: str = Field(primary_key=True, max_length=40)
+    slot: str = Field(primary_key=True, max_length=40)  # 2026-12-10T08:30+08:00
     at: datetime = utc_column(nullable=False)
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,8 @@ def settings(tmp_path: Path, fake: FakeTelegram) -> Settings:
     return make_settings(tmp_path, fake)
 
 
-@pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
+@asynccontextmanager
+async def postgres_database() -> AsyncIterator[str]:
     """A fresh database on the local PostgreSQL server (127.0.0.1:5432), dropped afterwards."""
     import uuid
 
@@ -38,6 +39,12 @@ async def postgres_url() -> AsyncIterator[str]:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    async with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

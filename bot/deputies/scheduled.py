@@ -28,6 +28,7 @@ from bot.domain.lifecycle import OPEN
 from bot.domain.notices import PersonalNote, Urgency
 from bot.domain.overdue import overdue_now_clause
 from bot.i18n import Translate
+from bot.jobs.occurrence import job_transaction
 from bot.jobs.registry import JobSpec
 from bot.text import html
 from storage.models import Deputy, DeputySend, Grid, Issue, IssueNotice, Station, StationTheme, User
@@ -122,7 +123,7 @@ async def _reminders(services: Services, now: datetime, *, kind: str, at: time, 
     today = local.date()
     sent = missed = 0
     queued_at = services.clock.now()  # `now` may be a time given by hand; what is queued is due at once
-    async with services.db.transaction() as s:
+    async with job_transaction(services) as s:
         roster = await Roster.load(s)
         periods = {p for p, _ in calendar.reminder_dates(today, 1, 0)}
         done = await _done(s, kind, periods)
@@ -216,7 +217,7 @@ async def digest(services: Services, now: datetime) -> str:
     period = local.date().isoformat()
     sent = 0
     queued_at = services.clock.now()
-    async with services.db.transaction() as s:
+    async with job_transaction(services) as s:
         roster = await Roster.load(s)
         done = await _done(s, "digest", [period])
         last = dict(
@@ -327,7 +328,7 @@ async def quarterly(services: Services, now: datetime) -> str:
     status = "sent" if local.day <= QUARTER_WINDOW_DAYS else "missed"
     sent = 0
     queued_at = services.clock.now()
-    async with services.db.transaction() as s:
+    async with job_transaction(services) as s:
         rows = await quarter_table(s, year=year, quarter=quarter, tz=settings.tz)
         roster = await Roster.load(s)
         done = await _done(s, "quarter", [label])

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.jobs.occurrence import AlreadyRun, claiming, occurrence_of
 from bot.jobs.registry import JobSpec, catalogue
 
 if TYPE_CHECKING:
@@ -26,9 +27,18 @@ def trigger(spec: JobSpec, services: Services) -> CronTrigger:
     return CronTrigger(timezone=services.settings.tz, **schedule)
 
 
-async def run_job(spec: JobSpec, services: Services, now: datetime | None = None) -> str:
+async def run_job(spec: JobSpec, services: Services, now: datetime | None = None, *, once: bool = False) -> str:
+    """Run a job for `now`. `once` (the scheduler's runs): the occurrence it belongs to runs once
+    across every instance firing it (bot.jobs.occurrence); without it (`gridline jobs run`), a
+    rerun by hand, which the jobs' own records keep from repeating a message."""
     now = now or services.clock.now()
-    summary = await spec.run(services, now)
+    claiming(occurrence_of(spec.name, trigger(spec, services), now) if once else None)
+    try:
+        summary = await spec.run(services, now)
+    except AlreadyRun as taken:
+        summary = f"occurrence {taken.occurrence.slot} already run (by another instance, or before)"
+    finally:
+        claiming(None)
     log.info("job %s at %s: %s", spec.name, now.isoformat(), summary)
     return summary
 
@@ -39,7 +49,14 @@ def build_scheduler(services: Services) -> AsyncIOScheduler:
         job_defaults={"coalesce": True, "misfire_grace_time": MISFIRE_GRACE_SECONDS, "max_instances": 1},
     )
     for spec in catalogue().values():
-        scheduler.add_job(run_job, trigger(spec, services), args=[spec, services], id=spec.name, name=spec.name)
+        scheduler.add_job(
+            run_job,
+            trigger(spec, services),
+            args=[spec, services],
+            kwargs={"once": True},
+            id=spec.name,
+            name=spec.name,
+        )
     return scheduler
 
 
@@ -49,5 +66,9 @@ def start_scheduler(scheduler: AsyncIOScheduler, services: Services) -> None:
     for spec in catalogue().values():
         if spec.catch_up:
             scheduler.add_job(
-                run_job, args=[spec, services], id=f"{spec.name}:catch-up", name=f"{spec.name} (catch-up)"
+                run_job,
+                args=[spec, services],
+                kwargs={"once": True},
+                id=f"{spec.name}:catch-up",
+                name=f"{spec.name} (catch-up)",
             )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, delete
 
+from bot.jobs.occurrence import job_transaction
 from bot.jobs.registry import JobSpec
 from storage.models import OutboxMessage, OutboxStatus
 
@@ -18,7 +19,7 @@ KEEP_SENT = timedelta(days=30)
 
 async def prune_sent(services: Services, now: datetime) -> str:
     """Delivered messages are kept a month (for looking into complaints), then dropped."""
-    async with services.db.transaction() as s:
+    async with job_transaction(services) as s:
         result = await s.exec(
             delete(OutboxMessage).where(
                 col(OutboxMessage.status) == OutboxStatus.SENT, col(OutboxMessage.sent_at) < now - KEEP_SENT

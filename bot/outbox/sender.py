@@ -28,6 +28,7 @@ from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from bot.outbox.claims import Claims
 from bot.outbox.transport import Gone, Refused, Retry, RetryAfter, Sent, Transport
 from storage.database import Database
 from storage.models import DeputyMessageLink, MessageLink, OutboxMessage, OutboxStatus, UnreachableChat
@@ -80,6 +81,7 @@ class OutboxSender:
         on_chat_gone: ChatGoneHook | None = None,
         reads_on: Callable[[int], bool] | None = None,
         remember_unreachable: bool = True,
+        claims: Claims | None = None,
     ) -> None:
         self.transport = transport
         self.channel = transport.channel
@@ -91,6 +93,8 @@ class OutboxSender:
         self.on_chat_gone = on_chat_gone
         self.reads_on = reads_on or (lambda _chat_id: False)
         self.remember_unreachable = remember_unreachable
+        # The rows this sender holds (several instances share the outbox: bot.outbox.claims).
+        self.claims = claims or Claims(db, transport.channel)
         self._unreachable: set[int] | None = None  # loaded on first use
         self._acks: list[tuple[OutboxMessage, list[int], asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
@@ -132,6 +136,10 @@ class OutboxSender:
             await asyncio.gather(*pending, return_exceptions=True)
         if self._flusher is not None:  # deliveries already made are recorded before the database closes
             await asyncio.gather(self._flusher, return_exceptions=True)
+        try:  # what it still holds is for the other instances to take now, not when the lease runs out
+            await self.claims.release()
+        except Exception:
+            log.exception("outbox: giving back the %s sender's leases failed", self.channel)
 
     async def settled(self, chat_id: int, timeout: float = 3.0) -> None:
         """Wait for the chat's delivery in progress, if any, to finish and record its messages.
@@ -148,7 +156,7 @@ class OutboxSender:
         deadline = asyncio.get_running_loop().time() + timeout
         while asyncio.get_running_loop().time() < deadline:
             await self._start_due_workers()
-            if not self._workers and not await self._due_rows(1):
+            if not self._workers and not await self.claims.anything_due(self.clock.now()):
                 return
             await asyncio.sleep(0.05)
         raise TimeoutError("outbox not drained")
@@ -156,36 +164,19 @@ class OutboxSender:
     # -- scheduling ------------------------------------------------------------------------------
 
     async def _due_rows(self, chats: int) -> dict[int, list[OutboxMessage]]:
-        """Due rows of up to `chats` chats that have no worker yet, oldest first, by chat.
-
-        One indexed query hands the workers their first rows, so a busy outbox costs one read per
-        scan rather than one per chat. A chat whose oldest message waits for a retry is skipped
-        (parked in memory, and excluded in the query too, which also holds after a restart).
-        """
+        """Due rows of up to `chats` chats that have no worker here, oldest first, by chat, leased to
+        this sender (bot.outbox.claims): one statement hands the workers their first rows, so a busy
+        outbox costs one round trip per scan rather than one per chat. A chat whose oldest message
+        waits for a retry is skipped (parked in memory, and not due in the query either)."""
         now = self.clock.now()
         for chat_id in [c for c, until in self._parked.items() if until <= now]:
             del self._parked[chat_id]
-        busy = set(self._workers) | set(self._parked)
-        mine = col(OutboxMessage.channel) == self.channel
-        pending = OutboxMessage.status == OutboxStatus.PENDING
-        waiting = select(OutboxMessage.chat_id).where(mine, pending, col(OutboxMessage.next_attempt_at) > now)
-        query = (
-            select(OutboxMessage)
-            .where(mine, pending, col(OutboxMessage.next_attempt_at) <= now, col(OutboxMessage.chat_id).not_in(waiting))
-            .order_by(col(OutboxMessage.id))
-            .limit(chats * 4)
-        )
-        if busy:
-            query = query.where(col(OutboxMessage.chat_id).not_in(busy))
-        async with self.db.session() as s:
-            found = (await s.exec(query)).all()
-        by_chat: dict[int, list[OutboxMessage]] = {}
-        for row in found:
-            if row.chat_id in by_chat or len(by_chat) < chats:
-                by_chat.setdefault(row.chat_id, []).append(row)
-        return by_chat
+        return await self.claims.claim(now, chats=chats, skip=set(self._workers) | set(self._parked))
 
     async def _start_due_workers(self) -> None:
+        now = self.clock.now()
+        if self.claims.renewal_due(now):  # before any claim, and every LEASE/3 while running
+            await self.claims.renew(now)
         free = self.max_workers - len(self._workers)
         if free <= 0 or self._stopping:
             return
@@ -216,18 +207,7 @@ class OutboxSender:
             self._wake.set()  # rescan: more may have been queued for this chat meanwhile
 
     async def _next_rows(self, chat_id: int) -> list[OutboxMessage]:
-        query = (
-            select(OutboxMessage)
-            .where(
-                col(OutboxMessage.channel) == self.channel,
-                OutboxMessage.chat_id == chat_id,
-                OutboxMessage.status == OutboxStatus.PENDING,
-            )
-            .order_by(col(OutboxMessage.id))
-            .limit(20)
-        )
-        async with self.db.session() as s:
-            return list((await s.exec(query)).all())
+        return (await self.claims.claim(self.clock.now(), chats=1, chat_id=chat_id)).get(chat_id, [])
 
     async def _send_rows(self, chat_id: int, rows: list[OutboxMessage]) -> bool:
         """True if all went (sent or failed for good); False if the chat must wait or is gone."""
@@ -236,6 +216,9 @@ class OutboxSender:
                 self._parked[chat_id] = row.next_attempt_at
                 return False
             if self._stopping:
+                return False
+            if not self._still_held():
+                log.warning("outbox: %s lease on chat %s ran out; left to whoever takes it", self.channel, chat_id)
                 return False
             if row.target_kind is not None:
                 await self._acked(chat_id)  # it replies to or edits a message just sent
@@ -251,6 +234,12 @@ class OutboxSender:
             if outcome is not Outcome.DONE:
                 return False
         return True
+
+    def _still_held(self) -> bool:
+        """The lease outlasts the next delivery (a margin for it): past that, another instance may
+        already have taken the chat, and sending would repeat or reorder its messages."""
+        held_until = self.claims.held_until()
+        return held_until is None or self.clock.now() < held_until - self.claims.lease / 4
 
     # -- one message -----------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from bot.domain.lifecycle import OPEN
 from bot.domain.notices import AlertKind, DeadlineAlerts, DeadlinePassed, UnitDigest
 from bot.domain.overdue import due_by_clause, overdue_now_clause
 from bot.issues.service import Actor
+from bot.jobs.occurrence import job_transaction
 from bot.jobs.registry import JobSpec
 from bot.triage import service as triage
 from bot.triage.routing import NoLevel, escalation_target
@@ -75,7 +76,7 @@ async def remind_due_soon(services: Services, now: datetime) -> str:
     today = now.astimezone(tz).date()
     horizon = end_of_day(add_working_days(today, services.settings.due_soon_working_days), tz)
     due: list[Issue] = []
-    async with services.db.transaction() as s:
+    async with job_transaction(services) as s:
         for issue in await _by_deadline(s, due_by_clause(now, horizon)):  # once overdue, the overdue alert speaks
             assert issue.deadline is not None
             if await _mark(s, kind=DUE_SOON, subject=f"issue:{issue.id}", key=issue.deadline.isoformat(), now=now):
@@ -92,7 +93,7 @@ async def alert_overdue(services: Services, now: datetime) -> str:
     """An alert once a day (local date) for as long as an issue is overdue."""
     day = now.astimezone(services.settings.tz).date().isoformat()
     overdue: list[Issue] = []
-    async with services.db.transaction() as s:
+    async with job_transaction(services) as s:
         for issue in await _by_deadline(s, overdue_now_clause(now)):
             assert issue.deadline is not None
             if await _mark(s, kind=OVERDUE, subject=f"issue:{issue.id}", key=day, now=now):
@@ -116,7 +117,7 @@ async def escalate_overdue(services: Services, now: datetime) -> str:
     grace = services.settings.escalation_grace_working_days
     t = services.translator.bind(None)
     escalated = 0
-    async with services.db.transaction() as s:
+    async with job_transaction(services) as s:
         for issue in await _by_deadline(s, overdue_now_clause(now)):
             assert issue.deadline is not None
             if working_days_between(issue.deadline.astimezone(tz).date(), today) <= grace:
@@ -153,7 +154,7 @@ async def daily_digest(services: Services, now: datetime) -> str:
     start_today = datetime.combine(today, datetime.min.time(), tzinfo=tz)
     start_yesterday = start_today - timedelta(days=1)
     sent = 0
-    async with services.db.transaction() as s:
+    async with job_transaction(services) as s:
         grids, departments = await services.audience.desks(s)
         for grid_id in sorted(grids):
             if not await _mark(s, kind=DIGEST, subject=f"grid:{grid_id}", key=today.isoformat(), now=now):
