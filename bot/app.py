@@ -17,7 +17,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
-from redis.asyncio import Redis
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -26,7 +25,9 @@ from bot.logs import protect
 from bot.organisation.schema import OrganisationFile
 from bot.organisation.service import has_organisation, import_organisation
 from bot.outbox.claims import Claims, take_over_all
+from bot.outbox.pacing import LocalPacing
 from bot.outbox.sender import OutboxSender
+from bot.outbox.shared_pacing import RedisPacing
 from bot.outbox.unreachable import GroupGoneNotice
 from bot.polling import ConfirmingDispatcher
 from bot.services import Services
@@ -39,6 +40,7 @@ from handlers.commands import publish_commands
 from storage.database import Database
 from storage.fsm import SqlStorage
 from storage.migrate import lock as schema_lock
+from storage.redis_client import connect as connect_redis
 from storage.update_claims import RedisUpdateClaims
 
 log = logging.getLogger(__name__)
@@ -59,10 +61,11 @@ class Gridline:
         limits = FloodLimits(
             settings.flood_global_per_second, settings.flood_private_per_second, settings.flood_group_per_minute
         )
-        session.middleware(FloodLimiter(limits))
         # Shared by the instances of one bot (REDIS_URL): update claims and the flood limits.
-        self.redis = Redis.from_url(settings.redis_url.get_secret_value()) if settings.redis_url else None
+        self.redis = connect_redis(settings.redis_url.get_secret_value()) if settings.redis_url else None
         self.redis_prefix = f"gridline:{settings.bot_token.get_secret_value().split(':', 1)[0]}"
+        pacing = RedisPacing(self.redis, prefix=self.redis_prefix) if self.redis is not None else LocalPacing()
+        session.middleware(FloodLimiter(limits, pacing=pacing))
         self.bot = Bot(
             settings.bot_token.get_secret_value(),
             session=session,

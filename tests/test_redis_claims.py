@@ -10,12 +10,13 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
+from storage.redis_client import connect
 from storage.update_claims import Claim, RedisUpdateClaims
 
 
 @pytest.fixture
 async def redis() -> AsyncIterator[Redis]:
-    client = Redis.from_url("redis://127.0.0.1:6379/0")
+    client = connect("redis://127.0.0.1:6379/0")
     try:
         yield client
     finally:
