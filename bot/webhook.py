@@ -13,6 +13,8 @@ is closed after that.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import secrets
 import signal
@@ -50,9 +52,15 @@ class HandledFirst(SimpleRequestHandler):
 
 
 def webhook_secret(app: Gridline) -> str:
-    """The configured secret, or a fresh one per start (it is registered anew at every start)."""
+    """The configured secret; else, when several instances share the bot (REDIS_URL), one derived
+    from the token so that they all register and accept the same; else a fresh one per start."""
     configured = app.settings.webhook_secret
-    return configured.get_secret_value() if configured is not None else secrets.token_urlsafe(32)
+    if configured is not None:
+        return configured.get_secret_value()
+    if app.settings.redis_url is not None:
+        token = app.settings.bot_token.get_secret_value() if app.settings.bot_token else ""
+        return hmac.new(token.encode(), b"gridline webhook secret", hashlib.sha256).hexdigest()
+    return secrets.token_urlsafe(32)
 
 
 async def serve(app: Gridline, stopped: asyncio.Event, *, handle_signals: bool) -> None:
