@@ -169,6 +169,8 @@ class Gridline:
         """Serve Telegram's webhook (`gridline run --webhook`) until stopped."""
         from bot.webhook import serve
 
+        if self.redis is None:
+            log.info("webhook: one instance (conversation state and dedupe in this process; REDIS_URL for several)")
         await self._prepare()
         settle_heap()
         senders = self._start_senders()

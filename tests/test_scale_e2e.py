@@ -174,6 +174,10 @@ async def test_three_webhook_instances(postgres_url: str, tmp_path: Path, fake: 
                 print(f"--- {log.name}\n" + log.read_text(errors="replace")[-1500:])
     for log in logs:
         assert "Traceback" not in log.read_text(errors="replace"), log.read_text(errors="replace")[-3000:]
+    # The duty day fired in every instance; one of the three runs did the work.
+    runs = [[line for line in log.read_text().splitlines() if "job duty-day at" in line] for log in logs]
+    assert all(runs), runs
+    assert sum(1 for lines in runs for line in lines if "already run" not in line) == 1, runs
 
 
 def fanned(fake: FakeTelegram) -> Counter[str]:

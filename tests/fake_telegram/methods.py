@@ -93,6 +93,11 @@ def api(name: str) -> Callable[[F], F]:
     return mark
 
 
+CONFLICT_OTHER_POLLER = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+)
+
+
 class BotApiMethods:
     """World state + Bot API method handlers (no HTTP here)."""
 
@@ -355,9 +360,7 @@ class BotApiMethods:
             if request.transport is None or self._stopping.is_set():
                 return []  # the poller hung up (e.g. polling stopped): deliver nothing
             if mine != self._poll_generation:
-                raise ApiError(
-                    409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
-                )
+                raise ApiError(409, CONFLICT_OTHER_POLLER)
             batch = self.updates.take(limit, self.allowed_updates)
             remaining = deadline - loop.time()
             if batch or remaining <= 0:
