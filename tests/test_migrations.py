@@ -21,9 +21,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import JSON, BigInteger, Boolean, Connection, DateTime, Enum, Float, Integer, MetaData, String, text
 from sqlmodel import SQLModel, select
 
+from bot.app import prepare_database
+from bot.config import Settings
+from bot.services import Services
 from storage import migrate
 from storage.database import Database
-from storage.models import OutboxMessage
+from storage.models import Grid, OutboxMessage
 from tests.conftest import postgres_database
 
 FIRST = "0001"
@@ -188,14 +191,19 @@ async def test_an_empty_database_is_made_at_the_head_at_start(url: str) -> None:
 
 
 async def test_instances_starting_together_on_an_empty_database_make_it_once(url: str) -> None:
-    dbs = [Database(url) for _ in range(3)]
+    """Three instances start at once on an empty database: it is made, and the demo county loaded, once."""
+    settings = Settings(_env_file=None, database_url=url)
+    instances = [Services.build(settings) for _ in range(3)]
     try:
-        await asyncio.gather(*(db.create_all() for db in dbs))
-        async with dbs[0].connect() as connection:
+        await asyncio.gather(*(prepare_database(services) for services in instances))
+        async with instances[0].db.connect() as connection:
             assert await connection.run_sync(migrate.current) == migrate.head()
+        async with instances[0].db.session() as s:
+            codes = list((await s.exec(select(Grid.code))).all())
     finally:
-        for db in dbs:
-            await db.dispose()
+        for services in instances:
+            await services.db.dispose()
+    assert len(codes) == len(set(codes)) == 7  # the demo county: 1 county, 2 townships, 4 villages
 
 
 # -- the command line -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import col, select
@@ -62,7 +63,7 @@ class Transport:
         self.recorder.busy[row.chat_id] = self.name
         await asyncio.sleep(random.uniform(0, 0.003))
         self.recorder.log.append((self.name, row.chat_id, row.id))
-        del self.recorder.busy[row.chat_id]
+        self.recorder.busy.pop(row.chat_id, None)
         return Sent()
 
 
@@ -178,3 +179,41 @@ async def test_a_stopped_sender_gives_its_chats_back_at_once(databases: list[Dat
     assert [row.id for row in (await other.claim(clock.now(), chats=10))[9]] == [
         row.id for row in await all_rows(databases[0])
     ]
+
+
+class Stalling(Transport):
+    """Its first delivery stalls past the lease; meanwhile `during` runs (another instance acts)."""
+
+    def __init__(self, recorder: Recorder, name: str, during: Any) -> None:
+        super().__init__(recorder, name)
+        self.during = during
+
+    async def deliver(self, row: OutboxMessage) -> Delivery:
+        if self.during is not None:
+            during, self.during = self.during, None
+            await during()
+        return await super().deliver(row)
+
+
+async def test_a_sender_whose_lease_ran_out_mid_chat_sends_no_more_of_it(databases: list[Database]) -> None:
+    """Stalled past its lease (a long pause, the database out of reach), a sender stops: another
+    instance may have taken the chat, and its later messages would go twice or out of order. Only
+    the message under way when the lease ran out can go twice."""
+    clock = Clock()
+    await queue(databases[0], [(5, "一"), (5, "二"), (5, "三")], clock.now())
+    recorder = Recorder()
+    other = OutboxSender(transport=recorder.for_sender("other"), db=databases[2], clock=clock)
+
+    async def stall() -> None:
+        clock.moment += LEASE * 2
+        await other._start_due_workers()  # the other instance takes the chat: its lease ran out
+        await stalled._start_due_workers()  # the stalled one's loop comes back: renews its (lost) leases
+
+    stalled = OutboxSender(transport=Stalling(recorder, "stalled", stall), db=databases[1], clock=clock)
+    await stalled._start_due_workers()
+    await asyncio.gather(*stalled._workers.values())  # its worker stops once its lease is lost
+    await other.drain(timeout=10)
+    rows = await all_rows(databases[0])
+    first, *later = [row.id for row in rows]
+    sent_by = {name: [row_id for n, _, row_id in recorder.log if n == name] for name in ("stalled", "other")}
+    assert sent_by == {"stalled": [first], "other": [first, *later]}  # the later ones never by the stalled one

@@ -46,6 +46,9 @@ class Claims:
         self.owner = owner or sender_id(channel)
         self.lease = lease
         self.renewed_at: datetime | None = None
+        # Bumped when a renewal comes after the leases ran out: another instance may have taken
+        # their chats meanwhile, so rows handed out before must not be sent (bot.outbox.sender).
+        self.epoch = 0
 
     def _free(self, now: datetime):  # noqa: ANN202 - a SQL condition
         """A head this sender may take: no lease, a lease run out, or its own."""
@@ -114,6 +117,9 @@ class Claims:
 
     async def renew(self, now: datetime) -> None:
         """Extend every lease this sender holds (its rows still pending)."""
+        held_until = self.held_until()
+        if held_until is not None and now >= held_until:
+            self.epoch += 1
         async with self.db.transaction() as s:
             await s.exec(
                 update(OutboxMessage)  # type: ignore[call-overload]

@@ -180,21 +180,25 @@ class OutboxSender:
         free = self.max_workers - len(self._workers)
         if free <= 0 or self._stopping:
             return
+        epoch = self.claims.epoch  # read before the rows are leased: a later renewal may void them
         for chat_id, rows in (await self._due_rows(free)).items():
             if chat_id not in self._workers:
                 self._workers[chat_id] = asyncio.create_task(
-                    self._chat_worker(chat_id, rows), name=f"outbox-{self.channel}-{chat_id}"
+                    self._chat_worker(chat_id, rows, epoch), name=f"outbox-{self.channel}-{chat_id}"
                 )
 
-    async def _chat_worker(self, chat_id: int, rows: list[OutboxMessage]) -> None:
+    async def _chat_worker(self, chat_id: int, rows: list[OutboxMessage], epoch: int) -> None:
         """Send the chat's rows in order; the next scan, when this worker ends, finds any more.
 
         A group's worker reads on by itself (`reads_on`): at 20 a minute a group is the slowest chat
         to serve, so it should not wait for the scan to come round to its later rows.
         """
         try:
-            while rows and await self._send_rows(chat_id, rows) and self.reads_on(chat_id) and not self._stopping:
+            while (
+                rows and await self._send_rows(chat_id, rows, epoch) and self.reads_on(chat_id) and not self._stopping
+            ):
                 await self._acked(chat_id)  # what was sent must read as sent before reading on
+                epoch = self.claims.epoch
                 rows = await self._next_rows(chat_id)
         except Exception:
             log.exception("outbox: worker for chat %s failed", chat_id)
@@ -209,7 +213,7 @@ class OutboxSender:
     async def _next_rows(self, chat_id: int) -> list[OutboxMessage]:
         return (await self.claims.claim(self.clock.now(), chats=1, chat_id=chat_id)).get(chat_id, [])
 
-    async def _send_rows(self, chat_id: int, rows: list[OutboxMessage]) -> bool:
+    async def _send_rows(self, chat_id: int, rows: list[OutboxMessage], epoch: int) -> bool:
         """True if all went (sent or failed for good); False if the chat must wait or is gone."""
         for row in rows:
             if row.next_attempt_at > self.clock.now():
@@ -217,7 +221,7 @@ class OutboxSender:
                 return False
             if self._stopping:
                 return False
-            if not self._still_held():
+            if not self._still_held(epoch):
                 log.warning("outbox: %s lease on chat %s ran out; left to whoever takes it", self.channel, chat_id)
                 return False
             if row.target_kind is not None:
@@ -235,9 +239,12 @@ class OutboxSender:
                 return False
         return True
 
-    def _still_held(self) -> bool:
-        """The lease outlasts the next delivery (a margin for it): past that, another instance may
-        already have taken the chat, and sending would repeat or reorder its messages."""
+    def _still_held(self, epoch: int) -> bool:
+        """The lease outlasts the next delivery (a margin for it), and has not run out since the rows
+        were leased: past that, another instance may have taken the chat, and sending would repeat
+        or reorder its messages."""
+        if self.claims.epoch != epoch:
+            return False
         held_until = self.claims.held_until()
         return held_until is None or self.clock.now() < held_until - self.claims.lease / 4
 
