@@ -14,7 +14,9 @@ from pathlib import Path
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisStorage
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,12 +27,15 @@ from bot.logs import protect
 from bot.organisation.schema import OrganisationFile, invalid_file
 from bot.organisation.service import has_organisation, import_organisation
 from bot.outbox.claims import Claims, take_over_all
+from bot.outbox.pacing import LocalPacing
 from bot.outbox.sender import OutboxSender
+from bot.outbox.shared_pacing import RedisPacing
 from bot.outbox.unreachable import GroupGoneNotice
+from bot.polling import ConfirmingDispatcher
 from bot.services import Services
 from bot.telegram.delivery import TelegramTransport, is_group
 from bot.telegram.flood import CHAT_MARGIN, FloodLimiter, FloodLimits
-from bot.telegram.reach import POLLING_BACKOFF, log_polling_failures_in_one_line, reach
+from bot.telegram.reach import POLLING_BACKOFF, reach
 from bot.telegram.reserve import GroupReserve
 from bot.telegram_session import JsonAiohttpSession
 from bot.telegram_types import pin_response_types
@@ -39,6 +44,8 @@ from handlers.commands import publish_commands
 from storage.database import Database, unavailable
 from storage.fsm import SqlStorage
 from storage.migrate import lock as schema_lock
+from storage.redis_client import connect as connect_redis
+from storage.update_claims import RedisUpdateClaims
 
 log = logging.getLogger(__name__)
 
@@ -58,14 +65,19 @@ class Gridline:
         limits = FloodLimits(
             settings.flood_global_per_second, settings.flood_private_per_second, settings.flood_group_per_minute
         )
+        # Shared by the instances of one bot (REDIS_URL): update claims and the flood limits.
+        self.redis = connect_redis(settings.redis_url.get_secret_value()) if settings.redis_url else None
+        self.redis_prefix = f"gridline:{settings.bot_token.get_secret_value().split(':', 1)[0]}"
+        pacing = RedisPacing(self.redis, prefix=self.redis_prefix) if self.redis is not None else LocalPacing()
         reserve = None
         if settings.group_card_reserve_per_minute > 0:
             reserve = GroupReserve(
                 group_per_minute=settings.flood_group_per_minute,
                 reserve_per_minute=settings.group_card_reserve_per_minute,
                 margin=CHAT_MARGIN,
+                pacing=pacing,
             )
-        session.middleware(FloodLimiter(limits, reserve=reserve))
+        session.middleware(FloodLimiter(limits, pacing=pacing, reserve=reserve))
         self.bot = Bot(
             settings.bot_token.get_secret_value(),
             session=session,
@@ -130,9 +142,25 @@ class Gridline:
     def _dispatcher(self) -> Dispatcher:
         from handlers.root import setup_dispatcher
 
-        # Updates of one user are handled one at a time (an album is five updates at once).
-        dispatcher = Dispatcher(storage=SqlStorage(self.db), events_isolation=SimpleEventIsolation())
-        setup_dispatcher(dispatcher, self.services)
+        # Updates of one user are handled one at a time (an album is five updates at once), in order
+        # whichever instance receives them when several share the bot through Redis.
+        if self.redis is None:
+            dispatcher = ConfirmingDispatcher(
+                storage=SqlStorage(self.db),
+                events_isolation=SimpleEventIsolation(),
+                api_base=self.settings.telegram_api_base,
+            )
+            setup_dispatcher(dispatcher, self.services)
+            return dispatcher
+        assert self.settings.redis_url is not None
+        # Its own connection pool: the dispatcher closes it at shutdown, before the senders stop.
+        storage = RedisStorage.from_url(
+            self.settings.redis_url.get_secret_value(), key_builder=DefaultKeyBuilder(with_destiny=True)
+        )
+        dispatcher = ConfirmingDispatcher(
+            storage=storage, events_isolation=storage.create_isolation(), api_base=self.settings.telegram_api_base
+        )
+        setup_dispatcher(dispatcher, self.services, claims=RedisUpdateClaims(self.redis, prefix=self.redis_prefix))
         return dispatcher
 
     async def run_polling(self, *, handle_signals: bool = True) -> None:
@@ -156,6 +184,8 @@ class Gridline:
         """Serve Telegram's webhook (`gridline run --webhook`) until stopped."""
         from bot.webhook import serve
 
+        if self.redis is None:
+            log.info("webhook: one instance (conversation state and dedupe in this process; REDIS_URL for several)")
         await self._prepare()
         settle_heap()
         senders = self._start_senders()
@@ -170,7 +200,6 @@ class Gridline:
         """Before anything is created, the Bot API answers and takes the token (TelegramUnreachable
         says why in one line, after TELEGRAM_START_RETRY_SECONDS of tries, one log line each); then
         the database (DatabaseUnavailable). Either failure closes what was opened and is raised."""
-        log_polling_failures_in_one_line(self.settings.telegram_api_base)
         try:
             await reach(self.bot, self.settings.telegram_api_base, patience=self.settings.telegram_start_retry_seconds)
             await prepare_database(self.services)
@@ -186,6 +215,8 @@ class Gridline:
         self.scheduler.shutdown(wait=False)
         await self._stop_senders(senders)
         await self.bot.session.close()
+        if self.redis is not None:
+            await self.redis.aclose()
         await self.db.dispose()
         gc.unfreeze()  # the process may go on (a restart in the same process, the tests)
 

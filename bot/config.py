@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     open311_port: int = Field(default=8081, ge=1, le=65535)
     # `gridline sandbox`'s page (it listens on 127.0.0.1 unless started with --host).
     sandbox_port: int = Field(default=8765, ge=0, le=65535)
+    # Several instances (`gridline run --webhook` behind one URL): conversation state, per-user
+    # ordering, update dedupe and the flood limits are shared through this Redis server.
+    redis_url: SecretStr | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod

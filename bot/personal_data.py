@@ -27,6 +27,7 @@ from storage.models import (
     IssueAttachment,
     IssueEvent,
     IssueFollower,
+    IssueSubmission,
     MessageLink,
     OutboxMessage,
     OutboxStatus,
@@ -120,6 +121,8 @@ class PersonalData:
                     )
                 )
             await s.exec(delete(IssueFollower).where(col(IssueFollower.user_id) == user_id))
+            # The keys of the reviews they confirmed begin with their id (bot.issues.flows).
+            await s.exec(delete(IssueSubmission).where(col(IssueSubmission.key).startswith(f"{user_id}:")))
             await s.exec(delete(MessageLink).where(col(MessageLink.chat_id) == user_id))
             await _erase_deputy_messages(s, user_id)
             await s.exec(

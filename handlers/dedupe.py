@@ -30,6 +30,7 @@ from bot.clock import Clock
 from storage.database import Database
 from storage.fsm import SqlStorage
 from storage.models import ProcessedUpdate
+from storage.update_claims import Claim, RedisUpdateClaims
 
 log = logging.getLogger(__name__)
 
@@ -115,3 +116,28 @@ class UpdateDedupe(BaseMiddleware):
             self._unrecorded = rows + self._unrecorded  # tried again with the next update's
             raise
         self._recorded += len(rows)
+
+
+class SharedUpdateDedupe(BaseMiddleware):
+    """The same guarantee across instances sharing one bot token, through Redis (REDIS_URL): an
+    update is handled by one instance, once; while one handles it, a copy delivered to another waits
+    for it to finish (or for a dead instance's lease to run out, and then handles it)."""
+
+    def __init__(self, claims: RedisUpdateClaims) -> None:
+        self.claims = claims
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        if await self.claims.claim(event.update_id) is Claim.DONE:
+            log.info("update %s delivered again: ignored", event.update_id)
+            return UNHANDLED
+        try:
+            return await handler(event, data)
+        finally:
+            await self.claims.done(event.update_id)

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
+from contextlib import suppress
 from datetime import tzinfo
 from typing import Any
 
@@ -230,8 +232,9 @@ async def _show_phone(event: Event, state: FSMContext, t: Translate) -> None:
 
 async def _show_review(event: Event, state: FSMContext, t: Translate, directory: Directory) -> None:
     await state.set_state(ReportForm.review)
-    await state.update_data(editing=False)
     data = await state.get_data()
+    # The review's key: confirming it twice (a second press after a crash) makes one issue.
+    data = await state.update_data(editing=False, submission=data.get("submission") or uuid.uuid4().hex)
     category = await directory.category(int(data["category_id"]))
     lines = [
         t("review-title"),
@@ -574,7 +577,8 @@ async def confirm(
     if not await throttle.allow_report(callback.from_user.id):
         await callback.answer(t("throttle-reports", per_hour=str(int(throttle.reports_per_hour))), show_alert=True)
         return  # the draft stays as it is
-    await callback.answer()
+    with suppress(TelegramBadRequest):  # a press delivered again after a crash: the query is too old by now
+        await callback.answer()
     user = callback.from_user
     summary = await flows.submit(draft=draft, citizen=Actor(ActorRole.CITIZEN, user.id, user.full_name))
     await state.clear()

@@ -23,17 +23,19 @@ from handlers import (
     report,
     triage,
 )
-from handlers.dedupe import UpdateDedupe
+from handlers.dedupe import SharedUpdateDedupe, UpdateDedupe
 from handlers.group_throttle import GroupGuard
 from handlers.middlewares import LocaleMiddleware
 from handlers.throttle import FloodGuard
 from storage.fsm import SqlStorage
+from storage.update_claims import RedisUpdateClaims
 
 if TYPE_CHECKING:
     from bot.services import Services
 
 
-def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
+def setup_dispatcher(dispatcher: Dispatcher, services: Services, *, claims: RedisUpdateClaims | None = None) -> None:
+    """`claims`: several instances share the bot (REDIS_URL), and these say which handles an update."""
     # Handlers receive these by parameter name.
     dispatcher.workflow_data.update(
         settings=services.settings,
@@ -56,8 +58,11 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services) -> None:
     )
     # Registered after aiogram's FSM middleware, so it runs inside the user's event lock; it writes the
     # update's conversation state (SqlStorage) in the transaction that records the update as handled.
-    storage = dispatcher.storage if isinstance(dispatcher.storage, SqlStorage) else None
-    dispatcher.update.outer_middleware(UpdateDedupe(services.db, services.clock, storage=storage))
+    if claims is not None:
+        dispatcher.update.outer_middleware(SharedUpdateDedupe(claims))
+    else:
+        storage = dispatcher.storage if isinstance(dispatcher.storage, SqlStorage) else None
+        dispatcher.update.outer_middleware(UpdateDedupe(services.db, services.clock, storage=storage))
     dispatcher.update.outer_middleware(LocaleMiddleware(services.translator, services.citizens))
     dispatcher.message.outer_middleware(FloodGuard(services.throttle))
     guard = GroupGuard(services.group_throttle)  # a group's commands and presses, per person

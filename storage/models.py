@@ -196,6 +196,14 @@ class Lookback(SQLModel, table=True):
     reason: str | None = None  # 没解决: why
 
 
+class IssueSubmission(SQLModel, table=True):
+    """The review a citizen confirmed (确认提交), once: a second press of the same review (after a
+    crash cut the first short, or delivered twice) finds its issue instead of making another."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    issue_id: int = Field(foreign_key="issue.id", index=True)
+
+
 class IssueAttachment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     issue_id: int = Field(foreign_key="issue.id", index=True)

@@ -292,11 +292,11 @@ async def test_a_running_bot_that_loses_the_network_keeps_trying(
     await running.start()
     base = fake.base_url
     try:
-        with caplog.at_level(logging.INFO, logger="aiogram.dispatcher"):
+        with caplog.at_level(logging.INFO, logger="bot.polling"):
             await fake.stop()  # the network is gone: nothing listens on the port any more
             await asyncio.sleep(4.5)
             assert running._task is not None and not running._task.done()  # still polling
-        lines = [r.getMessage() for r in caplog.records if r.name == "aiogram.dispatcher"]
+        lines = [r.getMessage() for r in caplog.records if r.name == "bot.polling"]
         assert lines and all(line.startswith(f"cannot reach {base}: ") for line in lines), lines
         assert "(attempt 1, next in 1 s)" in lines[0] and "(attempt 2, next in 2 s)" in lines[1], lines
         assert 2 <= len(lines) <= 4, lines  # one line per attempt, 1 s, 2 s, 4 s apart

@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot.domain.enums import EventKind
 from bot.sandbox.botapi import FakeTelegram
 from storage.database import Database
-from storage.models import Issue, IssueEvent, User
+from storage.models import Issue, IssueEvent, IssueSubmission, User
 from tests.harness import Person, RunningBot, button_data
 from tests.test_core_loop import GROUP_ID, bind_group, card_in_group, report
 
@@ -89,6 +89,16 @@ async def test_anonymous_report_hides_the_name_from_the_group(running: RunningBo
     assert all("Alice" not in m.get("text", "") for m in fake.sent_messages(GROUP_ID))
 
 
+async def _submission_keys(running: RunningBot, user_id: int) -> list[str]:
+    db = Database(running.settings.database_url)
+    try:
+        async with db.session() as s:
+            keys = (await s.exec(select(IssueSubmission.key))).all()
+    finally:
+        await db.dispose()
+    return [key for key in keys if key.startswith(f"{user_id}:")]
+
+
 async def test_privacy_download_and_erase(running: RunningBot, fake: FakeTelegram) -> None:
     await bind_group(fake)
     alice = Person(fake, fake.user(1001, "Alice"))
@@ -108,9 +118,12 @@ async def test_privacy_download_and_erase(running: RunningBot, fake: FakeTelegra
     assert issue["ref"] == ref and issue["description"] == "垃圾桶满了"
     assert issue["attachments"] == [{"kind": "photo", "file_id": "photo-1"}]
     assert [e["kind"] for e in issue["timeline"]] == ["submitted"]
+    submitted_keys = await _submission_keys(running, alice.user.id)
+    assert len(submitted_keys) == 1  # 确认提交 recorded its review under the citizen's id
 
     ask = await alice.press(intro, "删除我的个人信息", expect="无法撤销")
     await alice.press(ask, "确认删除", expect="已删除您的个人信息")
+    assert await _submission_keys(running, alice.user.id) == []
 
     db = Database(running.settings.database_url)
     try:

@@ -21,6 +21,8 @@ class IssueDraft(BaseModel):
     location: tuple[float, float] | None = None
     phone: str | None = Field(default=None, max_length=32)
     anonymous: bool = False
+    # Set when the review is first shown: confirming the same review twice makes one issue.
+    submission: str | None = Field(default=None, max_length=40)
 
     @field_validator("description")
     @classmethod

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import access
@@ -33,7 +34,7 @@ from bot.issues.service import Actor
 from bot.triage import service as triage
 from bot.triage.routing import ChatRole
 from storage.database import Database
-from storage.models import Issue, IssueEvent
+from storage.models import Issue, IssueEvent, IssueSubmission
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,11 @@ class LinkedIssue:
 def summary_of(issue: Issue) -> IssueSummary:
     assert issue.id is not None
     return IssueSummary(issue.id, issue.ref, issue.status, issue.created_at, issue.description)
+
+
+def _submission_key(draft: IssueDraft, citizen: Actor) -> str:
+    """A review's key is the citizen's: no one else can reach their issue through it."""
+    return f"{citizen.id}:{draft.submission}"
 
 
 def _shown(issue: Issue, citizen: Actor) -> Actor:
@@ -99,12 +105,33 @@ class IssueFlows:
     ) -> IssueSummary:
         """`supervisor_deputy_id`: a deputy turned a citizen's message into this issue (转为诉求)."""
         assert citizen.id is not None
+        try:
+            return await self._submit(draft=draft, citizen=citizen, supervisor_deputy_id=supervisor_deputy_id)
+        except IntegrityError:
+            # The same review confirmed at the same moment elsewhere (another instance): that one won.
+            if draft.submission is None:
+                raise
+            async with self.db.session() as s:
+                issue = await service.submitted(s, key=_submission_key(draft, citizen))
+                if issue is None:
+                    raise
+                return summary_of(issue)
+
+    async def _submit(self, *, draft: IssueDraft, citizen: Actor, supervisor_deputy_id: int | None) -> IssueSummary:
+        assert citizen.id is not None
         async with self.db.transaction() as s:
+            if draft.submission is not None:
+                done = await service.submitted(s, key=_submission_key(draft, citizen))
+                if done is not None:  # confirmed before (a crash cut the answer short): the same issue
+                    return summary_of(done)
             now = self.clock.now()
             ref = await service.next_ref(s, period=period_of(now.astimezone(self.tz)))
             issue, files = await service.create_issue(
                 s, draft=draft, citizen_id=citizen.id, ref=ref, now=now, supervisor_deputy_id=supervisor_deputy_id
             )
+            if draft.submission is not None:
+                assert issue.id is not None
+                s.add(IssueSubmission(key=_submission_key(draft, citizen), issue_id=issue.id))
             # What follows only adds rows and reads others (the organisation, groups, deputies): it is
             # written in one flush at the commit instead of one before each read.
             with s.no_autoflush:

@@ -18,7 +18,16 @@ from bot.issues.draft import IssueDraft
 from bot.issues.reference import format_ref
 from bot.organisation.service import grid_path
 from storage.database import queue_insert, write_queued
-from storage.models import GroupChat, Issue, IssueAttachment, IssueEvent, MessageLink, RefCounter, User
+from storage.models import (
+    GroupChat,
+    Issue,
+    IssueAttachment,
+    IssueEvent,
+    IssueSubmission,
+    MessageLink,
+    RefCounter,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,16 @@ async def next_ref(session: AsyncSession, *, period: str) -> str:
     statement = _TAKE_NUMBER[session.bind.dialect.name]
     sequence = (await session.exec(statement, params={"period": period})).scalar_one()  # type: ignore[call-overload]
     return format_ref(period, sequence)
+
+
+async def submitted(session: AsyncSession, *, key: str) -> Issue | None:
+    """The issue a confirmed review already made, if any."""
+    query = (
+        select(Issue)
+        .join(IssueSubmission, col(IssueSubmission.issue_id) == col(Issue.id))
+        .where(IssueSubmission.key == key)
+    )
+    return (await session.exec(query)).first()
 
 
 async def create_issue(

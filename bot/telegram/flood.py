@@ -4,8 +4,11 @@ About 30 messages a second in all, 1 a second to one private chat, 20 a minute t
 Only methods that post a new message count; edits and callback answers are not paced.
 
 Telegram (and the fake in the tests) judge a sliding window: each bucket is sized by
-`bot.outbox.pacing.window_limiter` so that no window is exceeded. A group's direct answers first
-pass a smaller bucket of their own (reserve.py), so part of the group's budget is kept for cards.
+`bot.outbox.pacing.window_limiter` so that no window is exceeded. The buckets come from a `Pacing`:
+in this process (one instance), or in Redis, shared by every instance of the bot (REDIS_URL), since
+the limits are the token's.
+A group's direct answers first pass a smaller bucket of their own (reserve.py), so part of the
+group's budget is kept for cards.
 """
 
 from __future__ import annotations
@@ -16,10 +19,9 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.methods import Response, TelegramMethod
-from aiolimiter import AsyncLimiter
 from cachetools import LRUCache
 
-from bot.outbox.pacing import window_limiter
+from bot.outbox.pacing import LocalPacing, Pacing, Window
 from bot.telegram.reserve import GroupReserve
 
 # The overall limit keeps pacing.MARGIN. One chat's messages are few and far between, so a wide
@@ -62,23 +64,31 @@ class FloodLimits:
 
 class FloodLimiter(BaseRequestMiddleware):
     def __init__(
-        self, limits: FloodLimits, *, chats_tracked: int = 50_000, reserve: GroupReserve | None = None
+        self,
+        limits: FloodLimits,
+        *,
+        chats_tracked: int = 50_000,
+        pacing: Pacing | None = None,
+        reserve: GroupReserve | None = None,
     ) -> None:
         self.limits = limits
+        self.pacing = pacing or LocalPacing()
         self.reserve = reserve  # a group's direct answers: a bucket of their own first
-        self._global = window_limiter(
-            limits.global_per_second, 1, burst=max(1, round(limits.global_per_second * GLOBAL_BURST_SHARE))
+        self._global = self.pacing.window(
+            "global", limits.global_per_second, 1, burst=max(1, round(limits.global_per_second * GLOBAL_BURST_SHARE))
         )
-        self._chats: LRUCache[int, AsyncLimiter] = LRUCache(maxsize=chats_tracked)
+        self._chats: LRUCache[int, Window] = LRUCache(maxsize=chats_tracked)
 
-    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
+    def _chat_limiter(self, chat_id: int) -> Window:
         limiter = self._chats.get(chat_id)
         if limiter is None:
             # Negative ids are groups and channels; positive ids are private chats.
             if chat_id < 0:
-                limiter = window_limiter(self.limits.group_per_minute, 60, burst=GROUP_BURST, margin=CHAT_MARGIN)
+                limiter = self.pacing.window(
+                    f"chat:{chat_id}", self.limits.group_per_minute, 60, burst=GROUP_BURST, margin=CHAT_MARGIN
+                )
             else:
-                limiter = window_limiter(self.limits.private_per_second, 1, margin=CHAT_MARGIN)
+                limiter = self.pacing.window(f"chat:{chat_id}", self.limits.private_per_second, 1, margin=CHAT_MARGIN)
             self._chats[chat_id] = limiter
         return limiter
 

@@ -71,32 +71,3 @@ async def reach(
         if attempt > 1:
             log.info("reached %s after %d attempts", api_base, attempt)
         return
-
-
-class OneLinePerAttempt(logging.Filter):
-    """aiogram's polling logs an error and a warning for every failed getUpdates: here they make one
-    line, naming the API base and when the next attempt is."""
-
-    def __init__(self, api_base: str) -> None:
-        super().__init__()
-        self.api_base = api_base
-        self.failure = ""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = str(record.msg)
-        if message.startswith("Failed to fetch updates"):
-            kind, error = record.args if isinstance(record.args, tuple) and len(record.args) == 2 else ("", "")
-            self.failure = f"{kind}: {reason(error) if isinstance(error, BaseException) else error}"
-            return False
-        if message.startswith("Sleep for") and isinstance(record.args, tuple) and len(record.args) >= 2:
-            delay, tried = record.args[0], record.args[1]  # aiogram counts the tries before this one
-            record.msg = "cannot reach %s: %s (attempt %d, next in %.0f s)"
-            record.args = (self.api_base, self.failure.removeprefix("TelegramNetworkError: "), int(tried) + 1, delay)
-        return True
-
-
-def log_polling_failures_in_one_line(api_base: str) -> None:
-    logger = logging.getLogger("aiogram.dispatcher")
-    for old in [f for f in logger.filters if isinstance(f, OneLinePerAttempt)]:
-        logger.removeFilter(old)
-    logger.addFilter(OneLinePerAttempt(api_base))

@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from aiolimiter import AsyncLimiter
 from cachetools import LRUCache
 
-from bot.outbox.pacing import window_limiter
+from bot.outbox.pacing import LocalPacing, Pacing, Window
 
 # Set for the duration of one outbox delivery: the task that delivers it sees it, no other task does.
 _FROM_OUTBOX: ContextVar[bool] = ContextVar("gridline_from_outbox", default=False)
@@ -36,11 +35,18 @@ class GroupReserve:
     """The direct answers' buckets, one per group: `group_per_minute - reserve_per_minute` each."""
 
     def __init__(
-        self, *, group_per_minute: float, reserve_per_minute: float, margin: float, chats_tracked: int = 50_000
+        self,
+        *,
+        group_per_minute: float,
+        reserve_per_minute: float,
+        margin: float,
+        pacing: Pacing | None = None,
+        chats_tracked: int = 50_000,
     ) -> None:
         self.direct_per_minute = group_per_minute - reserve_per_minute
         self.margin = margin
-        self._chats: LRUCache[int, AsyncLimiter] = LRUCache(maxsize=chats_tracked)
+        self.pacing = pacing or LocalPacing()  # shared by the instances, like the group's own bucket
+        self._chats: LRUCache[int, Window] = LRUCache(maxsize=chats_tracked)
 
     async def direct(self, chat_id: int, count: int = 1) -> None:
         """Wait for room for `count` direct messages to the group; outbox deliveries pass at once."""
@@ -48,7 +54,9 @@ class GroupReserve:
             return
         bucket = self._chats.get(chat_id)
         if bucket is None:
-            bucket = window_limiter(self.direct_per_minute, 60, burst=DIRECT_BURST, margin=self.margin)
+            bucket = self.pacing.window(
+                f"chat:{chat_id}:direct", self.direct_per_minute, 60, burst=DIRECT_BURST, margin=self.margin
+            )
             self._chats[chat_id] = bucket
         for _ in range(count):
             await bucket.acquire()

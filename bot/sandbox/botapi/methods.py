@@ -93,6 +93,11 @@ def api(name: str) -> Callable[[F], F]:
     return mark
 
 
+CONFLICT_OTHER_POLLER = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+)
+
+
 class BotApiMethods:
     """World state + Bot API method handlers (no HTTP here)."""
 
@@ -125,6 +130,7 @@ class BotApiMethods:
         self.commands: dict[tuple[str, str], list[Json]] = {}
         self.callbacks: dict[str, bool] = {}  # callback query id -> answered
         self.webhook_url = ""
+        self._poll_generation = 0  # the latest getUpdates; an older one still waiting gets 409
         self.allowed_updates: list[str] | None = None
         self.flood: FloodGate | None = None
         self._ids = itertools.count(1)  # for generated file ids, media groups, callbacks
@@ -355,10 +361,17 @@ class BotApiMethods:
         limit = min(max(int(p.get("limit") or 100), 1), 100)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + min(max(float(p.get("timeout") or 0), 0.0), self.max_poll_wait)
+        # Like Telegram, a new getUpdates ends the one still waiting with 409 Conflict: two pollers
+        # of one token (two bot processes) each see it in turn.
+        self._poll_generation += 1
+        mine = self._poll_generation
+        self.updates.arrived.fire()
         while True:
             arrived = self.updates.arrived.event  # grab before checking: no lost wake-up
             if request.transport is None or self._stopping.is_set():
                 return []  # the poller hung up (e.g. polling stopped): deliver nothing
+            if mine != self._poll_generation:
+                raise ApiError(409, CONFLICT_OTHER_POLLER)
             batch = self.updates.take(limit, self.allowed_updates)
             remaining = deadline - loop.time()
             if batch or remaining <= 0:
