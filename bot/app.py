@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.fonts import prepare_in_background as prepare_fonts_in_background
 from bot.jobs.scheduler import build_scheduler, start_scheduler
 from bot.logs import protect
 from bot.organisation.schema import OrganisationFile, invalid_file
@@ -205,6 +206,7 @@ class Gridline:
             await prepare_database(self.services)
             if self.db.is_sqlite:  # one instance: what its killed previous run left leased is its own
                 await take_over_all(self.db)
+            prepare_fonts_in_background()
         except BaseException:
             await self.bot.session.close()
             await self.db.dispose()

@@ -7,12 +7,16 @@ instances with fontTools once per machine and keep them in a cache folder.
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from functools import cache
 from pathlib import Path
 
 import justmytype_intl_cjk
 from filelock import FileLock
+
+log = logging.getLogger(__name__)
 
 FAMILY = "Noto Sans SC"
 WEIGHTS = {"regular": 400, "bold": 700}
@@ -50,3 +54,23 @@ def cjk_font_path(weight: str = "regular") -> Path:
             font.save(partial)
             partial.replace(target)
     return target
+
+
+def prepare_in_background() -> threading.Thread | None:
+    """Cut the missing weights in a daemon thread, so the first /stats chart or deputy card after a
+    fresh install does not wait for it (about 30 s of CPU per weight). Safe to interrupt: a cut is
+    written to a .part file and renamed. None when every weight is there already."""
+    if all((cache_dir() / f"NotoSansSC-{weight}.ttf").exists() for weight in WEIGHTS):
+        return None
+
+    def cut_all() -> None:
+        log.info("fonts: cutting Noto Sans SC for charts and cards, once (about a minute) into %s", cache_dir())
+        try:
+            for weight in WEIGHTS:
+                cjk_font_path(weight)
+        except Exception:  # the chart or card that needs it will cut again and report the error there
+            log.exception("fonts: cutting Noto Sans SC failed")
+
+    thread = threading.Thread(target=cut_all, name="cut-fonts", daemon=True)
+    thread.start()
+    return thread

@@ -8,8 +8,17 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.fonts import WEIGHTS, cjk_font_path
 from bot.sandbox.botapi import FakeTelegram
 from tests.harness import RunningBot, make_settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cjk_fonts() -> None:
+    """Cut the CJK fonts before the first test: on a fresh machine that is a minute of CPU, which a
+    test waiting 20 s for its /stats chart must not pay (the bot cuts them in the background)."""
+    for weight in WEIGHTS:
+        cjk_font_path(weight)
 
 
 @pytest.fixture
