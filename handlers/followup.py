@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, ForceReply, Message
 from bot.clock import local_text
 from bot.config import Settings
 from bot.domain.enums import ActorRole, LinkKind
-from bot.followup.extensions import ExtensionFlows
+from bot.followup.extensions import MAX_REASON, ExtensionFlows, RefusalPrompt
 from bot.followup.levels import SupervisionLevels, parse_level
 from bot.i18n import Translate
 from bot.issues.draft import MAX_DESCRIPTION, clean_text
@@ -97,22 +97,87 @@ async def extension_reply(
 
 
 async def extension_decided(
-    callback: CallbackQuery, callback_data: ExtensionCb, t: Translate, extensions: ExtensionFlows, settings: Settings
+    callback: CallbackQuery,
+    callback_data: ExtensionCb,
+    t: Translate,
+    extensions: ExtensionFlows,
+    triage: TriageFlows,
+    settings: Settings,
 ) -> None:
+    """✅ 同意 decides at once; ❌ 不同意 first asks why, as a reply (the requester is told why)."""
     message = callback.message
     assert isinstance(message, Message)
+    if not callback_data.approve:
+        await _ask_why_refused(callback, message, callback_data.request_id, t, extensions, triage)
+        return
     view = await extensions.decide(
-        request_id=callback_data.request_id,
-        chat_id=message.chat.id,
-        user=_actor(callback.from_user),
-        approve=callback_data.approve,
+        request_id=callback_data.request_id, chat_id=message.chat.id, user=_actor(callback.from_user), approve=True
     )
-    key = "ext-decided-approved" if callback_data.approve else "ext-decided-refused"
     result = t(
-        key, ref=view.ref, who=html(callback.from_user.full_name), deadline=local_text(view.new_deadline, settings.tz)
+        "ext-decided-approved",
+        ref=view.ref,
+        who=html(callback.from_user.full_name),
+        deadline=local_text(view.new_deadline, settings.tz),
     )
     await callback.answer(result)
     await message.edit_text(f"{message.html_text}\n\n{result}")
+
+
+async def _ask_why_refused(
+    callback: CallbackQuery,
+    message: Message,
+    request_id: int,
+    t: Translate,
+    extensions: ExtensionFlows,
+    triage: TriageFlows,
+) -> None:
+    user = callback.from_user
+    issue_id, ref = await extensions.check_can_decide(request_id=request_id, chat_id=message.chat.id, user_id=user.id)
+    await callback.answer()
+    prompt = await message.reply(
+        t("ext-refuse-prompt", ref=ref, user_id=str(user.id), name=html(user.full_name)),
+        reply_markup=ForceReply(selective=True, input_field_placeholder=t("ext-refuse-placeholder")),
+    )
+    await triage.remember_prompt(
+        chat_id=message.chat.id,
+        message_id=prompt.message_id,
+        issue_id=issue_id,
+        user_id=user.id,
+        kind=LinkKind.REFUSE_PROMPT,
+    )
+
+
+async def is_refusal_reply(message: Message, bot: Bot, extensions: ExtensionFlows) -> dict | bool:
+    """A reply to one of our 不同意 prompts; hands the prompt on to the handler."""
+    reply_to = message.reply_to_message
+    if reply_to is None or reply_to.from_user is None or reply_to.from_user.id != bot.id:
+        return False
+    found = await extensions.refusal_prompt(chat_id=message.chat.id, message_id=reply_to.message_id)
+    return {"refusal": found} if found is not None else False
+
+
+async def refusal_reply(message: Message, refusal: RefusalPrompt, t: Translate, extensions: ExtensionFlows) -> None:
+    assert message.from_user is not None
+    if refusal.user_id is not None and refusal.user_id != message.from_user.id:
+        await message.reply(t("triage-prompt-not-yours"))
+        return
+    reason = clean_text(message.text or message.caption, limit=MAX_REASON)
+    if not reason:
+        await message.reply(t("ext-refuse-usage"))
+        return
+    if refusal.request_id is None:
+        await message.reply(t("ext-refuse-changed", ref=refusal.ref))
+        return
+    view = await extensions.decide(
+        request_id=refusal.request_id,
+        chat_id=message.chat.id,
+        user=_actor(message.from_user),
+        approve=False,
+        reason=reason,
+    )
+    await message.reply(
+        t("ext-decided-refused", ref=view.ref, who=html(message.from_user.full_name), reason=html(reason))
+    )
 
 
 async def duban(message: Message, command: CommandObject, t: Translate, levels: SupervisionLevels) -> None:
@@ -138,4 +203,5 @@ def build_router() -> Router:
     router.callback_query.register(extension_decided, ExtensionCb.filter())
     router.message.register(duban, Command("duban"))
     router.message.register(extension_reply, F.reply_to_message, ~F.text.startswith("/"), is_extension_reply)
+    router.message.register(refusal_reply, F.reply_to_message, ~F.text.startswith("/"), is_refusal_reply)
     return router

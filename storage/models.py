@@ -524,6 +524,7 @@ class ExtensionRequest(SQLModel, table=True):
     decided_at: datetime | None = utc_column()
     decided_by: int | None = telegram_id()
     decided_by_name: str | None = None
+    refusal_reason: str | None = Field(default=None, max_length=500)  # required when refused
 
 
 class ProcessedUpdate(SQLModel, table=True):

@@ -198,15 +198,37 @@ async def extension_round(running: RunningBot, fake: FakeTelegram) -> None:
     again = await township.press_for_alert(request_card, "同意", data=_data_of(request_card, "同意"))
     assert "已经审批过了" in again.params["text"]
 
-    # A second request, refused by the level above: the deadline stays.
+    # A second request, refused by the level above, who must say why: the deadline stays.
     prompt = await worker.press(card, "申请延期", expect="回复本消息")
     mark = fake.mark()
     await fake.send_text(worker.user, "2 施工队排期", chat=worker.chat, reply_to=prompt)
     second = await township.screen(["延期申请", "施工队排期"], since=mark)
+    why = await township.press(second, "不同意", expect=["回复本消息", "不同意", ref, "理由"])
     mark = fake.mark()
-    await township.press(second, "不同意", expect="不同意延期")
-    await Person(fake, worker.user).screen(["不同意", ref], since=mark)
+    await fake.send_photo(township.user, chat=township.chat, reply_to=why)  # no words: no reason
+    await township.screen("须写明理由", since=mark)
+    mark = fake.mark()
+    other = Person(fake, fake.user(3002, "钱镇"), TOWNSHIP_GROUP)
+    await fake.send_text(other.user, "同意他的意见", chat=other.chat, reply_to=why)
+    await other.screen("请由点按钮的同事回复", since=mark)  # the prompt is 张镇's
+    assert await _rows(running.settings, select(ExtensionRequest.status).order_by(ExtensionRequest.id)) == [
+        "approved",
+        "open",
+    ]
+    mark = fake.mark()
+    await fake.send_text(township.user, "灯具库存充足，<b>三天</b>内可以修好", chat=township.chat, reply_to=why)
+    await township.screen(["不同意延期", "灯具库存充足，<b>三天</b>内"], since=mark)  # escaped: shown as typed
+    told = await Person(fake, worker.user).screen(["不同意", ref, "理由"], since=mark)
+    assert "灯具库存充足" in told["text"]
     assert (await _issue(running.settings, ref)).deadline == after.deadline
+    reasons = await _rows(running.settings, select(ExtensionRequest.refusal_reason).order_by(ExtensionRequest.id))
+    assert reasons == [None, "灯具库存充足，<b>三天</b>内可以修好"]
+    # Decided: the prompt answered again, or the card pressed again, says so.
+    mark = fake.mark()
+    await fake.send_text(township.user, "再补充一句", chat=township.chat, reply_to=why)
+    await township.screen("已经审批过了", since=mark)
+    again = await township.press_for_alert(second, "不同意", data=_data_of(second, "不同意"))
+    assert "已经审批过了" in again.params["text"]
 
     # After the deadline: refused, with the reason.
     await _change(running.settings, ref, deadline=datetime.now(UTC) - timedelta(hours=1))
@@ -400,9 +422,11 @@ async def test_the_administrators_decide_when_the_county_holds_it(running: Runni
     # The county's own official may not decide on his own request outside the administrators' chat.
     refused = await Person(fake, county.user, ADMIN_ID).press_for_alert(request, "不同意")
     assert "无权" in refused.params["text"]
+    why = await admin.press(request, "不同意", expect="回复本消息")
     mark = fake.mark()
-    await admin.press(request, "不同意", expect="不同意延期")
-    await Person(fake, county.user).screen(["不同意", ref], since=mark)
+    await fake.send_text(admin.user, "请先完成险情处置再申请", reply_to=why)
+    await admin.screen(["不同意延期", "请先完成险情处置"], since=mark)
+    await Person(fake, county.user).screen(["不同意", ref, "请先完成险情处置"], since=mark)
 
 
 async def _handled_by(fake: FakeTelegram, alice: Person, staff: Person, *, chat_id: int, text: str) -> tuple[str, dict]:

@@ -78,6 +78,7 @@ class LinkKind(StrEnum):
     ESCALATE_PROMPT = "escalate_prompt"  # "reply with the reason" (上报)
     SEND_BACK_PROMPT = "send_back_prompt"  # "reply with a note" (退回)
     EXTENSION_PROMPT = "extension_prompt"  # "reply with the days and the reason" (延期申请)
+    REFUSE_PROMPT = "refuse_prompt"  # "reply with why the extension is refused" (不同意延期)
 
 
 class NotifyMode(StrEnum):

@@ -170,6 +170,7 @@ class ExtensionDecided(IssueNotice):
     requester_id: int
     by: str
     days: int
+    reason: str = ""  # why it was refused
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -44,6 +44,14 @@ class ExtensionView:
     new_deadline: datetime
 
 
+@dataclass(frozen=True)
+class RefusalPrompt:
+    issue_id: int
+    ref: str
+    user_id: int | None  # who pressed ❌ 不同意: only they answer the prompt
+    request_id: int | None  # None: the request was decided since the prompt was sent
+
+
 class ExtensionFlows:
     def __init__(self, issues: IssueFlows, *, max_days: int) -> None:
         self.issues = issues
@@ -63,6 +71,31 @@ class ExtensionFlows:
         if link is None or link.kind != LinkKind.EXTENSION_PROMPT:
             return None
         return link.issue_id, link.user_id
+
+    async def check_can_decide(self, *, request_id: int, chat_id: int, user_id: int) -> tuple[int, str]:
+        """For ❌ 不同意, before asking why: may this person decide, and is it still open?
+        Returns (issue id, reference)."""
+        async with self.issues.db.session() as s:
+            row, issue = await self._decidable(s, request_id, chat_id, user_id)
+            assert issue.id is not None
+            return issue.id, issue.ref
+
+    async def refusal_prompt(self, *, chat_id: int, message_id: int) -> RefusalPrompt | None:
+        """The request a 不同意 prompt asks about, when that message is one. A prompt older than the
+        issue's open request belongs to one decided since: its request id is then None."""
+        async with self.issues.db.session() as s:
+            link = await service.find_link(s, chat_id=chat_id, message_id=message_id)
+            if link is None or link.kind != LinkKind.REFUSE_PROMPT:
+                return None
+            issue = await service.get_issue(s, link.issue_id)
+            row = await open_request(s, link.issue_id)
+            current = row is not None and row.created_at <= link.created_at
+            return RefusalPrompt(
+                issue_id=link.issue_id,
+                ref=issue.ref,
+                user_id=link.user_id,
+                request_id=row.id if current and row else None,
+            )
 
     async def request(self, *, issue_id: int, chat_id: int, user: Actor, days: int, reason: str) -> ExtensionView:
         assert user.id is not None
@@ -107,22 +140,23 @@ class ExtensionFlows:
             view = _view(row, issue)
         return view
 
-    async def decide(self, *, request_id: int, chat_id: int, user: Actor, approve: bool) -> ExtensionView:
+    async def decide(
+        self, *, request_id: int, chat_id: int, user: Actor, approve: bool, reason: str = ""
+    ) -> ExtensionView:
+        """Approve, or refuse with a reason (the requester and the timeline are told why)."""
         assert user.id is not None
+        reason = reason.strip()[:MAX_REASON]
+        if not approve and not reason:
+            raise ValueError("an extension is refused with a reason")
         tz = self.issues.tz
         async with self.issues.db.transaction() as s:
             now = self.issues.clock.now()
-            row = await s.get(ExtensionRequest, request_id, with_for_update=True)
-            if row is None:
-                raise NotAllowed(f"no extension request {request_id}")
-            await self._check_approver(s, row, chat_id=chat_id, user_id=user.id)
-            issue = await service.get_issue(s, row.issue_id, for_update=True)
-            if row.status != ExtensionStatus.OPEN:
-                raise FollowupRefused("ext-already-decided", ref=issue.ref)
+            row, issue = await self._decidable(s, request_id, chat_id, user.id, for_update=True)
             if approve and not is_open(issue.status):
                 raise FollowupRefused("ext-issue-finished", ref=issue.ref)
             row.status = (ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED).value
             row.decided_at, row.decided_by, row.decided_by_name = now, user.id, user.name
+            row.refusal_reason = None if approve else reason
             s.add(row)
             t = self.issues.translator.bind(None)
             if approve:
@@ -133,7 +167,7 @@ class ExtensionFlows:
                     t("ext-line-approved", days=str(row.days), deadline=local_text(row.new_deadline, tz)),
                 )
             else:
-                kind, line = EventKind.EXTENSION_REFUSED, t("ext-line-refused", days=str(row.days))
+                kind, line = EventKind.EXTENSION_REFUSED, t("ext-line-refused", days=str(row.days), reason=reason)
             await service.record(s, issue=issue, kind=kind, actor=user, now=now, text=line)
             await self.issues.notifier.notify(
                 s,
@@ -144,12 +178,25 @@ class ExtensionFlows:
                     requester_id=row.requested_by,
                     by=user.name or "",
                     days=row.days,
+                    reason=row.refusal_reason or "",
                 ),
             )
             view = _view(row, issue)
         return view
 
     # -- the rules -----------------------------------------------------------------------------
+
+    async def _decidable(
+        self, s: AsyncSession, request_id: int, chat_id: int, user_id: int, *, for_update: bool = False
+    ) -> tuple[ExtensionRequest, Issue]:
+        row = await s.get(ExtensionRequest, request_id, with_for_update=for_update)
+        if row is None:
+            raise NotAllowed(f"no extension request {request_id}")
+        await self._check_approver(s, row, chat_id=chat_id, user_id=user_id)
+        issue = await service.get_issue(s, row.issue_id, for_update=for_update)
+        if row.status != ExtensionStatus.OPEN:
+            raise FollowupRefused("ext-already-decided", ref=issue.ref)
+        return row, issue
 
     async def _requestable(
         self, s: AsyncSession, issue_id: int, chat_id: int, user_id: int, now: datetime, *, for_update: bool = False

@@ -59,7 +59,14 @@ class FollowupAudience:
         key = "ext-approved-requester" if n.approved else "ext-refused-requester"
         for channel in self.channels:
             await channel.tell_person(
-                s, user_id=n.requester_id, key=key, now=n.now, ref=n.issue.ref, deadline=n.issue.deadline, by=n.by
+                s,
+                user_id=n.requester_id,
+                key=key,
+                now=n.now,
+                ref=n.issue.ref,
+                deadline=n.issue.deadline,
+                by=n.by,
+                reason=n.reason,
             )
             if n.approved:
                 await channel.refresh_cards(s, issue=n.issue, now=n.now)

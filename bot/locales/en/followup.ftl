@@ -19,7 +19,7 @@ ext-already-decided = This extension request for { $ref } has been decided alrea
 ext-issue-finished = { $ref } is finished already; the extension was not approved.
 ext-line-requested = Asked for { $days } more working days (until { $deadline }): { $reason }
 ext-line-approved = Extension of { $days } working days approved, new time limit { $deadline }
-ext-line-refused = Extension of { $days } working days refused
+ext-line-refused = Extension of { $days } working days refused: { $reason }
 ext-card =
     ⏳ <b>Extension request</b> { $ref }
     Category: { $category }
@@ -32,9 +32,13 @@ btn-ext-approve = ✅ Approve
 btn-ext-refuse = ❌ Refuse
 ext-asked-under-card = ⏳ { $who } asked for { $days } more working days for { $ref }, awaiting approval.
 ext-approved-requester = ✅ { $by } approved the extension of { $ref }: the new time limit is <b>{ $deadline }</b>.
-ext-refused-requester = ❌ { $by } refused the extension of { $ref }: the time limit stays <b>{ $deadline }</b>.
+ext-refused-requester = ❌ { $by } refused the extension of { $ref }, because: { $reason }. The time limit stays <b>{ $deadline }</b>.
 ext-decided-approved = ✅ { $who } approved the extension, new time limit { $deadline }.
-ext-decided-refused = ❌ { $who } refused the extension.
+ext-decided-refused = ❌ { $who } refused the extension, because: { $reason }
+ext-refuse-prompt = <a href="tg://user?id={ $user_id }">{ $name }</a>, please <b>reply to this message</b> with why the extension of { $ref } is refused (the requester and the ledger will see it).
+ext-refuse-placeholder = why it is refused
+ext-refuse-usage = A refusal needs a reason; please reply to the prompt above again.
+ext-refuse-changed = This extension request for { $ref } has been decided already, or a newer one was made: please use the newer approval card.
 push-extended = ⏳ Your issue <b>{ $ref }</b> was given more time with approval; it should be resolved by <b>{ $deadline }</b>.
 event-extension-requested = { $time } · { $who } asked for more time
 event-extension-approved = { $time } · { $who } approved more time

@@ -21,7 +21,7 @@ ext-already-decided = { $ref } 的这份延期申请已经审批过了。
 ext-issue-finished = { $ref } 已经办结，无需延期；本次申请未予批准。
 ext-line-requested = 申请延期 { $days } 个工作日（至 { $deadline }）：{ $reason }
 ext-line-approved = 同意延期 { $days } 个工作日，新时限 { $deadline }
-ext-line-refused = 不同意延期 { $days } 个工作日
+ext-line-refused = 不同意延期 { $days } 个工作日：{ $reason }
 ext-card =
     ⏳ <b>延期申请</b> { $ref }
     类别：{ $category }
@@ -34,9 +34,13 @@ btn-ext-approve = ✅ 同意
 btn-ext-refuse = ❌ 不同意
 ext-asked-under-card = ⏳ { $who } 已为 { $ref } 申请延期 { $days } 个工作日，等待上级审批。
 ext-approved-requester = ✅ 上级（{ $by }）同意了 { $ref } 的延期申请，新的办理时限为 <b>{ $deadline }</b>。
-ext-refused-requester = ❌ 上级（{ $by }）不同意 { $ref } 的延期申请，办理时限仍为 <b>{ $deadline }</b>。
+ext-refused-requester = ❌ 上级（{ $by }）不同意 { $ref } 的延期申请，理由：{ $reason }。办理时限仍为 <b>{ $deadline }</b>。
 ext-decided-approved = ✅ { $who } 已同意延期，新时限 { $deadline }。
-ext-decided-refused = ❌ { $who } 不同意延期。
+ext-decided-refused = ❌ { $who } 不同意延期，理由：{ $reason }
+ext-refuse-prompt = <a href="tg://user?id={ $user_id }">{ $name }</a>，请<b>回复本消息</b>写明不同意 { $ref } 延期的理由（申请人和台账都会看到）。
+ext-refuse-placeholder = 不同意的理由
+ext-refuse-usage = 不同意延期须写明理由，请再次回复上面的提示。
+ext-refuse-changed = { $ref } 的这份延期申请已经审批过了，或已有新的申请：请在新的审批卡片上操作。
 push-extended = ⏳ 您的诉求 <b>{ $ref }</b> 因办理需要经批准延期，预计在 <b>{ $deadline }</b> 前办结。
 event-extension-requested = { $time } · { $who } 申请延期
 event-extension-approved = { $time } · { $who } 同意延期
