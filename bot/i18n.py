@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fluent.runtime import FluentBundle, FluentResource
-from fluent.syntax import ast as ftl
+from fluent.syntax import ast as syntax
 from fluent.syntax.visitor import Visitor
 
 log = logging.getLogger(__name__)
@@ -108,5 +108,5 @@ class _Variables(Visitor):
         super().__init__()
         self.names: set[str] = set()
 
-    def visit_VariableReference(self, node: ftl.VariableReference) -> None:  # noqa: N802 - fluent's visitor naming
+    def visit_VariableReference(self, node: syntax.VariableReference) -> None:  # noqa: N802 - fluent's visitor naming
         self.names.add(node.id.name)
