@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import ast as syntax
+from fluent.syntax.visitor import Visitor
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,24 @@ class Translator:
     def keys(self, locale: str = SOURCE_LOCALE) -> set[str]:
         return set(self._bundles[locale]._messages)  # noqa: SLF001 - fluent has no public listing
 
+    def group(self, locale: str | None, prefix: str) -> dict[str, str]:
+        """Every message whose id starts with `prefix`, formatted in `locale` (the source language
+        filling a gap). A variable is left in the text as `{name}`, for a client to fill in (the
+        sandbox's page does): a selector on one therefore shows its default variant."""
+        texts = {}
+        for key in sorted(k for k in self.keys(SOURCE_LOCALE) if k.startswith(prefix)):
+            candidate = self.resolve(locale)
+            if not self._bundles[candidate].has_message(key):
+                candidate = SOURCE_LOCALE
+            placeholders = {name: f"{{{name}}}" for name in self._variables(candidate, key)}
+            texts[key] = self.get(candidate, key, **placeholders)
+        return texts
+
+    def _variables(self, locale: str, key: str) -> set[str]:
+        found = _Variables()
+        found.visit(self._bundles[locale]._messages[key])  # noqa: SLF001 - the message's syntax tree
+        return found.names
+
     def get(self, locale: str | None, key: str, **args: Any) -> str:
         for candidate in (self.resolve(locale), SOURCE_LOCALE):
             bundle = self._bundles[candidate]
@@ -79,3 +99,14 @@ class Translator:
 
         translate.locale = resolved  # type: ignore[attr-defined]
         return translate
+
+
+class _Variables(Visitor):
+    """The names of the variables (`{ $name }`) a message uses."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def visit_VariableReference(self, node: syntax.VariableReference) -> None:  # noqa: N802 - fluent's visitor naming
+        self.names.add(node.id.name)

@@ -60,6 +60,16 @@ def test_variables_are_filled(locale: str) -> None:
     assert "GL-2611-0001" in text and "{" not in text
 
 
+def test_a_group_of_messages_leaves_its_variables_to_fill_in(tmp_path: Path) -> None:
+    for locale, body in (("zh-CN", "x-a = 甲 { $n }\nx-b = 乙\ny-c = 丙\n"), ("en", "x-a = A { $n }\n")):
+        (tmp_path / locale).mkdir()
+        (tmp_path / locale / "x.ftl").write_text(body, encoding="utf-8")
+    local = Translator("zh-CN", tmp_path)
+    assert local.group("en", "x-") == {"x-a": "A {n}", "x-b": "乙"}  # a gap filled from the source
+    assert local.group(None, "x-") == {"x-a": "甲 {n}", "x-b": "乙"}
+    assert translator.group("en", "sandbox-preset-")["sandbox-preset-days"] == "+{days} days"
+
+
 def test_language_codes_resolve() -> None:
     assert translator.resolve("en-US") == "en"
     assert translator.resolve("zh-hans") == "zh-CN"

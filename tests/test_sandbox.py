@@ -4,6 +4,7 @@ serves back, and that nothing in it points outside this machine."""
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -17,9 +18,12 @@ from bot.cli import app as cli
 from bot.config import Settings
 from bot.sandbox.app import Sandbox
 from bot.sandbox.cli import _loopback
+from bot.sandbox.web import STATIC
 from bot.sandbox.world import CHATS
 
 POST = {"X-Sandbox": "1"}
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+SANDBOX = Path(__file__).resolve().parents[1] / "bot" / "sandbox"
 
 
 @pytest.fixture
@@ -154,3 +158,61 @@ def test_port_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setenv("SANDBOX_PORT", "70000")
     result = CliRunner().invoke(cli, ["sandbox"])
     assert result.exit_code == 2 and "SANDBOX_PORT" in result.output and "65535" in result.output
+
+
+async def test_the_page_texts_come_in_every_language(sandbox: Sandbox, http: aiohttp.ClientSession) -> None:
+    """/api/texts holds every sandbox- message, in both languages, and every one the page and the
+    server use; English is English (no Chinese left from a fallback)."""
+    used = set()
+    for path in (STATIC / "index.html", STATIC / "app.js", SANDBOX / "web.py", SANDBOX / "world.py"):
+        used |= set(re.findall(r"""["'](sandbox-[a-z0-9-]+)["']""", path.read_text(encoding="utf-8")))
+    assert len(used) > 50
+    translator = sandbox.translator
+    by_locale = {}
+    for lang in ("zh-CN", "en"):
+        async with http.get(sandbox.url + "api/texts", params={"lang": lang}) as response:
+            answer = await response.json()
+        assert answer["locale"] == lang
+        assert answer["languages"] == [{"code": "en", "name": "English"}, {"code": "zh-CN", "name": "中文"}]
+        texts = answer["texts"]
+        assert set(texts) == {key for key in translator.keys(lang) if key.startswith("sandbox-")}
+        assert used - set(texts) == set(), lang
+        assert all(text.strip() and "sandbox-" not in text for text in texts.values())
+        by_locale[lang] = texts
+    assert by_locale["zh-CN"].keys() == by_locale["en"].keys()
+    assert {key: text for key, text in by_locale["en"].items() if CJK.search(text)} == {}
+    assert by_locale["en"]["sandbox-clock-jumped-idle"] == "Jumped to {now}; no job fell due"
+    async with http.get(sandbox.url + "api/texts") as response:  # no lang: the configured DEFAULT_LOCALE
+        assert (await response.json())["locale"] == sandbox.settings.default_locale == "zh-CN"
+
+
+async def test_the_server_answers_in_the_pages_language(sandbox: Sandbox, http: aiohttp.ClientSession) -> None:
+    async with http.get(sandbox.url + "api/state", params={"lang": "en"}) as response:
+        state = await response.json()
+    subtitles = {c["title"]: c["subtitle"] for c in state["chats"]}
+    assert subtitles["张三"] == "Citizen · lives in 南大街社区"
+    assert subtitles["南大街社区网格群"] == "Grid work group · speaking as grid worker 王芳"
+    labels = [p["label"] for p in state["presets"]]
+    assert labels[0].startswith("Duty day ") and labels[1:] == ["+1 hour", "+1 day", "+3 days", "+7 days"]
+    async with http.get(sandbox.url + "api/state") as response:
+        state = await response.json()
+    assert {c["title"]: c["subtitle"] for c in state["chats"]}["张三"] == "群众 · 南大街社区居民"
+    assert [p["label"] for p in state["presets"]][1:] == ["+1 小时", "+1 天", "+3 天", "+7 天"]
+    errors = {}
+    for lang in ("en", "zh-CN"):
+        url = sandbox.url + f"api/chats/10001/text?lang={lang}"
+        async with http.post(url, json={"text": "/start"}) as response:
+            assert response.status == 403
+            errors[lang] = (await response.json())["error"]
+    assert errors == {"en": "The X-Sandbox request header is missing", "zh-CN": "缺少 X-Sandbox 请求头"}
+    async with http.post(sandbox.url + "api/chats/424242/text?lang=en", json={}, headers=POST) as response:
+        assert response.status == 404 and (await response.json())["error"] == "There is no such chat"
+    async with http.post(sandbox.url + "api/clock?lang=en", data="[]", headers=POST) as response:
+        assert response.status == 400 and (await response.json())["error"] == "The request should be a JSON object"
+
+
+def test_nothing_on_the_page_is_hard_coded() -> None:
+    """The page's files hold no Chinese: every text reaches the page through /api/texts."""
+    for name in ("index.html", "app.js"):
+        text = (STATIC / name).read_text(encoding="utf-8")
+        assert CJK.findall(text) == [], name

@@ -183,6 +183,30 @@ async def test_jumping_to_the_duty_day_brings_the_deputy_his_reminder(
     assert (await page.get_by_test_id("clock-now").inner_text()).endswith("08:30")
     await keep(page, "sandbox-deputy.png", tmp_path)
 
+    # The language switch: the page in English, its texts and the server's answers alike.
+    assert await page.evaluate("document.documentElement.lang") == "zh-CN"
+    await page.locator("#languages a", has_text="English").click()
+    await page.wait_for_url("**/?lang=en")
+    await page.wait_for_selector("body[data-ready='1']")
+    assert await page.evaluate("[document.documentElement.lang, document.title]") == ["en", "Gridline · sandbox"]
+    assert await page.locator("#text-input").get_attribute("placeholder") == "Type a message, or /start"
+    assert await page.locator("#chat-title").inner_text() == "Choose a chat on the left"
+    assert await page.locator(".chat-section").all_inner_texts() == [
+        "Citizens",
+        "Grid work groups",
+        "Departments",
+        "People's Congress deputies",
+        "Administrator",
+    ]
+    assert await page.locator("#clock-presets button", has_text="Duty day").count() == 1
+    await open_chat(page, "张建国 代表")
+    assert await page.locator("#chat-subtitle").inner_text() == "County deputy · 南大街社区, 东大街社区"
+    assert await page.locator("#send-button").inner_text() == "Send"
+    assert await (await shown(page, "集中履职日")).locator(".reply-button").inner_text() == "Reply"
+    await page.locator("#clock-form button[type='submit']", has_text="Jump").click()  # to the time it is now
+    await page.locator("#toast", has_text="The clock only moves forward").wait_for(timeout=WAIT_MS)
+    assert await page.locator("#languages a[aria-current='page']").inner_text() == "English"
+
 
 async def test_formatting_is_rendered_and_markup_in_text_is_not(page: Any) -> None:
     await open_chat(page, "张三")

@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.app import DEMO_ORGANISATION, Gridline, prepare_database
 from bot.config import Settings
+from bot.i18n import Translator
 from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import run_job, trigger
 from bot.sandbox import world
@@ -76,6 +77,11 @@ class Sandbox:
     def settings(self) -> Settings:
         assert self.gridline is not None
         return self.gridline.settings
+
+    @property
+    def translator(self) -> Translator:
+        assert self.gridline is not None
+        return self.gridline.services.translator
 
     async def start(self) -> None:
         """The page's port first (a port taken fails at once), then the Bot API and the bot."""

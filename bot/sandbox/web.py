@@ -3,6 +3,9 @@ it shows: every action becomes the Update Telegram would send the bot, through t
 
 POSTs need the header `X-Sandbox: 1`: a page from another origin cannot add it without a CORS
 preflight, which this server never grants, so other sites cannot act in the sandbox.
+
+Every text is a Fluent message (bot/locales/*/sandbox.ftl) in the language of the request's `lang`
+parameter, else the configured DEFAULT_LOCALE: the page's own texts come from /api/texts.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.i18n import Translate
 from bot.sandbox import world
 
 if TYPE_CHECKING:
@@ -39,6 +43,7 @@ def build_app(sandbox: Sandbox) -> web.Application:
     app.router.add_get("/", _index)
     app.router.add_static("/static/", STATIC)
     app.router.add_get("/font/cjk.ttf", _font)
+    app.router.add_get("/api/texts", _texts)
     app.router.add_get("/api/state", _state)
     app.router.add_get("/api/events", _events)
     app.router.add_get("/api/chats/{chat_id}", _chat)
@@ -55,15 +60,25 @@ def build_app(sandbox: Sandbox) -> web.Application:
 @web.middleware
 async def _guard(request: web.Request, handler: Any) -> web.StreamResponse:
     if request.method == "POST" and request.headers.get("X-Sandbox") != "1":
-        return _error(403, "缺少 X-Sandbox 请求头")
+        return _error(request, 403, "sandbox-error-header")
     response = await handler(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     return response
 
 
-def _error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status, dumps=_dumps)
+def _translate(request: web.Request) -> Translate:
+    """The request's language: its `lang` parameter, else the configured DEFAULT_LOCALE."""
+    return _sandbox(request).translator.bind(request.query.get("lang"))
+
+
+def _error(request: web.Request, status: int, key: str, **args: Any) -> web.Response:
+    return web.json_response({"error": _translate(request)(key, **args)}, status=status, dumps=_dumps)
+
+
+def _refusal(request: web.Request, kind: type[web.HTTPException], key: str) -> web.HTTPException:
+    """The same answer as `_error`, to raise from deep inside a handler."""
+    return kind(text=_dumps({"error": _translate(request)(key)}), content_type="application/json")
 
 
 def _dumps(value: Any) -> str:
@@ -96,7 +111,7 @@ def _entry(request: web.Request) -> world.Chat:
     except ValueError:
         found = None
     if found is None:
-        raise web.HTTPNotFound(text="no such chat")
+        raise _refusal(request, web.HTTPNotFound, "sandbox-error-no-chat")
     return found
 
 
@@ -104,7 +119,7 @@ def _local(sandbox: Sandbox, moment: datetime) -> str:
     return moment.astimezone(sandbox.settings.tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _presets(sandbox: Sandbox) -> list[dict[str, str]]:
+def _presets(sandbox: Sandbox, t: Translate) -> list[dict[str, str]]:
     """Jumps the page offers: the next duty day's reminder, and plain steps."""
     settings = sandbox.settings
     now = sandbox.clock.now().astimezone(settings.tz)
@@ -118,25 +133,39 @@ def _presets(sandbox: Sandbox) -> list[dict[str, str]]:
         if candidate is not None and candidate > now:
             break
         duty = (duty + timedelta(days=32)).replace(day=1)
+    duty_day = (
+        t("sandbox-preset-duty-day", month=f"{candidate:%m}", day=f"{candidate:%d}", time=f"{candidate:%H:%M}")
+        if candidate
+        else ""
+    )
     steps = [
-        (f"{candidate:%m月%d日 %H:%M} 集中履职日" if candidate else "", candidate),
-        ("+1 小时", now + timedelta(hours=1)),
-        ("+1 天", now + timedelta(days=1)),
-        ("+3 天", now + timedelta(days=3)),
-        ("+7 天", now + timedelta(days=7)),
+        (duty_day, candidate),
+        (t("sandbox-preset-hours", hours=1), now + timedelta(hours=1)),
+        *((t("sandbox-preset-days", days=days), now + timedelta(days=days)) for days in (1, 3, 7)),
     ]
     return [{"label": label, "to": moment.isoformat()} for label, moment in steps if moment is not None and label]
+
+
+async def _texts(request: web.Request) -> web.Response:
+    """Every text of the page in the request's language, the languages to switch to (each by its own name)."""
+    translator = _sandbox(request).translator
+    locale = translator.resolve(request.query.get("lang"))
+    languages = [{"code": code, "name": translator.get(code, "sandbox-language-name")} for code in translator.locales]
+    return web.json_response(
+        {"locale": locale, "languages": languages, "texts": translator.group(locale, "sandbox-")}, dumps=_dumps
+    )
 
 
 async def _state(request: web.Request) -> web.Response:
     sandbox = _sandbox(request)
     telegram = sandbox.telegram
+    t = _translate(request)
     chats = [
         {
             "id": c.chat_id,
             "title": c.title,
             "kind": c.kind,
-            "subtitle": c.subtitle,
+            "subtitle": t(c.subtitle, **dict(c.subtitle_args)),
             "speaker": c.speaker.name,
             "group": c.is_group,
             "rev": telegram.revisions.get(c.chat_id, 0),
@@ -149,7 +178,7 @@ async def _state(request: web.Request) -> web.Response:
             "chats": chats,
             "now": _local(sandbox, now),
             "timezone": sandbox.settings.timezone,
-            "presets": _presets(sandbox),
+            "presets": _presets(sandbox, t),
             "bot_id": telegram.bot_id,
         },
         dumps=_dumps,
@@ -204,18 +233,18 @@ async def _body(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
     except ValueError:
-        raise web.HTTPBadRequest(text="JSON expected") from None
+        raise _refusal(request, web.HTTPBadRequest, "sandbox-error-json") from None
     if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="a JSON object expected")
+        raise _refusal(request, web.HTTPBadRequest, "sandbox-error-json")
     return body
 
 
-def _reply_target(sandbox: Sandbox, entry: world.Chat, value: Any) -> dict[str, Any] | None:
+def _reply_target(request: web.Request, entry: world.Chat, value: Any) -> dict[str, Any] | None:
     if value in (None, ""):
         return None
-    message = sandbox.telegram.message(entry.chat_id, int(value))
+    message = _sandbox(request).telegram.message(entry.chat_id, int(value))
     if message is None:
-        raise web.HTTPBadRequest(text="the message replied to is gone")
+        raise _refusal(request, web.HTTPBadRequest, "sandbox-error-reply-gone")
     return message
 
 
@@ -232,8 +261,8 @@ async def _text(request: web.Request) -> web.Response:
     body = await _body(request)
     text = str(body.get("text") or "").strip()
     if not text or len(text) > MAX_TEXT:
-        return _error(400, "消息不能为空，也不能超过 4096 个字")
-    reply_to = _reply_target(sandbox, entry, body.get("reply_to"))
+        return _error(request, 400, "sandbox-error-text", max=str(MAX_TEXT))
+    reply_to = _reply_target(request, entry, body.get("reply_to"))
     sandbox.telegram.force_reply.pop(entry.chat_id, None)
     message = await sandbox.telegram.send_text(_user(sandbox, entry), text, chat=entry.chat_id, reply_to=reply_to)
     return _sent(message)
@@ -246,12 +275,12 @@ async def _press(request: web.Request) -> web.Response:
     body = await _body(request)
     message = telegram.message(entry.chat_id, int(body.get("message_id") or 0))
     if message is None:
-        return _error(404, "这条消息已不存在")
+        return _error(request, 404, "sandbox-error-message-gone")
     mark = telegram.mark()
     try:
         query = await telegram.press(_user(sandbox, entry), message, str(body.get("data") or ""))
     except AssertionError:
-        return _error(409, "这个按钮已经不在了")
+        return _error(request, 409, "sandbox-error-button-gone")
     answer: dict[str, Any] = {}
     with contextlib.suppress(AssertionError):
         call = await telegram.wait_for(
@@ -291,7 +320,7 @@ async def _photo(request: web.Request) -> web.Response:
             fields[part.name] = (await part.text())[:1024]
     content = fields.get("photo") or b""
     if not content or _image_type(content) is None:
-        return _error(400, "请选择一张 PNG、JPEG 或 GIF 图片")
+        return _error(request, 400, "sandbox-error-photo")
     file_id = f"sandbox-photo-{next(_photo_ids):05d}"
     sandbox.telegram.set_file(file_id, bytes(content))
     message = await sandbox.telegram.send_photo(
@@ -299,7 +328,7 @@ async def _photo(request: web.Request) -> web.Response:
         file_id=file_id,
         caption=fields.get("caption") or None,
         chat=entry.chat_id,
-        reply_to=_reply_target(sandbox, entry, fields.get("reply_to")),
+        reply_to=_reply_target(request, entry, fields.get("reply_to")),
     )
     return _sent(message)
 
@@ -323,10 +352,10 @@ async def _clock(request: web.Request) -> web.Response:
     try:
         moment = datetime.fromisoformat(str(body.get("to") or ""))
     except ValueError:
-        return _error(400, "时间格式不对")
+        return _error(request, 400, "sandbox-error-time-format")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=sandbox.settings.tz)
     if moment <= sandbox.clock.now():
-        return _error(400, "时间只能向前拨")
+        return _error(request, 400, "sandbox-error-time-backwards")
     result = await sandbox.jump(moment)
     return web.json_response({"now": _local(sandbox, result.now), "ran": result.ran}, dumps=_dumps)

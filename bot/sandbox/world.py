@@ -31,11 +31,12 @@ class Chat:
     chat_id: int
     title: str
     kind: str  # citizen, grid, department, deputy, admin: the page groups and labels chats by it
-    subtitle: str
+    subtitle: str  # a message id (bot/locales/*/sandbox.ftl): who speaks here, filled with subtitle_args
     speaker: Person
     grid_code: str | None = None  # a grid's work group
     department_code: str | None = None  # a department's work group
     role: tuple[Role, str] | None = None  # what the speaker is invited to
+    subtitle_args: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_group(self) -> bool:
@@ -52,53 +53,60 @@ ZHANG_JIANGUO = Person(30001, "张建国")  # county deputy D001: 南大街社�
 ADMIN = Person(ADMIN_ID, "人大办管理员")
 
 CHATS: tuple[Chat, ...] = (
-    Chat(ZHANG_SAN.user_id, "张三", "citizen", "群众 · 南大街社区居民", ZHANG_SAN),
-    Chat(LI_SI.user_id, "李四", "citizen", "群众 · 东河村村民", LI_SI),
+    Chat(
+        ZHANG_SAN.user_id, "张三", "citizen", "sandbox-as-resident", ZHANG_SAN, subtitle_args=(("place", "南大街社区"),)
+    ),
+    Chat(LI_SI.user_id, "李四", "citizen", "sandbox-as-villager", LI_SI, subtitle_args=(("place", "东河村"),)),
     Chat(
         -1001001,
         "南大街社区网格群",
         "grid",
-        "网格工作群 · 以网格员王芳身份发言",
+        "sandbox-as-grid-worker",
         WANG_FANG,
         grid_code="GC01",
         role=(Role.WORKER, "GC01"),
+        subtitle_args=(("name", WANG_FANG.name),),
     ),
     Chat(
         -1001002,
         "东河村网格群",
         "grid",
-        "网格工作群 · 以网格员陈刚身份发言",
+        "sandbox-as-grid-worker",
         CHEN_GANG,
         grid_code="XQ01",
         role=(Role.WORKER, "XQ01"),
+        subtitle_args=(("name", CHEN_GANG.name),),
     ),
     Chat(
         -1001003,
         "葛城街道网格群",
         "grid",
-        "乡镇（街道）网格 · 以干部周华身份发言",
+        "sandbox-as-official",
         ZHOU_HUA,
         grid_code="GC",
         role=(Role.OFFICIAL, "GC"),
+        subtitle_args=(("name", ZHOU_HUA.name),),
     ),
     Chat(
         -1002001,
         "葛城街道城管办",
         "department",
-        "职能部门工作群 · 以联络员赵强身份发言",
+        "sandbox-as-liaison",
         ZHAO_QIANG,
         department_code="GC-CG",
         role=(Role.LIAISON, "GC-CG"),
+        subtitle_args=(("name", ZHAO_QIANG.name),),
     ),
     Chat(
         ZHANG_JIANGUO.user_id,
         "张建国 代表",
         "deputy",
-        "县人大代表 · 南大街、东大街社区",
+        "sandbox-as-deputy",
         ZHANG_JIANGUO,
         role=(Role.DEPUTY, "D001"),
+        subtitle_args=(("first", "南大街社区"), ("second", "东大街社区")),
     ),
-    Chat(ADMIN.user_id, "管理员", "admin", "人大办 · 管理员", ADMIN),
+    Chat(ADMIN.user_id, "管理员", "admin", "sandbox-as-admin", ADMIN),
 )
 
 

@@ -1,11 +1,45 @@
 // The sandbox page: a chat app over the sandbox's JSON API. Every text a message shows is put in
 // with textContent or text nodes, formatted from Telegram's entities with a whitelist of elements:
-// no HTML from a message is ever parsed by the browser.
+// no HTML from a message is ever parsed by the browser. The page's own texts come from the server
+// (/api/texts, Fluent messages in the page's language: `?lang=en`, else the server's default).
 "use strict";
 
-const KINDS = { citizen: "群众", grid: "网格工作群", department: "职能部门", deputy: "人大代表", admin: "管理员" };
+const KINDS = {
+  citizen: "sandbox-kind-citizen", grid: "sandbox-kind-grid", department: "sandbox-kind-department",
+  deputy: "sandbox-kind-deputy", admin: "sandbox-kind-admin",
+};
 const state = { chats: [], active: null, revs: {}, seen: {}, replyTo: null, dismissed: new Set(), botId: null };
 const $ = (id) => document.getElementById(id);
+const TEXTS = {};
+let locale = new URLSearchParams(location.search).get("lang") || "";  // the server's answer replaces it
+
+// The text of a message id, its `{name}`s filled from `args`.
+function t(key, args = {}) {
+  const text = TEXTS[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in args ? String(args[name]) : whole));
+}
+
+// Put the texts into the page: data-t is an element's text, data-t-<attribute> an attribute's.
+function translatePage() {
+  document.documentElement.lang = locale;
+  document.title = t("sandbox-page-title");
+  for (const node of document.querySelectorAll("*")) {
+    for (const { name, value } of Array.from(node.attributes)) {
+      if (name === "data-t") node.textContent = t(value);
+      else if (name.startsWith("data-t-")) node.setAttribute(name.slice("data-t-".length), t(value));
+    }
+  }
+}
+
+function renderLanguages(languages) {
+  $("languages").replaceChildren(...languages.map((language) => el("a", {
+    href: "?lang=" + encodeURIComponent(language.code),
+    hreflang: language.code,
+    lang: language.code,
+    text: language.name,
+    ...(language.code === locale ? { "aria-current": "page" } : {}),
+  })));
+}
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -25,9 +59,10 @@ async function api(path, body, isForm) {
     headers: isForm ? { "X-Sandbox": "1" } : { "X-Sandbox": "1", "Content-Type": "application/json" },
     body: isForm ? body : JSON.stringify(body),
   };
-  const response = await fetch(path, options);
+  const url = path + (path.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(locale);
+  const response = await fetch(url, options);
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error || `请求失败（${response.status}）`);
+  if (!response.ok) throw new Error(data.error || t("sandbox-request-failed", { status: response.status }));
   return data;
 }
 
@@ -64,7 +99,7 @@ function entityElement(entity, text) {
       return el("a", { href, target: "_blank", rel: "noopener noreferrer" });
     }
     case "bot_command": {
-      const span = el("span", { class: "command", title: "发送这个命令" });
+      const span = el("span", { class: "command", title: t("sandbox-send-command") });
       span.addEventListener("click", () => sendText(text.split("@")[0]));
       return span;
     }
@@ -100,12 +135,12 @@ function formatted(text, entities) {
 
 function summary(message) {
   if (message.text) return message.text;
-  if (message.photo) return "[照片] " + (message.caption || "");
-  if (message.location) return "[位置]";
-  if (message.contact) return "[联系方式]";
-  if (message.voice) return "[语音]";
-  if (message.document) return "[文件]";
-  return message.caption || "[消息]";
+  if (message.photo) return t("sandbox-summary-photo", { caption: message.caption || "" });
+  if (message.location) return t("sandbox-summary-location");
+  if (message.contact) return t("sandbox-summary-contact");
+  if (message.voice) return t("sandbox-summary-voice");
+  if (message.document) return t("sandbox-summary-document");
+  return message.caption || t("sandbox-summary-message");
 }
 
 // ---------------------------------------------------------------- the chat list
@@ -117,7 +152,7 @@ function renderChatList() {
   for (const chat of state.chats) {
     if (chat.kind !== section) {
       section = chat.kind;
-      nav.append(el("div", { class: "chat-section", text: KINDS[chat.kind] || chat.kind }));
+      nav.append(el("div", { class: "chat-section", text: KINDS[chat.kind] ? t(KINDS[chat.kind]) : chat.kind }));
     }
     const unread = (state.revs[chat.id] || 0) > (state.seen[chat.id] || 0) && chat.id !== state.active;
     const item = el("button", {
@@ -131,7 +166,7 @@ function renderChatList() {
       el("div", { class: "chat-meta" },
         el("div", { class: "chat-title", text: chat.title }),
         el("div", { class: "chat-subtitle", text: chat.subtitle })),
-      unread ? el("span", { class: "unread", title: "有新消息" }) : null);
+      unread ? el("span", { class: "unread", title: t("sandbox-unread") }) : null);
     nav.append(item);
   }
 }
@@ -167,7 +202,7 @@ async function loadChat(scroll) {
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   box.replaceChildren(...data.messages.map((m) => renderMessage(m, activeChat())));
   if (!data.messages.length) {
-    box.append(el("div", { class: "service" }, "还没有消息。", el("button", {
+    box.append(el("div", { class: "service" }, t("sandbox-no-messages"), el("button", {
       type: "button", class: "command", text: "/start", onclick: () => sendText("/start"),
     })));
   }
@@ -189,7 +224,7 @@ function renderMessage(message, chat) {
   });
   const bubble = el("div", { class: "bubble" });
   if (chat.group && message.from) {
-    bubble.append(el("div", { class: "sender", text: mine ? message.from.first_name : "民情直通车（机器人）" }));
+    bubble.append(el("div", { class: "sender", text: mine ? message.from.first_name : t("sandbox-bot-sender") }));
   }
   const quoted = message.reply_to_message;
   if (quoted) {
@@ -200,20 +235,22 @@ function renderMessage(message, chat) {
   }
   if (message.photo) {
     const largest = message.photo[message.photo.length - 1];
-    bubble.append(el("img", { class: "photo", src: `/api/files/${encodeURIComponent(largest.file_id)}`, alt: "照片" }));
+    bubble.append(el("img", { class: "photo", src: `/api/files/${encodeURIComponent(largest.file_id)}`, alt: t("sandbox-photo") }));
   }
   const body = el("div", { class: "text" });
   if (message.text) body.append(formatted(message.text, message.entities));
   else if (message.caption) body.append(formatted(message.caption, message.caption_entities));
-  else if (message.location) body.append(`📍 位置 ${message.location.latitude.toFixed(5)}, ${message.location.longitude.toFixed(5)}`);
-  else if (message.contact) body.append(`📞 ${message.contact.first_name} ${message.contact.phone_number}`);
-  else if (message.voice) body.append(`🎤 语音 ${message.voice.duration || 0} 秒`);
-  else if (message.document) body.append(`📄 ${message.document.file_name || "文件"}`);
+  else if (message.location) {
+    const { latitude, longitude } = message.location;
+    body.append(t("sandbox-location", { latitude: latitude.toFixed(5), longitude: longitude.toFixed(5) }));
+  } else if (message.contact) body.append(`📞 ${message.contact.first_name} ${message.contact.phone_number}`);
+  else if (message.voice) body.append(t("sandbox-voice", { duration: message.voice.duration || 0 }));
+  else if (message.document) body.append(`📄 ${message.document.file_name || t("sandbox-file")}`);
   else if (!message.photo) body.append(summary(message));
   bubble.append(body);
   const meta = el("div", { class: "meta" },
-    el("button", { type: "button", class: "reply-button", text: "回复", onclick: () => setReply(message) }),
-    el("span", { text: (message.edit_date ? "已编辑 · " : "") + (message.sandbox_time || "") }));
+    el("button", { type: "button", class: "reply-button", text: t("sandbox-reply"), onclick: () => setReply(message) }),
+    el("span", { text: message.edit_date ? t("sandbox-edited", { time: message.sandbox_time || "" }) : message.sandbox_time || "" }));
   bubble.append(meta);
   wrapper.append(bubble);
   const rows = (message.reply_markup && message.reply_markup.inline_keyboard) || [];
@@ -348,7 +385,9 @@ async function jump(to) {
   const result = await act(() => api("/api/clock", { to }));
   if (!result) return;
   showNow(result.now);
-  $("clock-log").textContent = `已拨到 ${result.now}` + (result.ran.length ? "，运行到期任务：\n" + result.ran.join("\n") : "，没有到期的任务");
+  $("clock-log").textContent = result.ran.length
+    ? [t("sandbox-clock-jumped", { now: result.now }), ...result.ran].join("\n")
+    : t("sandbox-clock-jumped-idle", { now: result.now });
   const fresh = await api("/api/state");
   renderPresets(fresh.presets);
 }
@@ -378,6 +417,11 @@ function listen() {
 }
 
 async function start() {
+  const texts = await api("/api/texts");
+  Object.assign(TEXTS, texts.texts);
+  locale = texts.locale;
+  translatePage();
+  renderLanguages(texts.languages);
   const data = await api("/api/state");
   state.chats = data.chats;
   state.botId = data.bot_id;
