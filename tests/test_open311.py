@@ -14,20 +14,23 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlmodel import col, select, update
+from sqlalchemy import func, text
+from sqlmodel import SQLModel, col, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import prepare_database
 from bot.config import Settings
 from bot.domain.enums import ActorRole, EventKind
 from bot.domain.lifecycle import IssueStatus
 from bot.issues.draft import IssueDraft
+from bot.issues.flows import IssueSummary
 from bot.issues.service import Actor
 from bot.open311 import georeport as geo
 from bot.open311.georeport import Open311Error
 from bot.open311.keys import create_key, revoke_key
 from bot.open311.web import PREFIX, mount
 from bot.services import Services
-from storage.models import Category, Department, Grid, Issue, IssueEvent, Open311Submission, OutboxMessage, User
+from storage.models import ApiKey, Category, Department, Grid, Issue, IssueEvent, Open311Submission, OutboxMessage, User
 from tests import open311_spec as spec
 from tests.fake_telegram import FakeTelegram
 from tests.harness import make_settings
@@ -355,6 +358,74 @@ async def files_an_issue(api: Api) -> None:
         assert queued and all(m.chat_id != 0 for m in queued)
         assert not any(secret in json.dumps(m.params, ensure_ascii=False) for m in queued for secret in SECRETS)
     no_personal_data(api)
+
+
+async def row_counts(api: Api) -> dict[str, int]:
+    """Every table's rows but the keys' (a POST records a key's use before it files anything)."""
+    async with api.services.db.session() as s:
+        return {
+            table.name: (await s.exec(select(func.count()).select_from(table))).one()  # type: ignore[call-overload]
+            for table in SQLModel.metadata.sorted_tables
+            if table.name != ApiKey.__tablename__
+        }
+
+
+async def test_a_failed_record_of_the_filer_leaves_no_issue(api: Api) -> None:
+    """The issue, its card in the outbox, its timeline and the record of who filed it are one
+    transaction: the record's write failing (here the database refuses it) keeps none of them."""
+    key = await api.key()
+    form = {"api_key": key, "service_code": "environment", "attribute[grid]": "GC01", "description": "路灯不亮"}
+    await api.report()  # a citizen's issue before: its rows stay as they are
+    before = await row_counts(api)
+    table = Open311Submission.__tablename__
+    async with api.services.db.transaction() as s:
+        await s.exec(
+            text(f"CREATE TRIGGER refuse BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        )  # type: ignore[call-overload]
+    status, body = await api.post(**form)
+    assert status == 500
+    spec.error(body, 500)
+    assert await row_counts(api) == before
+    assert before[Issue.__tablename__] == 1 and before[OutboxMessage.__tablename__] > 0
+
+    async with api.services.db.transaction() as s:
+        await s.exec(text("DROP TRIGGER refuse"))  # type: ignore[call-overload]
+    status, body = await api.post(**form)
+    assert status == 200
+    spec.created(body)
+    async with api.services.db.session() as s:
+        issue = (await s.exec(select(Issue).where(Issue.ref == body[0]["service_request_id"]))).one()
+        assert await s.get(Open311Submission, issue.id) is not None
+    after = await row_counts(api)
+    assert after[Issue.__tablename__] == 2 and after[OutboxMessage.__tablename__] > before[OutboxMessage.__tablename__]
+
+
+async def test_alongside_runs_in_the_issue_transaction_and_once(api: Api) -> None:
+    async with api.services.db.session() as s:
+        grid_id = (await s.exec(select(Grid.id).where(Grid.code == "GC01"))).one()
+        category_id = (await s.exec(select(Category.id).where(Category.code == "environment"))).one()
+    draft = IssueDraft(grid_id=grid_id, category_id=category_id, description="井盖丢了", submission="k1")
+    seen: list[str] = []
+
+    async def sees_the_issue(s: AsyncSession, summary: IssueSummary) -> None:
+        issue = await s.get(Issue, summary.id)  # the uncommitted issue, in the same transaction
+        assert issue is not None
+        seen.append(issue.ref)
+
+    first = await api.services.flows.submit(draft=draft, citizen=CITIZEN, alongside=sees_the_issue)
+    again = await api.services.flows.submit(draft=draft, citizen=CITIZEN, alongside=sees_the_issue)
+    assert again == first and seen == [first.ref]  # confirmed before: the same issue, not recorded twice
+
+    before = await row_counts(api)
+
+    async def fails(s: AsyncSession, summary: IssueSummary) -> None:
+        raise RuntimeError("the caller's write failed")
+
+    with pytest.raises(RuntimeError):
+        await api.services.flows.submit(
+            draft=draft.model_copy(update={"submission": "k2"}), citizen=CITIZEN, alongside=fails
+        )
+    assert await row_counts(api) == before
 
 
 async def test_post_refuses_bad_parameters(api: Api) -> None:
