@@ -28,7 +28,7 @@ from bot.issues.service import Actor
 from bot.open311 import georeport as geo
 from bot.open311.georeport import Open311Error
 from bot.open311.keys import create_key, revoke_key
-from bot.open311.web import PREFIX, mount
+from bot.open311.web import DISCOVERY, PREFIX, ROOT, mount
 from bot.services import Services
 from storage.models import ApiKey, Category, Department, Grid, Issue, IssueEvent, Open311Submission, OutboxMessage, User
 from tests import open311_spec as spec
@@ -56,8 +56,8 @@ class Api:
     clock: Clock
     bodies: list[str]  # every answer's text, to search for personal data
 
-    async def call(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
-        async with self.client.request(method, PREFIX + path, **kwargs) as response:
+    async def call(self, method: str, path: str, *, under: str = PREFIX, **kwargs: Any) -> tuple[int, Any]:
+        async with self.client.request(method, under + path, **kwargs) as response:
             text = await response.text()
             assert response.content_type == "application/json", text
         self.bodies.append(text)
@@ -91,16 +91,20 @@ class Api:
             return await create_key(s, name=name, now=self.clock.now())
 
 
+# The tests file more requests a minute than the default allows: the limit has tests of its own.
+UNLIMITED = {"open311_posts_per_minute": 10_000}
+
+
 @pytest.fixture
 async def api(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[Api]:
-    async with serving(make_settings(tmp_path, fake)) as running:
+    async with serving(make_settings(tmp_path, fake, **UNLIMITED)) as running:
         yield running
 
 
 @pytest.fixture
 async def pg_api(tmp_path: Path, fake: FakeTelegram, postgres_url: str) -> AsyncIterator[Api]:
     """Production runs on PostgreSQL: the queries and the filing there too."""
-    async with serving(make_settings(tmp_path, fake, database_url=postgres_url)) as running:
+    async with serving(make_settings(tmp_path, fake, database_url=postgres_url, **UNLIMITED)) as running:
         yield running
 
 
@@ -461,6 +465,69 @@ async def test_unknown_paths_and_methods_answer_in_json(api: Api) -> None:
     status, body = await api.call("DELETE", "/requests.json")
     assert status == 405
     spec.error(body, 405)
+
+
+# -- discovery and jurisdiction ----------------------------------------------------------------------
+
+
+JURISDICTION = "chengkou.example.gov.cn"
+CONTACT = "城口县网格化服务管理中心 023-59221234"
+
+
+async def test_discovery_says_where_the_api_is_and_whom_to_ask(tmp_path: Path, fake: FakeTelegram) -> None:
+    settings = make_settings(tmp_path, fake, open311_jurisdiction=JURISDICTION, open311_contact=CONTACT)
+    async with serving(settings) as api:
+        status, body = await api.call("GET", DISCOVERY, under=ROOT)
+        assert status == 200
+        spec.discovery(body)
+        assert body["contact"] == CONTACT and CONTACT in body["key_service"]
+        assert spec.W3C.match(body["changeset"])
+        (endpoint,) = body["endpoints"]
+        assert endpoint["specification"] == spec.GEOREPORT_V2
+        assert endpoint["type"] == "production" and endpoint["formats"] == ["application/json"]
+        assert endpoint["changeset"] == body["changeset"]
+        assert endpoint["url"] == str(api.client.make_url(PREFIX))
+        # The endpoint's url is where the calls are.
+        async with api.client.session.get(endpoint["url"] + "/services.json") as response:
+            assert response.status == 200
+            spec.services(await response.json())
+        # Behind a TLS proxy, the address the client used.
+        status, proxied = await api.call("GET", DISCOVERY, under=ROOT, headers={"X-Forwarded-Proto": "https"})
+        assert proxied["endpoints"][0]["url"].startswith("https://")
+
+
+async def test_discovery_without_a_contact_set(api: Api) -> None:
+    status, body = await api.call("GET", DISCOVERY, under=ROOT)
+    assert status == 200
+    spec.discovery(body)
+    assert body["contact"] == "请联系本系统的运营单位"
+
+
+async def test_another_jurisdiction_is_not_found(tmp_path: Path, fake: FakeTelegram) -> None:
+    async with serving(make_settings(tmp_path, fake, open311_jurisdiction=JURISDICTION)) as api:
+        key = await api.key()
+        form = {"api_key": key, "service_code": "environment", "attribute[grid]": "GC01", "description": "路灯不亮"}
+        for path in ("/services.json", "/services/environment.json", "/requests.json"):
+            status, body = await api.get(path, jurisdiction_id="wanzhou.example.gov.cn")
+            assert status == 404, path
+            spec.error(body, 404)
+            assert "jurisdiction" in body[0]["description"]
+            assert (await api.get(path, jurisdiction_id=JURISDICTION))[0] == 200, path
+            assert (await api.get(path))[0] == 200, path  # none given: ours
+        status, body = await api.post(**form, jurisdiction_id="wanzhou.example.gov.cn")
+        assert status == 404
+        spec.error(body, 404)
+        async with api.services.db.session() as s:
+            assert (await s.exec(select(Issue))).all() == []  # nothing was filed
+        status, body = await api.post(**form, jurisdiction_id=JURISDICTION)
+        assert status == 200
+        spec.created(body)
+
+
+async def test_without_a_jurisdiction_set_any_is_taken(api: Api) -> None:
+    status, body = await api.get("/services.json", jurisdiction_id="anywhere.example.org")
+    assert status == 200
+    spec.services(body)
 
 
 # -- the pure parts ----------------------------------------------------------------------------------

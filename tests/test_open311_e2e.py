@@ -129,6 +129,57 @@ async def test_served_alone(tmp_path: Path, fake: FakeTelegram) -> None:
         await services.db.dispose()
 
 
+async def test_posts_beyond_the_limit_per_key_are_refused(tmp_path: Path, fake: FakeTelegram) -> None:
+    """`gridline api`'s own server: 3 POSTs a minute per key (OPEN311_POSTS_PER_MINUTE), then 429
+    with Retry-After; another key, and reading, are not held back."""
+    port = _free_port()
+    services = Services.build(make_settings(tmp_path, fake, open311_port=port, open311_posts_per_minute=3))
+    await prepare_database(services)
+    async with services.db.transaction() as s:
+        first = await create_key(s, name="12345", now=services.clock.now())
+        second = await create_key(s, name="city-portal", now=services.clock.now())
+    stopped = asyncio.Event()
+    task = asyncio.create_task(serve_alone(services, stopped, handle_signals=False))
+    base = f"http://127.0.0.1:{port}{PREFIX}"
+    form = {"service_code": "environment", "attribute[grid]": "GC01", "description": "路灯不亮"}
+
+    async def post(http: aiohttp.ClientSession, **fields: str) -> tuple[int, str | None, object]:
+        async with http.post(f"{base}/requests.json", data={**form, **fields}) as response:
+            assert response.content_type == "application/json"
+            return response.status, response.headers.get("Retry-After"), await response.json()
+
+    try:
+        async with aiohttp.ClientSession() as http:
+            await _answering(http, f"{base}/services.json")
+            statuses = [(await post(http, api_key=first))[0] for _ in range(2)]
+            statuses.append((await post(http, api_key=first, description=""))[0])  # a refused POST counts too
+            assert statuses == [200, 200, 400]
+            status, retry_after, body = await post(http, api_key=first)
+            assert status == 429 and retry_after == "20"  # one more every 60/3 seconds
+            spec.error(body, 429)
+            assert "3 requests a minute" in body[0]["description"]  # type: ignore[index]
+            assert (await post(http, api_key=second))[0] == 200  # per key
+            async with http.get(f"{base}/requests.json") as response:
+                assert response.status == 200  # reading is not limited
+                assert len(await response.json()) == 3  # the refused POST filed nothing
+    finally:
+        stopped.set()
+        await asyncio.wait_for(task, 15)
+        await services.db.dispose()
+
+
+async def _answering(http: aiohttp.ClientSession, url: str) -> None:
+    """Wait until the server just started answers."""
+    for _ in range(100):
+        try:
+            async with http.get(url) as response:
+                assert response.status == 200
+                return
+        except aiohttp.ClientConnectionError:
+            await asyncio.sleep(0.05)
+    raise AssertionError("gridline api never answered")
+
+
 def test_apikey_commands(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")

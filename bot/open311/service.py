@@ -35,12 +35,34 @@ CONTACT_LIMITS = {"email": 200, "phone": 32, "first_name": 100, "last_name": 100
 
 
 class Open311:
-    def __init__(self, *, db: Database, flows: IssueFlows, translator: Translator, clock: Clock, tz: tzinfo) -> None:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        flows: IssueFlows,
+        translator: Translator,
+        clock: Clock,
+        tz: tzinfo,
+        jurisdiction: str = "",
+        contact: str = "",
+    ) -> None:
         self.db = db
         self.flows = flows
         self.t = translator.bind(None)  # the configured language
         self.clock = clock
         self.tz = tz
+        self.jurisdiction = jurisdiction  # "": any jurisdiction_id, or none, is ours
+        self.contact = contact
+
+    # -- discovery ----------------------------------------------------------------------------------
+
+    def discovery(self, url: str) -> dict[str, Any]:
+        """discovery.json, `url` being where the API's calls are (…/open311/v2)."""
+        contact = self.contact or self.t("open311-contact-operator")
+        return geo.discovery_json(url=url, contact=contact, key_service=self.t("open311-key-service", contact=contact))
+
+    def check_jurisdiction(self, params: Mapping[str, str]) -> None:
+        geo.check_jurisdiction(params, self.jurisdiction)
 
     # -- services -----------------------------------------------------------------------------------
 
