@@ -27,7 +27,7 @@ from bot.issues.flows import IssueSummary
 from bot.issues.service import Actor
 from bot.open311 import georeport as geo
 from bot.open311.georeport import Open311Error
-from bot.open311.keys import create_key, revoke_key
+from bot.open311.keys import create_key, list_keys, revoke_key
 from bot.open311.web import DISCOVERY, PREFIX, ROOT, mount
 from bot.services import Services
 from storage.models import ApiKey, Category, Department, Grid, Issue, IssueEvent, Open311Submission, OutboxMessage, User
@@ -362,6 +362,16 @@ async def files_an_issue(api: Api) -> None:
         assert queued and all(m.chat_id != 0 for m in queued)
         assert not any(secret in json.dumps(m.params, ensure_ascii=False) for m in queued for secret in SECRETS)
     no_personal_data(api)
+
+    # The key's requests, counted for `gridline apikey list`; still counted once the key is revoked.
+    async with api.services.db.transaction() as s:
+        (view,) = await list_keys(s)
+        assert (view.name, view.revoked, view.requests) == ("12345", False, 1)
+        assert view.last_request_at == kept.created_at
+        await revoke_key(s, name="12345")
+    async with api.services.db.session() as s:
+        (view,) = await list_keys(s)
+        assert (view.name, view.revoked, view.requests, view.created_at) == ("12345", True, 1, None)
 
 
 async def row_counts(api: Api) -> dict[str, int]:

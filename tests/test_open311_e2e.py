@@ -16,8 +16,9 @@ from typer.testing import CliRunner
 
 from bot.app import Gridline, prepare_database
 from bot.cli import app as cli
+from bot.config import Settings
 from bot.open311.keys import create_key
-from bot.open311.web import PREFIX, mount, serve_alone
+from bot.open311.web import PREFIX, from_services, mount, serve_alone
 from bot.services import Services
 from tests import open311_spec as spec
 from tests.fake_telegram import FakeTelegram
@@ -199,3 +200,69 @@ def test_apikey_commands(tmp_path: Path, monkeypatch) -> None:  # type: ignore[n
     assert "No API keys" in runner.invoke(cli, ["apikey", "list"]).output
     missing = runner.invoke(cli, ["apikey", "revoke", "12345"])
     assert missing.exit_code == 2 and "No key named" in missing.output
+
+
+def test_apikey_list_shows_each_keys_requests(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`gridline apikey list`: per key its state, the requests filed with it and the last one's
+    time; a revoked key that filed requests stays listed by them, apart from a new key of its name."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("TIMEZONE", "Asia/Shanghai")
+    runner = CliRunner()
+
+    def create(name: str) -> str:
+        created = runner.invoke(cli, ["apikey", "create", name])
+        assert created.exit_code == 0, created.output
+        found = re.search(r"gl311_[\w-]{43}", created.output)
+        assert found, created.output
+        return found.group()
+
+    def file(key: str, times: int) -> list[str]:
+        async def go() -> list[str]:
+            services = Services.build(Settings(_env_file=None))
+            try:
+                api = from_services(services)
+                form = {"api_key": key, "service_code": "environment", "attribute[grid]": "GC01"}
+                return [
+                    (await api.submit({**form, "description": f"路灯不亮 {n}"}))[0]["service_request_id"]
+                    for n in range(times)
+                ]
+            finally:
+                await services.db.dispose()
+
+        return asyncio.run(go())
+
+    def listed() -> list[list[str]]:
+        result = runner.invoke(cli, ["apikey", "list"])
+        assert result.exit_code == 0, result.output
+        return [re.split(r"\s{2,}", line.strip()) for line in result.output.splitlines()]
+
+    old = create("12345")
+    portal = create("city-portal")
+    file(old, 2)
+    assert runner.invoke(cli, ["apikey", "revoke", "12345"]).exit_code == 0
+    new = create("12345")
+    file(new, 1)
+
+    lines = listed()
+    header, *rows = lines[:4]
+    assert header == ["NAME", "KEY", "STATE", "CREATED", "REQUESTS", "LAST REQUEST", "LAST USED"]
+    stamp = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+    (name, prefix, state, created, requests, last, used) = rows[0]
+    assert (name, prefix, state, requests) == ("12345", new[:10] + "…", "active", "1")
+    assert stamp.match(created) and stamp.match(last) and stamp.match(used)
+    assert rows[1] == ["12345", "—", "revoked", "—", "2", rows[1][5], "—"] and stamp.match(rows[1][5])
+    (name, prefix, state, created, requests, last, used) = rows[2]
+    assert (name, prefix, state, requests, last, used) == (
+        "city-portal",
+        portal[:10] + "…",
+        "active",
+        "0",
+        "never",
+        "never",
+    )
+    assert "Revoked keys are listed by the requests they filed" in lines[4][0]
+
+    # Revoking the portal's key, which filed nothing, leaves nothing of it to list.
+    assert runner.invoke(cli, ["apikey", "revoke", "city-portal"]).exit_code == 0
+    assert [row[0] for row in listed()[1:3]] == ["12345", "12345"]
