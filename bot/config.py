@@ -93,6 +93,13 @@ class Settings(BaseSettings):
     open311_enabled: bool = False
     open311_host: str = "127.0.0.1"
     open311_port: int = Field(default=8081, ge=1, le=65535)
+    # POST requests a minute per API key, then 429 (per process: each instance counts its own).
+    open311_posts_per_minute: int = Field(default=10, gt=0)
+    # The jurisdiction_id served (discovery's and the spec's parameter): a request naming another is
+    # a 404. Empty: one jurisdiction, any or no jurisdiction_id accepted.
+    open311_jurisdiction: str = ""
+    # discovery.json's contact: who city systems ask for help and for a key.
+    open311_contact: str = ""
     # `gridline sandbox`'s page (it listens on 127.0.0.1 unless started with --host).
     sandbox_port: int = Field(default=8765, ge=0, le=65535)
     # Several instances (`gridline run --webhook` behind one URL): conversation state, per-user
@@ -164,6 +171,18 @@ class Settings(BaseSettings):
             raise ValueError("does not start with /")
         return value
 
+    @field_validator("open311_jurisdiction", "open311_contact")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("open311_jurisdiction")
+    @classmethod
+    def _jurisdiction(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", value):
+            raise ValueError("not a jurisdiction id")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _database(cls, value: str) -> str:
@@ -214,6 +233,8 @@ EXPECTED = {
     "webhook_path": "a path starting with /, like /telegram/webhook",
     "webhook_port": "a port number from 1 to 65535",
     "open311_port": "a port number from 1 to 65535",
+    "open311_posts_per_minute": "a whole number above 0",
+    "open311_jurisdiction": "a jurisdiction id such as gridline.example.org (letters, digits, . - _), at most 100",
     "sandbox_port": "a port number from 1 to 65535 (0: any free port)",
     "demo_org_file": "the path of an organisation file (YAML)",
     "deputy_duty_day": "a day of the month from 1 to 31",

@@ -57,6 +57,22 @@ CREATED = {
     "account_id": (STR, True),
 }
 ERROR = {"code": (NUM, False), "description": (STR, False)}
+# Service discovery (wiki.open311.org/Service_Discovery): the document, and each endpoint in it.
+DISCOVERY = {
+    "changeset": (STR, False),
+    "contact": (STR, False),
+    "key_service": (STR, False),
+    "endpoints": (LIST, False),
+}
+ENDPOINT = {
+    "specification": (STR, False),
+    "url": (STR, False),
+    "changeset": (STR, False),
+    "type": (STR, False),
+    "formats": (LIST, False),
+}
+GEOREPORT_V2 = "http://wiki.open311.org/GeoReport_v2"
+FORMATS = {"text/xml", "application/json"}
 DATATYPES = {"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"}
 
 
@@ -142,3 +158,20 @@ def error(body: Any, code: int) -> None:
         check_object("error", item, ERROR)
     if items[0]["code"] != code:
         raise SpecError(f"error code {items[0]['code']}, expected {code}")
+
+
+def discovery(body: Any) -> None:
+    check_object("discovery", body, DISCOVERY)
+    endpoints = _list("discovery.endpoints", body["endpoints"])
+    if not endpoints:
+        raise SpecError("discovery lists no endpoint")
+    for index, endpoint in enumerate(endpoints):
+        where = f"endpoints[{index}]"
+        check_object(where, endpoint, ENDPOINT)
+        if endpoint["type"] not in {"production", "test"}:
+            raise SpecError(f"{where}.type is {endpoint['type']!r}")
+        if not re.match(r"^https?://[^/\s]+", endpoint["url"]):
+            raise SpecError(f"{where}.url is not an absolute http(s) address: {endpoint['url']!r}")
+        formats = _list(f"{where}.formats", endpoint["formats"])
+        if not formats or not set(formats) <= FORMATS:
+            raise SpecError(f"{where}.formats is {formats!r}")

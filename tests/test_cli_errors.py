@@ -100,6 +100,9 @@ def free_port() -> int:
         ("CITIZEN_REPORTS_PER_HOUR", "-5", "CITIZEN_REPORTS_PER_HOUR:"),
         ("DUE_SOON_WORKING_DAYS", "99", "DUE_SOON_WORKING_DAYS:"),
         ("TELEGRAM_START_RETRY_SECONDS", "-1", "TELEGRAM_START_RETRY_SECONDS:"),
+        ("OPEN311_POSTS_PER_MINUTE", "0", "OPEN311_POSTS_PER_MINUTE:"),
+        ("OPEN311_POSTS_PER_MINUTE", "2.5", "OPEN311_POSTS_PER_MINUTE:"),
+        ("OPEN311_JURISDICTION", "city of x", "OPEN311_JURISDICTION: not a jurisdiction id"),
     ],
 )
 def test_a_bad_setting_is_named_with_its_expected_form(

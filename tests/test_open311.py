@@ -14,20 +14,23 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlmodel import col, select, update
+from sqlalchemy import func, text
+from sqlmodel import SQLModel, col, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import prepare_database
 from bot.config import Settings
 from bot.domain.enums import ActorRole, EventKind
 from bot.domain.lifecycle import IssueStatus
 from bot.issues.draft import IssueDraft
+from bot.issues.flows import IssueSummary
 from bot.issues.service import Actor
 from bot.open311 import georeport as geo
 from bot.open311.georeport import Open311Error
-from bot.open311.keys import create_key, revoke_key
-from bot.open311.web import PREFIX, mount
+from bot.open311.keys import create_key, list_keys, revoke_key
+from bot.open311.web import DISCOVERY, PREFIX, ROOT, mount
 from bot.services import Services
-from storage.models import Category, Department, Grid, Issue, IssueEvent, Open311Submission, OutboxMessage, User
+from storage.models import ApiKey, Category, Department, Grid, Issue, IssueEvent, Open311Submission, OutboxMessage, User
 from tests import open311_spec as spec
 from tests.fake_telegram import FakeTelegram
 from tests.harness import make_settings
@@ -53,8 +56,8 @@ class Api:
     clock: Clock
     bodies: list[str]  # every answer's text, to search for personal data
 
-    async def call(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
-        async with self.client.request(method, PREFIX + path, **kwargs) as response:
+    async def call(self, method: str, path: str, *, under: str = PREFIX, **kwargs: Any) -> tuple[int, Any]:
+        async with self.client.request(method, under + path, **kwargs) as response:
             text = await response.text()
             assert response.content_type == "application/json", text
         self.bodies.append(text)
@@ -88,16 +91,20 @@ class Api:
             return await create_key(s, name=name, now=self.clock.now())
 
 
+# The tests file more requests a minute than the default allows: the limit has tests of its own.
+UNLIMITED = {"open311_posts_per_minute": 10_000}
+
+
 @pytest.fixture
 async def api(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[Api]:
-    async with serving(make_settings(tmp_path, fake)) as running:
+    async with serving(make_settings(tmp_path, fake, **UNLIMITED)) as running:
         yield running
 
 
 @pytest.fixture
 async def pg_api(tmp_path: Path, fake: FakeTelegram, postgres_url: str) -> AsyncIterator[Api]:
     """Production runs on PostgreSQL: the queries and the filing there too."""
-    async with serving(make_settings(tmp_path, fake, database_url=postgres_url)) as running:
+    async with serving(make_settings(tmp_path, fake, database_url=postgres_url, **UNLIMITED)) as running:
         yield running
 
 
@@ -356,6 +363,84 @@ async def files_an_issue(api: Api) -> None:
         assert not any(secret in json.dumps(m.params, ensure_ascii=False) for m in queued for secret in SECRETS)
     no_personal_data(api)
 
+    # The key's requests, counted for `gridline apikey list`; still counted once the key is revoked.
+    async with api.services.db.transaction() as s:
+        (view,) = await list_keys(s)
+        assert (view.name, view.revoked, view.requests) == ("12345", False, 1)
+        assert view.last_request_at == kept.created_at
+        await revoke_key(s, name="12345")
+    async with api.services.db.session() as s:
+        (view,) = await list_keys(s)
+        assert (view.name, view.revoked, view.requests, view.created_at) == ("12345", True, 1, None)
+
+
+async def row_counts(api: Api) -> dict[str, int]:
+    """Every table's rows but the keys' (a POST records a key's use before it files anything)."""
+    async with api.services.db.session() as s:
+        return {
+            table.name: (await s.exec(select(func.count()).select_from(table))).one()  # type: ignore[call-overload]
+            for table in SQLModel.metadata.sorted_tables
+            if table.name != ApiKey.__tablename__
+        }
+
+
+async def test_a_failed_record_of_the_filer_leaves_no_issue(api: Api) -> None:
+    """The issue, its card in the outbox, its timeline and the record of who filed it are one
+    transaction: the record's write failing (here the database refuses it) keeps none of them."""
+    key = await api.key()
+    form = {"api_key": key, "service_code": "environment", "attribute[grid]": "GC01", "description": "路灯不亮"}
+    await api.report()  # a citizen's issue before: its rows stay as they are
+    before = await row_counts(api)
+    table = Open311Submission.__tablename__
+    async with api.services.db.transaction() as s:
+        await s.exec(
+            text(f"CREATE TRIGGER refuse BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        )  # type: ignore[call-overload]
+    status, body = await api.post(**form)
+    assert status == 500
+    spec.error(body, 500)
+    assert await row_counts(api) == before
+    assert before[Issue.__tablename__] == 1 and before[OutboxMessage.__tablename__] > 0
+
+    async with api.services.db.transaction() as s:
+        await s.exec(text("DROP TRIGGER refuse"))  # type: ignore[call-overload]
+    status, body = await api.post(**form)
+    assert status == 200
+    spec.created(body)
+    async with api.services.db.session() as s:
+        issue = (await s.exec(select(Issue).where(Issue.ref == body[0]["service_request_id"]))).one()
+        assert await s.get(Open311Submission, issue.id) is not None
+    after = await row_counts(api)
+    assert after[Issue.__tablename__] == 2 and after[OutboxMessage.__tablename__] > before[OutboxMessage.__tablename__]
+
+
+async def test_alongside_runs_in_the_issue_transaction_and_once(api: Api) -> None:
+    async with api.services.db.session() as s:
+        grid_id = (await s.exec(select(Grid.id).where(Grid.code == "GC01"))).one()
+        category_id = (await s.exec(select(Category.id).where(Category.code == "environment"))).one()
+    draft = IssueDraft(grid_id=grid_id, category_id=category_id, description="井盖丢了", submission="k1")
+    seen: list[str] = []
+
+    async def sees_the_issue(s: AsyncSession, summary: IssueSummary) -> None:
+        issue = await s.get(Issue, summary.id)  # the uncommitted issue, in the same transaction
+        assert issue is not None
+        seen.append(issue.ref)
+
+    first = await api.services.flows.submit(draft=draft, citizen=CITIZEN, alongside=sees_the_issue)
+    again = await api.services.flows.submit(draft=draft, citizen=CITIZEN, alongside=sees_the_issue)
+    assert again == first and seen == [first.ref]  # confirmed before: the same issue, not recorded twice
+
+    before = await row_counts(api)
+
+    async def fails(s: AsyncSession, summary: IssueSummary) -> None:
+        raise RuntimeError("the caller's write failed")
+
+    with pytest.raises(RuntimeError):
+        await api.services.flows.submit(
+            draft=draft.model_copy(update={"submission": "k2"}), citizen=CITIZEN, alongside=fails
+        )
+    assert await row_counts(api) == before
+
 
 async def test_post_refuses_bad_parameters(api: Api) -> None:
     key = await api.key()
@@ -390,6 +475,69 @@ async def test_unknown_paths_and_methods_answer_in_json(api: Api) -> None:
     status, body = await api.call("DELETE", "/requests.json")
     assert status == 405
     spec.error(body, 405)
+
+
+# -- discovery and jurisdiction ----------------------------------------------------------------------
+
+
+JURISDICTION = "chengkou.example.gov.cn"
+CONTACT = "城口县网格化服务管理中心 023-59221234"
+
+
+async def test_discovery_says_where_the_api_is_and_whom_to_ask(tmp_path: Path, fake: FakeTelegram) -> None:
+    settings = make_settings(tmp_path, fake, open311_jurisdiction=JURISDICTION, open311_contact=CONTACT)
+    async with serving(settings) as api:
+        status, body = await api.call("GET", DISCOVERY, under=ROOT)
+        assert status == 200
+        spec.discovery(body)
+        assert body["contact"] == CONTACT and CONTACT in body["key_service"]
+        assert spec.W3C.match(body["changeset"])
+        (endpoint,) = body["endpoints"]
+        assert endpoint["specification"] == spec.GEOREPORT_V2
+        assert endpoint["type"] == "production" and endpoint["formats"] == ["application/json"]
+        assert endpoint["changeset"] == body["changeset"]
+        assert endpoint["url"] == str(api.client.make_url(PREFIX))
+        # The endpoint's url is where the calls are.
+        async with api.client.session.get(endpoint["url"] + "/services.json") as response:
+            assert response.status == 200
+            spec.services(await response.json())
+        # Behind a TLS proxy, the address the client used.
+        status, proxied = await api.call("GET", DISCOVERY, under=ROOT, headers={"X-Forwarded-Proto": "https"})
+        assert proxied["endpoints"][0]["url"].startswith("https://")
+
+
+async def test_discovery_without_a_contact_set(api: Api) -> None:
+    status, body = await api.call("GET", DISCOVERY, under=ROOT)
+    assert status == 200
+    spec.discovery(body)
+    assert body["contact"] == "请联系本系统的运营单位"
+
+
+async def test_another_jurisdiction_is_not_found(tmp_path: Path, fake: FakeTelegram) -> None:
+    async with serving(make_settings(tmp_path, fake, open311_jurisdiction=JURISDICTION)) as api:
+        key = await api.key()
+        form = {"api_key": key, "service_code": "environment", "attribute[grid]": "GC01", "description": "路灯不亮"}
+        for path in ("/services.json", "/services/environment.json", "/requests.json"):
+            status, body = await api.get(path, jurisdiction_id="wanzhou.example.gov.cn")
+            assert status == 404, path
+            spec.error(body, 404)
+            assert "jurisdiction" in body[0]["description"]
+            assert (await api.get(path, jurisdiction_id=JURISDICTION))[0] == 200, path
+            assert (await api.get(path))[0] == 200, path  # none given: ours
+        status, body = await api.post(**form, jurisdiction_id="wanzhou.example.gov.cn")
+        assert status == 404
+        spec.error(body, 404)
+        async with api.services.db.session() as s:
+            assert (await s.exec(select(Issue))).all() == []  # nothing was filed
+        status, body = await api.post(**form, jurisdiction_id=JURISDICTION)
+        assert status == 200
+        spec.created(body)
+
+
+async def test_without_a_jurisdiction_set_any_is_taken(api: Api) -> None:
+    status, body = await api.get("/services.json", jurisdiction_id="anywhere.example.org")
+    assert status == 200
+    spec.services(body)
 
 
 # -- the pure parts ----------------------------------------------------------------------------------

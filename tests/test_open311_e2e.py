@@ -16,8 +16,9 @@ from typer.testing import CliRunner
 
 from bot.app import Gridline, prepare_database
 from bot.cli import app as cli
+from bot.config import Settings
 from bot.open311.keys import create_key
-from bot.open311.web import PREFIX, mount, serve_alone
+from bot.open311.web import PREFIX, from_services, mount, serve_alone
 from bot.services import Services
 from tests import open311_spec as spec
 from tests.fake_telegram import FakeTelegram
@@ -129,6 +130,57 @@ async def test_served_alone(tmp_path: Path, fake: FakeTelegram) -> None:
         await services.db.dispose()
 
 
+async def test_posts_beyond_the_limit_per_key_are_refused(tmp_path: Path, fake: FakeTelegram) -> None:
+    """`gridline api`'s own server: 3 POSTs a minute per key (OPEN311_POSTS_PER_MINUTE), then 429
+    with Retry-After; another key, and reading, are not held back."""
+    port = _free_port()
+    services = Services.build(make_settings(tmp_path, fake, open311_port=port, open311_posts_per_minute=3))
+    await prepare_database(services)
+    async with services.db.transaction() as s:
+        first = await create_key(s, name="12345", now=services.clock.now())
+        second = await create_key(s, name="city-portal", now=services.clock.now())
+    stopped = asyncio.Event()
+    task = asyncio.create_task(serve_alone(services, stopped, handle_signals=False))
+    base = f"http://127.0.0.1:{port}{PREFIX}"
+    form = {"service_code": "environment", "attribute[grid]": "GC01", "description": "路灯不亮"}
+
+    async def post(http: aiohttp.ClientSession, **fields: str) -> tuple[int, str | None, object]:
+        async with http.post(f"{base}/requests.json", data={**form, **fields}) as response:
+            assert response.content_type == "application/json"
+            return response.status, response.headers.get("Retry-After"), await response.json()
+
+    try:
+        async with aiohttp.ClientSession() as http:
+            await _answering(http, f"{base}/services.json")
+            statuses = [(await post(http, api_key=first))[0] for _ in range(2)]
+            statuses.append((await post(http, api_key=first, description=""))[0])  # a refused POST counts too
+            assert statuses == [200, 200, 400]
+            status, retry_after, body = await post(http, api_key=first)
+            assert status == 429 and retry_after == "20"  # one more every 60/3 seconds
+            spec.error(body, 429)
+            assert "3 requests a minute" in body[0]["description"]  # type: ignore[index]
+            assert (await post(http, api_key=second))[0] == 200  # per key
+            async with http.get(f"{base}/requests.json") as response:
+                assert response.status == 200  # reading is not limited
+                assert len(await response.json()) == 3  # the refused POST filed nothing
+    finally:
+        stopped.set()
+        await asyncio.wait_for(task, 15)
+        await services.db.dispose()
+
+
+async def _answering(http: aiohttp.ClientSession, url: str) -> None:
+    """Wait until the server just started answers."""
+    for _ in range(100):
+        try:
+            async with http.get(url) as response:
+                assert response.status == 200
+                return
+        except aiohttp.ClientConnectionError:
+            await asyncio.sleep(0.05)
+    raise AssertionError("gridline api never answered")
+
+
 def test_apikey_commands(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
@@ -148,3 +200,69 @@ def test_apikey_commands(tmp_path: Path, monkeypatch) -> None:  # type: ignore[n
     assert "No API keys" in runner.invoke(cli, ["apikey", "list"]).output
     missing = runner.invoke(cli, ["apikey", "revoke", "12345"])
     assert missing.exit_code == 2 and "No key named" in missing.output
+
+
+def test_apikey_list_shows_each_keys_requests(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`gridline apikey list`: per key its state, the requests filed with it and the last one's
+    time; a revoked key that filed requests stays listed by them, apart from a new key of its name."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("TIMEZONE", "Asia/Shanghai")
+    runner = CliRunner()
+
+    def create(name: str) -> str:
+        created = runner.invoke(cli, ["apikey", "create", name])
+        assert created.exit_code == 0, created.output
+        found = re.search(r"gl311_[\w-]{43}", created.output)
+        assert found, created.output
+        return found.group()
+
+    def file(key: str, times: int) -> list[str]:
+        async def go() -> list[str]:
+            services = Services.build(Settings(_env_file=None))
+            try:
+                api = from_services(services)
+                form = {"api_key": key, "service_code": "environment", "attribute[grid]": "GC01"}
+                return [
+                    (await api.submit({**form, "description": f"路灯不亮 {n}"}))[0]["service_request_id"]
+                    for n in range(times)
+                ]
+            finally:
+                await services.db.dispose()
+
+        return asyncio.run(go())
+
+    def listed() -> list[list[str]]:
+        result = runner.invoke(cli, ["apikey", "list"])
+        assert result.exit_code == 0, result.output
+        return [re.split(r"\s{2,}", line.strip()) for line in result.output.splitlines()]
+
+    old = create("12345")
+    portal = create("city-portal")
+    file(old, 2)
+    assert runner.invoke(cli, ["apikey", "revoke", "12345"]).exit_code == 0
+    new = create("12345")
+    file(new, 1)
+
+    lines = listed()
+    header, *rows = lines[:4]
+    assert header == ["NAME", "KEY", "STATE", "CREATED", "REQUESTS", "LAST REQUEST", "LAST USED"]
+    stamp = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+    (name, prefix, state, created, requests, last, used) = rows[0]
+    assert (name, prefix, state, requests) == ("12345", new[:10] + "…", "active", "1")
+    assert stamp.match(created) and stamp.match(last) and stamp.match(used)
+    assert rows[1] == ["12345", "—", "revoked", "—", "2", rows[1][5], "—"] and stamp.match(rows[1][5])
+    (name, prefix, state, created, requests, last, used) = rows[2]
+    assert (name, prefix, state, requests, last, used) == (
+        "city-portal",
+        portal[:10] + "…",
+        "active",
+        "0",
+        "never",
+        "never",
+    )
+    assert "Revoked keys are listed by the requests they filed" in lines[4][0]
+
+    # Revoking the portal's key, which filed nothing, leaves nothing of it to list.
+    assert runner.invoke(cli, ["apikey", "revoke", "city-portal"]).exit_code == 0
+    assert [row[0] for row in listed()[1:3]] == ["12345", "12345"]

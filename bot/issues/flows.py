@@ -46,6 +46,10 @@ class IssueSummary:
     description: str
 
 
+# Writes of a caller's own about a new issue, in the issue's transaction (IssueFlows.submit).
+Alongside = Callable[[AsyncSession, IssueSummary], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class Timeline:
     """An issue with its timeline, for whoever shows it."""
@@ -101,12 +105,22 @@ class IssueFlows:
     # -- citizen ---------------------------------------------------------------------------------
 
     async def submit(
-        self, *, draft: IssueDraft, citizen: Actor, supervisor_deputy_id: int | None = None
+        self,
+        *,
+        draft: IssueDraft,
+        citizen: Actor,
+        supervisor_deputy_id: int | None = None,
+        alongside: Alongside | None = None,
     ) -> IssueSummary:
-        """`supervisor_deputy_id`: a deputy turned a citizen's message into this issue (转为诉求)."""
+        """`supervisor_deputy_id`: a deputy turned a citizen's message into this issue (转为诉求).
+        `alongside`: the caller's own rows about the new issue (Open311's record of who filed it),
+        written in the issue's transaction: both are kept, or neither. It does not run when the
+        draft's submission was confirmed before: the issue it returns has them already."""
         assert citizen.id is not None
         try:
-            return await self._submit(draft=draft, citizen=citizen, supervisor_deputy_id=supervisor_deputy_id)
+            return await self._submit(
+                draft=draft, citizen=citizen, supervisor_deputy_id=supervisor_deputy_id, alongside=alongside
+            )
         except IntegrityError:
             # The same review confirmed at the same moment elsewhere (another instance): that one won.
             if draft.submission is None:
@@ -117,7 +131,9 @@ class IssueFlows:
                     raise
                 return summary_of(issue)
 
-    async def _submit(self, *, draft: IssueDraft, citizen: Actor, supervisor_deputy_id: int | None) -> IssueSummary:
+    async def _submit(
+        self, *, draft: IssueDraft, citizen: Actor, supervisor_deputy_id: int | None, alongside: Alongside | None
+    ) -> IssueSummary:
         assert citizen.id is not None
         async with self.db.transaction() as s:
             if draft.submission is not None:
@@ -139,6 +155,8 @@ class IssueFlows:
                 await service.remember_for_next_report(s, user_id=citizen.id, grid_id=draft.grid_id, phone=draft.phone)
                 await self.notifier.notify(s, IssueReceived(issue=issue, now=now, files=files))
                 summary = summary_of(issue)
+            if alongside is not None:
+                await alongside(s, summary)
         return summary
 
     async def citizen_reply(self, *, issue_id: int, citizen: Actor, text: str | None, photo: str | None) -> str:

@@ -4,6 +4,7 @@ API alone). Registered in bot/cli.py."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 import typer
 
@@ -28,7 +29,8 @@ def apikey_create(name: str = typer.Argument(..., help="Who the key is for, e.g.
 
 @apikey_app.command("list")
 def apikey_list() -> None:
-    """Every key: its name, first characters, when it was created and last used."""
+    """Every key: its name and first characters, when it was created, whether it is revoked, how
+    many requests were filed with it and when the last was, and when it was last used."""
     from bot.cli import _settings, _with_database
     from bot.open311.keys import KeyView, list_keys
 
@@ -36,10 +38,29 @@ def apikey_list() -> None:
     keys: list[KeyView] = _with_database(settings, lambda s, _now: list_keys(s))
     if not keys:
         typer.echo("No API keys. Create one with: gridline apikey create <name>")
+        return
+
+    def when(moment: datetime | None, empty: str) -> str:
+        return moment.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M") if moment else empty
+
+    rows = [("NAME", "KEY", "STATE", "CREATED", "REQUESTS", "LAST REQUEST", "LAST USED")]
     for key in keys:
-        created = key.created_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
-        used = key.last_used_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M") if key.last_used_at else "never"
-        typer.echo(f"{key.name:<20} {key.prefix}…  created {created}  last used {used}")
+        rows.append(
+            (
+                key.name,
+                f"{key.prefix}…" if key.prefix else "—",
+                "revoked" if key.revoked else "active",
+                when(key.created_at, "—"),
+                str(key.requests),
+                when(key.last_request_at, "never"),
+                when(key.last_used_at, "—" if key.revoked else "never"),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    if any(key.revoked for key in keys):
+        typer.echo("Revoked keys are listed by the requests they filed: their creation and use are gone with them.")
 
 
 @apikey_app.command("revoke")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from bot.domain.enums import EventKind
@@ -15,6 +15,10 @@ from bot.domain.lifecycle import IssueStatus
 from bot.i18n import Translate
 from bot.privacy import mask_phone
 
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When this API last changed, for discovery.json's changeset: move it with any change of fields,
+# routes or behaviour a client could notice.
+CHANGESET = datetime(2026, 12, 5, tzinfo=UTC)
 MAX_DAYS = 90  # the spec: a query spans at most 90 days, the last 90 by default
 MAX_ROWS = 1000  # the spec: at most 1,000 requests per answer
 GRID_ATTRIBUTE = "grid"  # the attribute that places a POSTed request (grids have no boundaries)
@@ -244,3 +248,30 @@ def request_json(
     }
     assert tuple(row) == REQUEST_FIELDS
     return row
+
+
+def check_jurisdiction(params: Mapping[str, str], served: str) -> None:
+    """The spec's jurisdiction_id: one that is not ours is a 404 (none at all is fine). A server set
+    up for no particular jurisdiction takes any."""
+    given = params.get("jurisdiction_id", "").strip()
+    if served and given and given != served:
+        raise Open311Error(404, f"no jurisdiction {given!r}: this server is {served!r}")
+
+
+def discovery_json(*, url: str, contact: str, key_service: str) -> dict[str, Any]:
+    """The discovery document (wiki.open311.org/Service_Discovery): where the API is and whom to ask."""
+    changeset = CHANGESET.isoformat().replace("+00:00", "Z")
+    return {
+        "changeset": changeset,
+        "contact": contact,
+        "key_service": key_service,
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": url,
+                "changeset": changeset,
+                "type": "production",
+                "formats": ["application/json"],
+            }
+        ],
+    }

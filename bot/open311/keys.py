@@ -10,10 +10,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ApiKey
+from storage.models import ApiKey, Open311Submission
 
 KEY_PREFIX = "gl311_"
 SHOWN = 10  # characters of a key `gridline apikey list` shows
@@ -27,9 +28,15 @@ class ApiKeyError(ValueError):
 @dataclass(frozen=True)
 class KeyView:
     name: str
-    prefix: str
-    created_at: datetime
+    prefix: str | None  # None: revoked (its row is gone; the requests it filed remain)
+    created_at: datetime | None
     last_used_at: datetime | None
+    requests: int = 0  # filed with it
+    last_request_at: datetime | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.prefix is None
 
 
 def hash_key(key: str) -> str:
@@ -53,7 +60,29 @@ async def create_key(s: AsyncSession, *, name: str, now: datetime) -> str:
 
 
 async def list_keys(s: AsyncSession) -> list[KeyView]:
-    return [_view(row) for row in (await s.exec(select(ApiKey).order_by(col(ApiKey.name)))).all()]
+    """Every key with the requests filed with it, and the revoked keys that filed any.
+
+    Revoking deletes a key, and a request records its key's name only: a request is a living key's
+    if filed under its name since it was created, else a revoked key's (one line a name, however
+    many were revoked)."""
+    filed = Open311Submission
+    statement = (
+        select(ApiKey, func.count(col(filed.issue_id)), func.max(filed.created_at))
+        .outerjoin(filed, and_(filed.api_key_name == ApiKey.name, col(filed.created_at) >= ApiKey.created_at))
+        .group_by(col(ApiKey.id))
+    )
+    views = [
+        KeyView(row.name, row.prefix, row.created_at, row.last_used_at, count, last)
+        for row, count, last in (await s.exec(statement)).all()
+    ]
+    revoked = (
+        select(filed.api_key_name, func.count(), func.max(filed.created_at))
+        .outerjoin(ApiKey, ApiKey.name == filed.api_key_name)
+        .where(or_(col(ApiKey.id).is_(None), col(filed.created_at) < ApiKey.created_at))
+        .group_by(filed.api_key_name)
+    )
+    views += [KeyView(name, None, None, None, count, last) for name, count, last in (await s.exec(revoked)).all()]
+    return sorted(views, key=lambda v: (v.name, v.revoked))
 
 
 async def revoke_key(s: AsyncSession, *, name: str) -> KeyView:

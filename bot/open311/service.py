@@ -24,7 +24,7 @@ from storage.models import Category, Department, Issue, IssueEvent, Open311Submi
 
 if TYPE_CHECKING:
     from bot.clock import Clock
-    from bot.issues.flows import IssueFlows
+    from bot.issues.flows import IssueFlows, IssueSummary
     from storage.database import Database
 
 # An issue filed through the API has no Telegram citizen: it takes the id that means "nobody to
@@ -35,12 +35,34 @@ CONTACT_LIMITS = {"email": 200, "phone": 32, "first_name": 100, "last_name": 100
 
 
 class Open311:
-    def __init__(self, *, db: Database, flows: IssueFlows, translator: Translator, clock: Clock, tz: tzinfo) -> None:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        flows: IssueFlows,
+        translator: Translator,
+        clock: Clock,
+        tz: tzinfo,
+        jurisdiction: str = "",
+        contact: str = "",
+    ) -> None:
         self.db = db
         self.flows = flows
         self.t = translator.bind(None)  # the configured language
         self.clock = clock
         self.tz = tz
+        self.jurisdiction = jurisdiction  # "": any jurisdiction_id, or none, is ours
+        self.contact = contact
+
+    # -- discovery ----------------------------------------------------------------------------------
+
+    def discovery(self, url: str) -> dict[str, Any]:
+        """discovery.json, `url` being where the API's calls are (…/open311/v2)."""
+        contact = self.contact or self.t("open311-contact-operator")
+        return geo.discovery_json(url=url, contact=contact, key_service=self.t("open311-key-service", contact=contact))
+
+    def check_jurisdiction(self, params: Mapping[str, str]) -> None:
+        geo.check_jurisdiction(params, self.jurisdiction)
 
     # -- services -----------------------------------------------------------------------------------
 
@@ -171,9 +193,10 @@ class Open311:
             anonymous=True,  # no name to show, and none may be shown
         )
         contact = _contact(form)
-        summary = await self.flows.submit(draft=draft, citizen=Actor(ActorRole.CITIZEN, API_CITIZEN))
-        async with self.db.transaction() as s:
-            name = " ".join(p for p in (contact["first_name"], contact["last_name"]) if p) or None
+        name = " ".join(p for p in (contact["first_name"], contact["last_name"]) if p) or None
+
+        async def record(s: AsyncSession, summary: IssueSummary) -> None:
+            """Who filed it, in the issue's own transaction: no issue without its record, nor the reverse."""
             s.add(
                 Open311Submission(
                     issue_id=summary.id,
@@ -181,9 +204,11 @@ class Open311:
                     email=contact["email"],
                     phone=contact["phone"],
                     name=name,
-                    created_at=self.clock.now(),
+                    created_at=summary.created_at,
                 )
             )
+
+        summary = await self.flows.submit(draft=draft, citizen=Actor(ActorRole.CITIZEN, API_CITIZEN), alongside=record)
         return [{"service_request_id": summary.ref, "service_notice": self._notice(category), "account_id": None}]
 
     def _description(self, form: Mapping[str, str]) -> str:

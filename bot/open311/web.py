@@ -1,6 +1,8 @@
-"""GeoReport v2 over HTTP: an aiohttp application mounted at /open311/v2 inside the webhook server
-(OPEN311_ENABLED) or served alone (`gridline api`). JSON only; every error is the spec's list
-[{"code": ..., "description": ...}], never a stack trace."""
+"""GeoReport v2 over HTTP: an aiohttp application mounted at /open311 (the calls under /v2, the
+discovery document beside them) inside the webhook server (OPEN311_ENABLED) or served alone
+(`gridline api`). JSON only; every error is the spec's list [{"code": ..., "description": ...}],
+never a stack trace. Error descriptions are English: they are read by the client's developers and
+logs, not shown to citizens."""
 
 from __future__ import annotations
 
@@ -15,16 +17,21 @@ from aiohttp import web
 
 from bot.open311.georeport import Open311Error
 from bot.open311.service import Open311
+from bot.open311.throttle import PostThrottle
 
 if TYPE_CHECKING:
     from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-PREFIX = "/open311/v2"
+ROOT = "/open311"
+VERSION = "/v2"
+PREFIX = ROOT + VERSION  # the calls: /open311/v2/services.json ...
+DISCOVERY = "/discovery.json"  # /open311/discovery.json
 FORMAT = r"{format:(?:\.json|\.xml)?}"  # services, services.json; .xml is refused with a clear error
 MAX_BODY = 64 * 1024  # a request's form: a description of 2,000 characters and a few fields
 OPEN311 = web.AppKey("open311", Open311)
+THROTTLE = web.AppKey("open311_throttle", PostThrottle)
 
 _dumps = partial(json.dumps, ensure_ascii=False)
 
@@ -45,6 +52,16 @@ def _only_json(value: str) -> str:
 
 
 @web.middleware
+async def _jurisdiction(request: web.Request, handler: Any) -> web.StreamResponse:
+    """A jurisdiction_id that is not ours, in the query or a POST's form: 404 before anything else."""
+    open311 = request.app[OPEN311]
+    open311.check_jurisdiction(request.query)
+    if request.method == "POST":
+        open311.check_jurisdiction({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
+    return await handler(request)
+
+
+@web.middleware
 async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
         if request.match_info.get("format") == ".xml":
@@ -57,6 +74,13 @@ async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
     except Exception:
         log.exception("open311: %s %s failed", request.method, request.path)
         return _error(500, "internal error")
+
+
+async def _discovery(request: web.Request) -> web.Response:
+    # Where the client reached us; behind a TLS proxy, as the proxy says it was reached.
+    scheme = request.headers.get("X-Forwarded-Proto", request.scheme).split(",")[0].strip()
+    url = f"{scheme if scheme in ('http', 'https') else request.scheme}://{request.host}{PREFIX}"
+    return _json(request.app[OPEN311].discovery(url))
 
 
 async def _services(request: web.Request) -> web.Response:
@@ -78,34 +102,46 @@ async def _one(request: web.Request) -> web.Response:
 async def _submit(request: web.Request) -> web.Response:
     form: dict[str, str] = {k: v for k, v in request.query.items()}  # some clients pass api_key here
     form.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
+    throttle = request.app[THROTTLE]
+    if not await throttle.allow(form.get("api_key")):
+        response = _error(429, f"more than {throttle.per_minute} requests a minute with this api_key")
+        response.headers["Retry-After"] = str(throttle.retry_after)
+        return response
     return _json(await request.app[OPEN311].submit(form))
 
 
-def open311_app(open311: Open311) -> web.Application:
-    app = web.Application(middlewares=[_errors], client_max_size=MAX_BODY)
+def open311_app(open311: Open311, *, posts_per_minute: int) -> web.Application:
+    app = web.Application(middlewares=[_errors, _jurisdiction], client_max_size=MAX_BODY)
     app[OPEN311] = open311
-    app.router.add_get(f"/services{FORMAT}", _services)
-    app.router.add_get("/services/{code}", _definition)
-    app.router.add_get(f"/requests{FORMAT}", _search)
-    app.router.add_post(f"/requests{FORMAT}", _submit)
-    app.router.add_get("/requests/{ref}", _one)
+    app[THROTTLE] = PostThrottle(per_minute=posts_per_minute)
+    app.router.add_get(DISCOVERY, _discovery)
+    app.router.add_get(f"{VERSION}/services{FORMAT}", _services)
+    app.router.add_get(f"{VERSION}/services/{{code}}", _definition)
+    app.router.add_get(f"{VERSION}/requests{FORMAT}", _search)
+    app.router.add_post(f"{VERSION}/requests{FORMAT}", _submit)
+    app.router.add_get(f"{VERSION}/requests/{{ref}}", _one)
     return app
 
 
 def from_services(services: Services) -> Open311:
+    settings = services.settings
     return Open311(
         db=services.db,
         flows=services.flows,
         translator=services.translator,
         clock=services.clock,
-        tz=services.settings.tz,
+        tz=settings.tz,
+        jurisdiction=settings.open311_jurisdiction,
+        contact=settings.open311_contact,
     )
 
 
 def mount(web_app: web.Application, services: Services) -> None:
-    """GeoReport v2 under /open311/v2/ of a server that already runs (the webhook's)."""
-    web_app.add_subapp(PREFIX, open311_app(from_services(services)))
-    log.info("open311: GeoReport v2 under %s/", PREFIX)
+    """GeoReport v2 under /open311/v2/, and /open311/discovery.json, on a server that already runs
+    (the webhook's)."""
+    app = open311_app(from_services(services), posts_per_minute=services.settings.open311_posts_per_minute)
+    web_app.add_subapp(ROOT, app)
+    log.info("open311: GeoReport v2 under %s/, discovery at %s%s", PREFIX, ROOT, DISCOVERY)
 
 
 async def serve_alone(services: Services, stopped: asyncio.Event, *, handle_signals: bool = True) -> None:

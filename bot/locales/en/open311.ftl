@@ -15,3 +15,6 @@ open311-grid-datatype = Grid code
 open311-grid-description = The grid (village, community, township or street) the request is about
 open311-address-line = Address: { $address }
 open311-media-line = Picture: { $url }
+# discovery.json: whom a city system asks for help and for an API key.
+open311-contact-operator = Ask the organisation that runs this service
+open311-key-service = Filing requests needs an API key, issued by the organisation that runs this service. Contact: { $contact }

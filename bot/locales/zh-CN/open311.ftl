@@ -15,3 +15,6 @@ open311-grid-datatype = 网格代码
 open311-grid-description = 诉求所在的网格（村、社区或乡镇街道）
 open311-address-line = 地址：{ $address }
 open311-media-line = 图片：{ $url }
+# discovery.json: whom a city system asks for help and for an API key.
+open311-contact-operator = 请联系本系统的运营单位
+open311-key-service = 提交诉求需要 API 密钥，由本系统的运营单位签发。联系方式：{ $contact }
