@@ -543,7 +543,8 @@ class ProcessedUpdate(SQLModel, table=True):
 
 class ApiKey(SQLModel, table=True):
     """A key that lets a city system (a 12345 platform) file requests through Open311. Only its
-    SHA-256 is kept: the key itself is shown once, by `gridline apikey create`."""
+    SHA-256 is kept: the key itself is shown once, by `gridline apikey create`. Revoking keeps the
+    row (the requests it filed point at it), and its name stays taken."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True, max_length=64)
@@ -551,6 +552,7 @@ class ApiKey(SQLModel, table=True):
     prefix: str = Field(max_length=16)  # the key's first characters, to tell keys apart in a list
     created_at: datetime = utc_column(nullable=False)
     last_used_at: datetime | None = utc_column()
+    revoked_at: datetime | None = utc_column()
 
 
 class Open311Submission(SQLModel, table=True):
@@ -558,7 +560,9 @@ class Open311Submission(SQLModel, table=True):
     sent it. Kept for the administrators only: no group, card or API response shows it."""
 
     issue_id: int = Field(foreign_key="issue.id", primary_key=True)
-    api_key_name: str = Field(max_length=64)
+    api_key_name: str = Field(max_length=64)  # as it was when filed
+    # None only for requests filed before revoked keys were kept (migration 0009).
+    api_key_id: int | None = Field(default=None, foreign_key="apikey.id", index=True)
     email: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=32)
     name: str | None = Field(default=None, max_length=200)

@@ -152,6 +152,26 @@ async def test_a_database_at_the_first_migration_keeps_every_row_through_the_upg
     ]
 
 
+async def test_open311_requests_are_linked_to_the_key_that_filed_them(url: str) -> None:
+    """0009: a request points at its key by id; one whose key was deleted (revoked before) keeps its name only."""
+    await on(url, _upgrade_to("0008"))
+    await on(url, fill)
+    await on(
+        url,
+        lambda c: c.execute(
+            text(
+                "UPDATE open311submission SET api_key_name = (SELECT name FROM apikey WHERE id = 2) WHERE issue_id = 1"
+            )
+        ),
+    )
+    await on(url, _upgrade_to("0009"))
+    linked = await on(
+        url,
+        lambda c: c.execute(text("SELECT issue_id, api_key_id FROM open311submission ORDER BY issue_id")).all(),
+    )
+    assert [tuple(row) for row in linked] == [(1, 2), (2, None)]
+
+
 def _columns(connection: Connection, table: str) -> list[str]:
     """The table's columns as the first migration made them, in that order (new ones come after)."""
     schema = MetaData()

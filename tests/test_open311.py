@@ -27,7 +27,7 @@ from bot.issues.flows import IssueSummary
 from bot.issues.service import Actor
 from bot.open311 import georeport as geo
 from bot.open311.georeport import Open311Error
-from bot.open311.keys import create_key, list_keys, revoke_key
+from bot.open311.keys import ApiKeyError, create_key, list_keys, revoke_key
 from bot.open311.web import DISCOVERY, PREFIX, ROOT, mount
 from bot.services import Services
 from storage.models import ApiKey, Category, Department, Grid, Issue, IssueEvent, Open311Submission, OutboxMessage, User
@@ -316,7 +316,7 @@ async def test_post_needs_a_valid_key(api: Api) -> None:
         spec.error(body, 403)
     key = await api.key()
     async with api.services.db.transaction() as s:
-        await revoke_key(s, name="12345")
+        await revoke_key(s, name="12345", now=datetime.now(UTC))
     status, body = await api.post(api_key=key, **form)
     assert status == 403
     async with api.services.db.session() as s:
@@ -355,7 +355,7 @@ async def files_an_issue(api: Api) -> None:
         issue = (await s.exec(select(Issue).where(Issue.ref == ref))).one()
         assert issue.phone is None and issue.anonymous and issue.citizen_id == 0
         kept = await s.get(Open311Submission, issue.id)
-        assert kept is not None and kept.api_key_name == "12345"
+        assert kept is not None and kept.api_key_name == "12345" and kept.api_key_id is not None
         assert (kept.email, kept.phone, kept.name) == ("reporter@example.org", "13900001111", "李四光")
         # Nothing is queued for a citizen's private chat, and no queued message names the reporter.
         queued = (await s.exec(select(OutboxMessage))).all()
@@ -363,15 +363,27 @@ async def files_an_issue(api: Api) -> None:
         assert not any(secret in json.dumps(m.params, ensure_ascii=False) for m in queued for secret in SECRETS)
     no_personal_data(api)
 
-    # The key's requests, counted for `gridline apikey list`; still counted once the key is revoked.
+    # The key's requests, counted for `gridline apikey list`; a revoked key stays listed with them,
+    # and its name stays taken, so a request always says which key filed it.
     async with api.services.db.transaction() as s:
         (view,) = await list_keys(s)
         assert (view.name, view.revoked, view.requests) == ("12345", False, 1)
-        assert view.last_request_at == kept.created_at
-        await revoke_key(s, name="12345")
+        assert view.last_request_at == kept.created_at and view.last_used_at is not None
+        await revoke_key(s, name="12345", now=datetime.now(UTC))
+    async with api.services.db.transaction() as s:
+        (revoked,) = await list_keys(s)
+        assert (revoked.name, revoked.revoked, revoked.requests) == ("12345", True, 1)
+        assert (revoked.created_at, revoked.last_used_at) == (view.created_at, view.last_used_at)
+        with pytest.raises(ApiKeyError, match="revoked keys keep their names"):
+            await create_key(s, name="12345", now=datetime.now(UTC))
+        with pytest.raises(ApiKeyError, match="revoked already"):
+            await revoke_key(s, name="12345", now=datetime.now(UTC))
+        await create_key(s, name="12345-2", now=datetime.now(UTC))
     async with api.services.db.session() as s:
-        (view,) = await list_keys(s)
-        assert (view.name, view.revoked, view.requests, view.created_at) == ("12345", True, 1, None)
+        assert [(v.name, v.revoked, v.requests) for v in await list_keys(s)] == [
+            ("12345", True, 1),
+            ("12345-2", False, 0),
+        ]
 
 
 async def row_counts(api: Api) -> dict[str, int]:

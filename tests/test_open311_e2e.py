@@ -197,14 +197,16 @@ def test_apikey_commands(tmp_path: Path, monkeypatch) -> None:  # type: ignore[n
     assert key.group() not in (tmp_path / "cli.db").read_bytes().decode("latin-1")  # stored hashed
     revoked = runner.invoke(cli, ["apikey", "revoke", "12345"])
     assert revoked.exit_code == 0 and "Revoked" in revoked.output
-    assert "No API keys" in runner.invoke(cli, ["apikey", "list"]).output
-    missing = runner.invoke(cli, ["apikey", "revoke", "12345"])
+    assert "revoked 20" in runner.invoke(cli, ["apikey", "list"]).output  # listed still, with the date
+    twice = runner.invoke(cli, ["apikey", "revoke", "12345"])
+    assert twice.exit_code == 2 and "revoked already" in twice.output
+    missing = runner.invoke(cli, ["apikey", "revoke", "54321"])
     assert missing.exit_code == 2 and "No key named" in missing.output
 
 
 def test_apikey_list_shows_each_keys_requests(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """`gridline apikey list`: per key its state, the requests filed with it and the last one's
-    time; a revoked key that filed requests stays listed by them, apart from a new key of its name."""
+    time; a revoked key stays listed with its requests, and its name stays taken."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("TIMEZONE", "Asia/Shanghai")
@@ -241,17 +243,21 @@ def test_apikey_list_shows_each_keys_requests(tmp_path: Path, monkeypatch) -> No
     portal = create("city-portal")
     file(old, 2)
     assert runner.invoke(cli, ["apikey", "revoke", "12345"]).exit_code == 0
-    new = create("12345")
+    new = create("12345-2")
     file(new, 1)
 
     lines = listed()
-    header, *rows = lines[:4]
+    assert len(lines) == 4
+    header, *rows = lines
     assert header == ["NAME", "KEY", "STATE", "CREATED", "REQUESTS", "LAST REQUEST", "LAST USED"]
     stamp = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
     (name, prefix, state, created, requests, last, used) = rows[0]
-    assert (name, prefix, state, requests) == ("12345", new[:10] + "…", "active", "1")
+    assert (name, prefix, requests) == ("12345", old[:10] + "…", "2")
+    assert state.startswith("revoked ") and stamp.match(state.removeprefix("revoked "))
     assert stamp.match(created) and stamp.match(last) and stamp.match(used)
-    assert rows[1] == ["12345", "—", "revoked", "—", "2", rows[1][5], "—"] and stamp.match(rows[1][5])
+    (name, prefix, state, created, requests, last, used) = rows[1]
+    assert (name, prefix, state, requests) == ("12345-2", new[:10] + "…", "active", "1")
+    assert stamp.match(created) and stamp.match(last) and stamp.match(used)
     (name, prefix, state, created, requests, last, used) = rows[2]
     assert (name, prefix, state, requests, last, used) == (
         "city-portal",
@@ -261,8 +267,11 @@ def test_apikey_list_shows_each_keys_requests(tmp_path: Path, monkeypatch) -> No
         "never",
         "never",
     )
-    assert "Revoked keys are listed by the requests they filed" in lines[4][0]
 
-    # Revoking the portal's key, which filed nothing, leaves nothing of it to list.
+    # The portal's key, revoked before it filed anything, is listed all the same.
     assert runner.invoke(cli, ["apikey", "revoke", "city-portal"]).exit_code == 0
-    assert [row[0] for row in listed()[1:3]] == ["12345", "12345"]
+    assert [(row[0], row[2].split()[0]) for row in listed()[1:]] == [
+        ("12345", "revoked"),
+        ("12345-2", "active"),
+        ("city-portal", "revoked"),
+    ]

@@ -48,19 +48,17 @@ def apikey_list() -> None:
         rows.append(
             (
                 key.name,
-                f"{key.prefix}…" if key.prefix else "—",
-                "revoked" if key.revoked else "active",
+                f"{key.prefix}…",
+                f"revoked {when(key.revoked_at, '')}" if key.revoked else "active",
                 when(key.created_at, "—"),
                 str(key.requests),
                 when(key.last_request_at, "never"),
-                when(key.last_used_at, "—" if key.revoked else "never"),
+                when(key.last_used_at, "never"),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-    if any(key.revoked for key in keys):
-        typer.echo("Revoked keys are listed by the requests they filed: their creation and use are gone with them.")
 
 
 @apikey_app.command("revoke")
@@ -70,7 +68,7 @@ def apikey_revoke(name: str = typer.Argument(..., help="The key's name.")) -> No
     from bot.open311.keys import ApiKeyError, revoke_key
 
     try:
-        _with_database(_settings(), lambda s, _now: revoke_key(s, name=name))
+        _with_database(_settings(), lambda s, now: revoke_key(s, name=name, now=now))
     except ApiKeyError as error:
         _fail(str(error))
     typer.echo(f"Revoked the API key {name.strip()}.")

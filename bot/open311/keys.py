@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,23 +28,28 @@ class ApiKeyError(ValueError):
 @dataclass(frozen=True)
 class KeyView:
     name: str
-    prefix: str | None  # None: revoked (its row is gone; the requests it filed remain)
-    created_at: datetime | None
+    prefix: str
+    created_at: datetime
     last_used_at: datetime | None
+    revoked_at: datetime | None
     requests: int = 0  # filed with it
     last_request_at: datetime | None = None
 
     @property
     def revoked(self) -> bool:
-        return self.prefix is None
+        return self.revoked_at is not None
+
+
+@dataclass(frozen=True)
+class Client:
+    """Whose valid key a request carried."""
+
+    key_id: int
+    name: str
 
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def _view(row: ApiKey) -> KeyView:
-    return KeyView(row.name, row.prefix, row.created_at, row.last_used_at)
 
 
 async def create_key(s: AsyncSession, *, name: str, now: datetime) -> str:
@@ -52,55 +57,49 @@ async def create_key(s: AsyncSession, *, name: str, now: datetime) -> str:
     name = name.strip()
     if not name or len(name) > MAX_NAME:
         raise ApiKeyError(f"A key's name is 1 to {MAX_NAME} characters.")
-    if (await s.exec(select(ApiKey).where(ApiKey.name == name))).first() is not None:
-        raise ApiKeyError(f"There is already a key named {name!r}: revoke it first, or pick another name.")
+    taken = (await s.exec(select(ApiKey).where(ApiKey.name == name))).first()
+    if taken is not None:
+        why = "revoked keys keep their names" if taken.revoked_at else "revoke it first if it should stop"
+        raise ApiKeyError(f"There is already a key named {name!r} ({why}): pick another name.")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     s.add(ApiKey(name=name, key_hash=hash_key(key), prefix=key[:SHOWN], created_at=now))
     return key
 
 
 async def list_keys(s: AsyncSession) -> list[KeyView]:
-    """Every key with the requests filed with it, and the revoked keys that filed any.
-
-    Revoking deletes a key, and a request records its key's name only: a request is a living key's
-    if filed under its name since it was created, else a revoked key's (one line a name, however
-    many were revoked)."""
+    """Every key, revoked ones included, with the requests filed with it."""
     filed = Open311Submission
     statement = (
         select(ApiKey, func.count(col(filed.issue_id)), func.max(filed.created_at))
-        .outerjoin(filed, and_(filed.api_key_name == ApiKey.name, col(filed.created_at) >= ApiKey.created_at))
+        .outerjoin(filed, col(filed.api_key_id) == ApiKey.id)
         .group_by(col(ApiKey.id))
+        .order_by(col(ApiKey.name))
     )
-    views = [
-        KeyView(row.name, row.prefix, row.created_at, row.last_used_at, count, last)
+    return [
+        KeyView(row.name, row.prefix, row.created_at, row.last_used_at, row.revoked_at, count, last)
         for row, count, last in (await s.exec(statement)).all()
     ]
-    revoked = (
-        select(filed.api_key_name, func.count(), func.max(filed.created_at))
-        .outerjoin(ApiKey, ApiKey.name == filed.api_key_name)
-        .where(or_(col(ApiKey.id).is_(None), col(filed.created_at) < ApiKey.created_at))
-        .group_by(filed.api_key_name)
-    )
-    views += [KeyView(name, None, None, None, count, last) for name, count, last in (await s.exec(revoked)).all()]
-    return sorted(views, key=lambda v: (v.name, v.revoked))
 
 
-async def revoke_key(s: AsyncSession, *, name: str) -> KeyView:
+async def revoke_key(s: AsyncSession, *, name: str, now: datetime) -> None:
     row = (await s.exec(select(ApiKey).where(ApiKey.name == name.strip()))).first()
     if row is None:
         raise ApiKeyError(f"No key named {name!r}. See: gridline apikey list")
-    await s.delete(row)
-    return _view(row)
+    if row.revoked_at is not None:
+        raise ApiKeyError(f"The key {row.name!r} is revoked already.")
+    row.revoked_at = now
+    s.add(row)
 
 
-async def check_key(s: AsyncSession, key: str | None, *, now: datetime) -> str | None:
-    """The name of the client whose key this is (and its use recorded), or None."""
+async def check_key(s: AsyncSession, key: str | None, *, now: datetime) -> Client | None:
+    """The client whose key this is (and its use recorded), or None: unknown or revoked."""
     if not key or not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
     digest = hash_key(key)
     row = (await s.exec(select(ApiKey).where(ApiKey.key_hash == digest))).first()
-    if row is None or not hmac.compare_digest(row.key_hash, digest):
+    if row is None or row.revoked_at is not None or not hmac.compare_digest(row.key_hash, digest):
         return None
+    assert row.id is not None
     row.last_used_at = now
     s.add(row)
-    return row.name
+    return Client(row.id, row.name)

@@ -200,7 +200,8 @@ class Open311:
             s.add(
                 Open311Submission(
                     issue_id=summary.id,
-                    api_key_name=client,
+                    api_key_name=client.name,
+                    api_key_id=client.key_id,
                     email=contact["email"],
                     phone=contact["phone"],
                     name=name,
