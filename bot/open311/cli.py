@@ -7,6 +7,8 @@ import asyncio
 
 import typer
 
+from bot.cli_text import explain, t
+
 apikey_app = typer.Typer(
     help="API keys for Open311 (a 12345 platform or another city system filing requests).",
     no_args_is_help=True,
@@ -22,8 +24,8 @@ def apikey_create(name: str = typer.Argument(..., help="Who the key is for, e.g.
     try:
         key = _with_database(_settings(), lambda s, now: create_key(s, name=name, now=now))
     except ApiKeyError as error:
-        _fail(str(error))
-    typer.echo(f"API key for {name.strip()} (shown only now, keep it secret):\n{key}")
+        _fail(explain(error))
+    typer.echo(t("cli-apikey-created", name=name.strip(), key=key))
 
 
 @apikey_app.command("list")
@@ -35,11 +37,14 @@ def apikey_list() -> None:
     settings = _settings()
     keys: list[KeyView] = _with_database(settings, lambda s, _now: list_keys(s))
     if not keys:
-        typer.echo("No API keys. Create one with: gridline apikey create <name>")
+        typer.echo(t("cli-apikey-none"))
     for key in keys:
         created = key.created_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
-        used = key.last_used_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M") if key.last_used_at else "never"
-        typer.echo(f"{key.name:<20} {key.prefix}…  created {created}  last used {used}")
+        used = key.last_used_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M") if key.last_used_at else None
+        name = f"{key.name:<20}"
+        typer.echo(
+            t("cli-apikey-line", name=name, prefix=key.prefix, created=created, used=used or t("cli-apikey-never"))
+        )
 
 
 @apikey_app.command("revoke")
@@ -51,8 +56,8 @@ def apikey_revoke(name: str = typer.Argument(..., help="The key's name.")) -> No
     try:
         _with_database(_settings(), lambda s, _now: revoke_key(s, name=name))
     except ApiKeyError as error:
-        _fail(str(error))
-    typer.echo(f"Revoked the API key {name.strip()}.")
+        _fail(explain(error))
+    typer.echo(t("cli-apikey-revoked", name=name.strip()))
 
 
 def api(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details.")) -> None:
@@ -65,11 +70,7 @@ def api(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug d
     settings = _settings()
     _logging(verbose)
     if settings.open311_host not in ("127.0.0.1", "localhost", "::1"):
-        typer.secho(
-            f"Serving on {settings.open311_host}: anyone who reaches it can read every issue's public fields.",
-            fg=typer.colors.YELLOW,
-            err=True,
-        )
+        typer.secho(t("cli-api-exposed", host=settings.open311_host), fg=typer.colors.YELLOW, err=True)
 
     async def go() -> None:
         services = _services(settings)
