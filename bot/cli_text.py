@@ -68,15 +68,13 @@ def setting_problem(problem: ErrorDetails) -> str:
         reason = explain(cause)
     elif problem["type"] in PYDANTIC_CHECKS:
         bounds = {name: str(value) for name, value in problem.get("ctx", {}).items() if name in _BOUNDS}
-        reason = t("cli-setting-" + problem["type"].replace("_", "-"), **bounds)
+        check = "cli-setting-" + problem["type"].replace("_", "-")
+        reason = t(check, **bounds)
     else:
         reason = str(problem["msg"]).removeprefix("Value error, ")
     if field in EXPECTED:
-        expected = t(
-            "cli-expected-" + field.replace("_", "-"),
-            locales=", ".join(known_locales()),
-            actions=", ".join(_point_actions()),
-        )
+        form = "cli-expected-" + field.replace("_", "-")
+        expected = t(form, locales=", ".join(known_locales()), actions=", ".join(_point_actions()))
     elif problem["type"].startswith(("greater", "less", "float", "int")):
         expected = t("cli-expected-number")
     else:

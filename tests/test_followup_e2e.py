@@ -340,6 +340,7 @@ async def test_sla_figures_in_stats_and_export(
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", running.settings.database_url)
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")  # the lines below are the English texts
     out = tmp_path / "ledger.xlsx"
     ran = await asyncio.to_thread(CliRunner().invoke, cli, ["export", "ledger", "--out", str(out)])
     assert ran.exit_code == 0 and "Wrote 4 issues" in ran.output, ran.output

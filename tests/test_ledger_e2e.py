@@ -145,6 +145,7 @@ async def test_export_in_private_chat_and_command_line(
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", running.settings.database_url)
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")  # the lines below are the English texts
     out = tmp_path / "ledger.xlsx"
     ran = await asyncio.to_thread(CliRunner().invoke, cli, ["export", "ledger", "--out", str(out), "--grid", "GC02"])
     assert ran.exit_code == 0 and "Wrote 6 issues" in ran.output, ran.output

@@ -215,6 +215,7 @@ async def _gridline(
 ) -> tuple[int, str, str]:
     gridline = Path(sys.executable).with_name("gridline")
     env = {**os.environ, "BOT_TOKEN": "123456:TEST", "DATABASE_URL": database_url, "TELEGRAM_API_BASE": api_base}
+    env["DEFAULT_LOCALE"] = "en"  # the tests match the English texts
     process = await asyncio.create_subprocess_exec(
         str(gridline), *args, env=env, cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )

@@ -132,6 +132,7 @@ async def test_served_alone(tmp_path: Path, fake: FakeTelegram) -> None:
 def test_apikey_commands(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")  # the lines below are the English texts
     runner = CliRunner()
     created = runner.invoke(cli, ["apikey", "create", "12345"])
     assert created.exit_code == 0, created.output
