@@ -454,7 +454,7 @@ def wecom_set(
         _fail(explain(error))
     owner = t(f"cli-owner-{robot.owner}")
     done = "cli-wecom-added" if created else "cli-wecom-new-key"
-    typer.echo(t(done, owner=owner, code=robot.code, name=robot.name, key=robot.key))
+    typer.echo(t(done, owner=owner, code=robot.code, name=robot.name, secret=robot.key))
 
 
 @wecom_app.command("remove")
@@ -468,7 +468,7 @@ def wecom_remove(code: str = typer.Argument(..., help="The code of a grid or of 
     except RobotError as error:
         _fail(explain(error))
     owner = t(f"cli-owner-{robot.owner}")
-    typer.echo(t("cli-wecom-removed", owner=owner, code=robot.code, name=robot.name, key=robot.key))
+    typer.echo(t("cli-wecom-removed", owner=owner, code=robot.code, name=robot.name, secret=robot.key))
 
 
 @wecom_app.command("list")
@@ -488,7 +488,7 @@ def wecom_list() -> None:
                 "cli-wecom-line",
                 owner=f"{owner:<10}",
                 code=f"{robot.code:<10}",
-                key=robot.key,
+                secret=robot.key,
                 added=added,
                 name=robot.name,
             )

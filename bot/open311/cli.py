@@ -25,7 +25,7 @@ def apikey_create(name: str = typer.Argument(..., help="Who the key is for, e.g.
         key = _with_database(_settings(), lambda s, now: create_key(s, name=name, now=now))
     except ApiKeyError as error:
         _fail(explain(error))
-    typer.echo(t("cli-apikey-created", name=name.strip(), key=key))
+    typer.echo(t("cli-apikey-created", name=name.strip(), secret=key))
 
 
 @apikey_app.command("list")

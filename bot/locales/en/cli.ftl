@@ -114,11 +114,11 @@ cli-ledger-written = Wrote { $count } issues to { $path }
 ## gridline wecom (bot/wecom/robots.py)
 cli-owner-grid = grid
 cli-owner-department = department
-cli-wecom-added = Added the WeCom robot of { $owner } { $code } { $name }: { $key }
-cli-wecom-new-key = New key for the WeCom robot of { $owner } { $code } { $name }: { $key }
-cli-wecom-removed = Removed the WeCom robot of { $owner } { $code } { $name } ({ $key }).
+cli-wecom-added = Added the WeCom robot of { $owner } { $code } { $name }: { $secret }
+cli-wecom-new-key = New key for the WeCom robot of { $owner } { $code } { $name }: { $secret }
+cli-wecom-removed = Removed the WeCom robot of { $owner } { $code } { $name } ({ $secret }).
 cli-wecom-none = No WeCom robots. Add one with: gridline wecom set <code> <key>
-cli-wecom-line = { $owner } { $code } { $key }  added { $added }  { $name }
+cli-wecom-line = { $owner } { $code } { $secret }  added { $added }  { $name }
 cli-wecom-not-a-webhook = not a WeCom robot webhook address: expected { $address }
 cli-wecom-no-key-in-address = the webhook address has no key=… (copy it whole from the robot's settings)
 cli-wecom-not-a-key = not a WeCom robot key: expected 36 characters like xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, or the robot's whole webhook address
@@ -129,7 +129,7 @@ cli-wecom-unknown-code = No grid or department with code { $code }.
 ## gridline apikey, gridline api (bot/open311)
 cli-apikey-created =
     API key for { $name } (shown only now, keep it secret):
-    { $key }
+    { $secret }
 cli-apikey-none = No API keys. Create one with: gridline apikey create <name>
 cli-apikey-line = { $name } { $prefix }…  created { $created }  last used { $used }
 cli-apikey-never = never

@@ -114,11 +114,11 @@ cli-ledger-written = 已将 { $count } 件诉求写入 { $path }
 ## gridline wecom（bot/wecom/robots.py）
 cli-owner-grid = 网格
 cli-owner-department = 部门
-cli-wecom-added = 已为{ $owner } { $code } { $name } 添加企业微信机器人：{ $key }
-cli-wecom-new-key = 已更换{ $owner } { $code } { $name } 的企业微信机器人密钥：{ $key }
-cli-wecom-removed = 已移除{ $owner } { $code } { $name } 的企业微信机器人（{ $key }）。
+cli-wecom-added = 已为{ $owner } { $code } { $name } 添加企业微信机器人：{ $secret }
+cli-wecom-new-key = 已更换{ $owner } { $code } { $name } 的企业微信机器人密钥：{ $secret }
+cli-wecom-removed = 已移除{ $owner } { $code } { $name } 的企业微信机器人（{ $secret }）。
 cli-wecom-none = 还没有企业微信机器人。添加：gridline wecom set <code> <key>
-cli-wecom-line = { $owner } { $code } { $key }  添加于 { $added }  { $name }
+cli-wecom-line = { $owner } { $code } { $secret }  添加于 { $added }  { $name }
 cli-wecom-not-a-webhook = 不是企业微信机器人的 webhook 地址：应为 { $address }
 cli-wecom-no-key-in-address = webhook 地址里没有 key=…（请从机器人设置中完整复制）
 cli-wecom-not-a-key = 不是企业微信机器人密钥：应为 36 个字符，如 xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx，或机器人的完整 webhook 地址
@@ -129,7 +129,7 @@ cli-wecom-unknown-code = 没有代码为 { $code } 的网格或部门。
 ## gridline apikey、gridline api（bot/open311）
 cli-apikey-created =
     { $name } 的 API 密钥（只显示这一次，请妥善保管）：
-    { $key }
+    { $secret }
 cli-apikey-none = 还没有 API 密钥。创建：gridline apikey create <name>
 cli-apikey-line = { $name } { $prefix }…  创建于 { $created }  最近使用 { $used }
 cli-apikey-never = 从未
