@@ -347,7 +347,8 @@ def jobs_list() -> None:
     for spec in catalogue().values():
         following = trigger(spec, services).get_next_fire_time(None, now)
         when = following.strftime("%Y-%m-%d %H:%M %Z") if following else "-"
-        typer.echo(t("cli-job-line", name=f"{spec.name:<24}", when=f"{when:<24}", description=spec.description))
+        what = t(f"cli-job-{spec.name}")
+        typer.echo(t("cli-job-line", name=f"{spec.name:<24}", when=f"{when:<24}", description=what))
 
 
 @jobs_app.command("run")

@@ -10,6 +10,7 @@ from bot.config import EXPECTED
 from bot.domain.enums import ActorRole, Disposition, EventKind
 from bot.domain.lifecycle import IssueStatus, Rating
 from bot.i18n import Translator
+from bot.jobs.registry import catalogue
 from bot.ledger.export import COLUMNS
 from bot.ledger.stats import Tier
 from handlers.commands import GROUP, PRIVATE
@@ -56,6 +57,7 @@ def test_dynamic_keys_exist() -> None:
     dynamic += [f"cli-expected-{name.replace('_', '-')}" for name in EXPECTED] + ["cli-expected-number"]
     dynamic += [f"cli-setting-{check.replace('_', '-')}" for check in PYDANTIC_CHECKS]
     dynamic += [f"cli-owner-{owner}" for owner in ("grid", "department")]
+    dynamic += [f"cli-job-{name}" for name in catalogue()]
     assert [key for key in dynamic if not translator.has(key)] == []
 
 
@@ -70,3 +72,8 @@ def test_language_codes_resolve() -> None:
     assert translator.resolve("zh-hans") == "zh-CN"
     assert translator.resolve("fr") == "zh-CN"
     assert translator.resolve(None) == "zh-CN"
+
+
+def test_gridline_jobs_list_says_in_english_what_the_registry_says() -> None:
+    for spec in catalogue().values():
+        assert translator.get("en", f"cli-job-{spec.name}") == spec.description, spec.name

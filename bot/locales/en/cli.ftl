@@ -143,3 +143,16 @@ cli-api-exposed = Serving on { $host }: anyone who reaches it can read every iss
 cli-sandbox-exposed = WARNING: listening on { $host }: anyone who can reach this address can act as every role in the sandbox. It holds only demo data and never talks to Telegram.
 cli-sandbox-open = Gridline sandbox: open { $url } (Ctrl-C to stop).
 cli-sandbox-cannot-listen = Cannot listen on { $host }:{ $port }: { $reason }
+
+## gridline jobs list: what each job does (bot/jobs/registry.py's descriptions, which the English repeats)
+cli-job-outbox-prune = Drop delivered outbox rows older than 30 days
+cli-job-due-soon = Remind the responsible person and group a working day before a deadline
+cli-job-overdue = Alert once a day about every overdue issue
+cli-job-auto-escalate = 超期上报: escalate issues overdue beyond the grace period
+cli-job-daily-digest = 09:00 digest to every group: new, due today, overdue, resolved yesterday
+cli-job-duty-eve = 集中履职日: the eve reminder to deputies (default 18:00 the day before)
+cli-job-duty-day = 集中履职日: the morning reminder with the constituency's figures (default 08:30)
+cli-job-deputy-digest = The daily digest of constituency issues to deputies (20:00)
+cli-job-deputy-quarterly = 履职积分: each deputy's quarter and the table for administrators (1st of Jan/Apr/Jul/Oct, 09:00)
+cli-job-lookback = 回访: ask citizens whether their resolved issue is solved (LOOKBACK_DAYS after)
+cli-job-warn-yellow = 🟡 once 70% of an issue's time limit is used: the card turns yellow, the responsible person is told

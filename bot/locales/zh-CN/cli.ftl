@@ -143,3 +143,16 @@ cli-api-exposed = 正在 { $host } 上提供服务：能访问到它的任何人
 cli-sandbox-exposed = 警告：正在 { $host } 上监听：能访问到这个地址的任何人都能以沙盒里的任一角色操作。沙盒只有演示数据，从不连接 Telegram。
 cli-sandbox-open = Gridline 沙盒：请打开 { $url }（按 Ctrl-C 停止）。
 cli-sandbox-cannot-listen = 无法在 { $host }:{ $port } 上监听：{ $reason }
+
+## gridline jobs list：各任务做什么
+cli-job-outbox-prune = 清理 30 天前已送达的发件箱记录
+cli-job-due-soon = 期限前一个工作日提醒责任人和所在群
+cli-job-overdue = 每天一次提醒所有超期诉求
+cli-job-auto-escalate = 超期上报：超期超过宽限期的诉求自动上报
+cli-job-daily-digest = 09:00 向各群发送日报：新增、今日到期、超期、昨日办结
+cli-job-duty-eve = 集中履职日：前一天晚上提醒代表（默认前一天 18:00）
+cli-job-duty-day = 集中履职日：当天早上提醒代表，附选区数据（默认 08:30）
+cli-job-deputy-digest = 每天向代表发送选区诉求摘要（20:00）
+cli-job-deputy-quarterly = 履职积分：每位代表的季度积分，并向管理员发送汇总表（1、4、7、10 月 1 日 09:00）
+cli-job-lookback = 回访：诉求办结后（LOOKBACK_DAYS 天）询问群众问题是否解决
+cli-job-warn-yellow = 🟡 诉求时限用去 70% 时：卡片变黄，告知责任人
