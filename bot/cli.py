@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
+from bot.cli_text import choose, explain, settings_problems, t
 from bot.config import Settings
 from bot.sandbox.cli import register as register_sandbox
 
@@ -30,14 +30,11 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # a local may hold the token (in a URL) or a password
 )
 
-NO_TOKEN = """BOT_TOKEN is not set.
 
-Create a bot with @BotFather in Telegram (send /newbot, pick a name and a username ending in "bot"),
-then put the token it gives you in the environment or in a .env file next to where you run gridline:
-
-    BOT_TOKEN=123456789:AA...your-token...
-
-See .env.example for every setting."""
+@app.callback()
+def _language() -> None:
+    # Before every command: the language it answers in (bot/cli_text.py).
+    choose()
 
 
 def _settings() -> Settings:
@@ -45,17 +42,7 @@ def _settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        _fail("\n".join(_setting_problem(problem) for problem in error.errors()))
-
-
-def _setting_problem(problem: ErrorDetails) -> str:
-    from bot.config import EXPECTED, NUMBER
-
-    field = str(problem["loc"][0]) if problem["loc"] else ""
-    reason = str(problem["msg"]).removeprefix("Value error, ")
-    expected = EXPECTED.get(field, NUMBER if problem["type"].startswith(("greater", "less", "float", "int")) else "")
-    named = f"{field.upper()}: {reason}" if field else reason  # a rule across settings names them itself
-    return named + (f"; expected {expected}" if expected else "")
+        _fail(settings_problems(error))
 
 
 def _run(work: Coroutine[object, object, T]) -> T:
@@ -67,18 +54,18 @@ def _run(work: Coroutine[object, object, T]) -> T:
     try:
         return asyncio.run(work)
     except (DatabaseUnavailable, TelegramUnreachable, OrganisationFileError) as error:
-        _fail(str(error), 1)
+        _fail(explain(error), 1)
 
 
 def _output_file(path: Path) -> Path:
     """Refuse, before anything is opened or written, a file that cannot be written where asked."""
     if path.is_dir():
-        _fail(f"{path} is a folder: give a file name for --out")
+        _fail(t("cli-out-is-folder", path=str(path)))
     folder = path.parent
     if not folder.is_dir():
-        _fail(f"cannot write {path}: the folder {folder} does not exist")
+        _fail(t("cli-out-no-folder", path=str(path), folder=str(folder)))
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        _fail(f"cannot write {path}: permission denied")
+        _fail(t("cli-out-denied", path=str(path)))
     return path
 
 
@@ -86,14 +73,14 @@ def _output_folder(path: Path) -> Path:
     """A folder to write into: an existing one, or one that can be made (its nearest existing
     parent is a writable folder)."""
     if path.exists() and not path.is_dir():
-        _fail(f"{path} is a file: give a folder for --out")
+        _fail(t("cli-out-is-file", path=str(path)))
     existing = path
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():
-        _fail(f"cannot make the folder {path}: {existing} is a file")
+        _fail(t("cli-out-under-file", path=str(path), file=str(existing)))
     if not os.access(existing, os.W_OK):
-        _fail(f"cannot write into {existing}: permission denied")
+        _fail(t("cli-out-folder-denied", folder=str(existing)))
     return path
 
 
@@ -112,15 +99,13 @@ def run(
     """Run the bot (long polling, or --webhook). Creates the database and loads the demo county on first start."""
     settings = _settings()
     if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
-        typer.secho(NO_TOKEN, fg=typer.colors.RED, err=True)
+        typer.secho(t("cli-no-token"), fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
     _logging(verbose)
     from bot.app import Gridline
 
     if webhook and not settings.webhook_url:
-        typer.secho(
-            "--webhook needs WEBHOOK_URL, the public https address Telegram posts to.", fg=typer.colors.RED, err=True
-        )
+        typer.secho(t("cli-webhook-needs-url"), fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
     gridline = Gridline(settings)
     _run(gridline.run_webhook() if webhook else gridline.run_polling())
@@ -146,9 +131,9 @@ def import_(
     try:
         org = OrganisationFile.load(file)
     except ValidationError as error:
-        _fail(str(invalid_file(file, error)))
+        _fail(explain(invalid_file(file, error)))
     except ValueError as error:  # bad YAML: the file and the line
-        _fail(str(error))
+        _fail(explain(error))
     settings = _settings()
 
     async def load() -> None:
@@ -162,10 +147,8 @@ def import_(
                 summary = await import_organisation(s, org)
         finally:
             await db.dispose()
-        typer.echo(
-            f"Imported {summary.grids} grids, {summary.categories} categories, {summary.staff} staff, "
-            f"{summary.stations} stations, {summary.deputies} deputies."
-        )
+        counts = ("grids", "categories", "staff", "stations", "deputies")
+        typer.echo(t("cli-imported", **{name: str(getattr(summary, name)) for name in counts}))
 
     _run(load())
 
@@ -184,7 +167,7 @@ def qr(
     _output_file(out)
     settings = _settings()
     if _with_database(settings, lambda s, _now: grid_by_code(s, grid_code)) is None:
-        _fail(f"No grid with code {grid_code!r}.")
+        _fail(t("cli-no-grid", code=repr(grid_code)))
     link = f"https://t.me/{bot_username.lstrip('@')}?start=g_{grid_code}"
     _write(out, lambda: segno.make(link, error="m").save(out, scale=10, border=2))
     typer.echo(f"{link}\n→ {out}")
@@ -211,10 +194,7 @@ def invite(
 
     chosen = Role(role) if role in {r.value for r in INVITABLE} else None
     if chosen is None:
-        typer.secho(
-            f"Unknown role {role!r}: use {', '.join(r.value for r in INVITABLE)}.", fg=typer.colors.RED, err=True
-        )
-        raise typer.Exit(2)
+        _fail(t("cli-unknown-role", role=repr(role), roles=", ".join(r.value for r in INVITABLE)))
     path = _output_file(out or Path(f"invite-{chosen.value}-{target}.png"))
     settings = _settings()
 
@@ -237,12 +217,12 @@ def invite(
     try:
         created = _run(go())
     except UnknownTarget as error:
-        _fail(str(error))
+        _fail(explain(error))
     except OSError as error:
-        _fail(f"cannot write {path}: {error.strerror or error}", 1)
+        _fail(t("cli-write-failed", path=str(path), reason=str(error.strerror or error)), 1)
     link = created.link(bot_username)
     expires = created.expires_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
-    typer.echo(f"{chosen.value} {created.label}: {link}\nworks once, until {expires}\n→ {path}")
+    typer.echo(t("cli-invited", role=chosen.value, label=created.label, link=link, expires=expires, path=str(path)))
 
 
 @app.command()
@@ -273,7 +253,7 @@ def cards(
 
     deputies = _run(load())
     written = _write(out, lambda: write_cards(deputies, bot_username, out))
-    typer.echo(f"{len(deputies)} deputies, {len(written)} files → {out}")
+    typer.echo(t("cli-cards-written", deputies=str(len(deputies)), files=str(len(written)), folder=str(out)))
 
 
 db_app = typer.Typer(help="The database's schema: upgrade it, or say where it stands.", no_args_is_help=True)
@@ -294,9 +274,9 @@ def db_upgrade() -> None:
 
     before, after = asyncio.run(go())
     if before == after:
-        typer.echo(f"The database is at the newest schema ({after}): nothing to do.")
+        typer.echo(t("cli-db-newest", revision=str(after)))
     else:
-        typer.echo(f"Upgraded the database from {before or 'nothing'} to {after}.")
+        typer.echo(t("cli-db-upgraded", before=before or t("cli-db-nothing"), after=str(after)))
 
 
 @db_app.command("revision")
@@ -315,7 +295,7 @@ def db_revision(message: str = typer.Argument(..., help="What the migration chan
         finally:
             await db.dispose()
 
-    typer.echo(f"Wrote {asyncio.run(go())}: read it before committing it.")
+    typer.echo(t("cli-db-revision-written", path=asyncio.run(go())))
 
 
 @db_app.command("current")
@@ -332,7 +312,7 @@ def db_current() -> None:
         finally:
             await db.dispose()
 
-    typer.echo(f"database: {asyncio.run(go()) or 'no revision'}; this Gridline: {_head()}")
+    typer.echo(t("cli-db-current", current=asyncio.run(go()) or t("cli-db-no-revision"), head=_head()))
 
 
 def _head() -> str:
@@ -351,7 +331,7 @@ def _parse_now(value: str | None, settings: Settings) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        _fail(f"--now {value!r} is not a date and time: use ISO 8601, like 2026-12-10T08:30")
+        _fail(t("cli-bad-now", value=repr(value)))
     return moment if moment.tzinfo else moment.replace(tzinfo=settings.tz)
 
 
@@ -367,7 +347,8 @@ def jobs_list() -> None:
     for spec in catalogue().values():
         following = trigger(spec, services).get_next_fire_time(None, now)
         when = following.strftime("%Y-%m-%d %H:%M %Z") if following else "-"
-        typer.echo(f"{spec.name:<24} next {when:<24} {spec.description}")
+        what = t(f"cli-job-{spec.name}")
+        typer.echo(t("cli-job-line", name=f"{spec.name:<24}", when=f"{when:<24}", description=what))
 
 
 @jobs_app.command("run")
@@ -383,8 +364,7 @@ def jobs_run(
     settings = _settings()
     specs = catalogue()
     if name not in specs:
-        typer.secho(f"No job named {name!r}. Jobs: {', '.join(specs)}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2)
+        _fail(t("cli-no-job", name=repr(name), jobs=", ".join(specs)))
     moment = _parse_now(now, settings)
 
     async def go() -> str:
@@ -421,8 +401,7 @@ def export_ledger(
         first = date.fromisoformat(date_from) if date_from else None
         last = date.fromisoformat(date_to) if date_to else None
     except ValueError as error:
-        typer.secho(f"Not a date (YYYY-MM-DD): {error}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
+        _fail(t("cli-bad-date", error=str(error)))
     _output_file(out)
     settings = _settings()
 
@@ -437,10 +416,10 @@ def export_ledger(
     try:
         count = _write(out, lambda: _run(go()))
     except UnknownGrid:
-        _fail(f"No grid with code {grid!r}.")
+        _fail(t("cli-no-grid", code=repr(grid)))
     except FileCreateError as error:  # XlsxWriter's own, for what the check above cannot foresee
-        _fail(f"cannot write {out}: {error}", 1)
-    typer.echo(f"Wrote {count} issues to {out}")
+        _fail(t("cli-write-failed", path=str(out), reason=str(error)), 1)
+    typer.echo(t("cli-ledger-written", count=str(count), path=str(out)))
 
 
 wecom_app = typer.Typer(
@@ -468,14 +447,15 @@ def wecom_set(
     try:
         key = parse_key(key)  # before anything is opened or written
     except RobotError as error:
-        _fail(str(error))
+        _fail(explain(error))
     settings = _settings()
     try:
         robot, created = _with_database(settings, lambda s, now: set_robot(s, code=code, key=key, now=now))
     except RobotError as error:
-        _fail(str(error))
-    done = "Added the WeCom robot of" if created else "New key for the WeCom robot of"
-    typer.echo(f"{done} {robot.owner} {robot.code} {robot.name}: {robot.key}")
+        _fail(explain(error))
+    owner = t(f"cli-owner-{robot.owner}")
+    done = "cli-wecom-added" if created else "cli-wecom-new-key"
+    typer.echo(t(done, owner=owner, code=robot.code, name=robot.name, secret=robot.key))
 
 
 @wecom_app.command("remove")
@@ -487,8 +467,9 @@ def wecom_remove(code: str = typer.Argument(..., help="The code of a grid or of 
     try:
         robot = _with_database(settings, lambda s, _now: remove_robot(s, code=code))
     except RobotError as error:
-        _fail(str(error))
-    typer.echo(f"Removed the WeCom robot of {robot.owner} {robot.code} {robot.name} ({robot.key}).")
+        _fail(explain(error))
+    owner = t(f"cli-owner-{robot.owner}")
+    typer.echo(t("cli-wecom-removed", owner=owner, code=robot.code, name=robot.name, secret=robot.key))
 
 
 @wecom_app.command("list")
@@ -499,10 +480,20 @@ def wecom_list() -> None:
     settings = _settings()
     robots: list[RobotView] = _with_database(settings, lambda s, _now: list_robots(s))
     if not robots:
-        typer.echo("No WeCom robots. Add one with: gridline wecom set <code> <key>")
+        typer.echo(t("cli-wecom-none"))
     for robot in robots:
         added = robot.added_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
-        typer.echo(f"{robot.owner:<10} {robot.code:<10} {robot.key}  added {added}  {robot.name}")
+        owner = t(f"cli-owner-{robot.owner}")
+        typer.echo(
+            t(
+                "cli-wecom-line",
+                owner=f"{owner:<10}",
+                code=f"{robot.code:<10}",
+                secret=robot.key,
+                added=added,
+                name=robot.name,
+            )
+        )
 
 
 T = TypeVar("T")
@@ -529,7 +520,7 @@ def _write(path: Path, write: Callable[[], T]) -> T:
     try:
         return write()
     except OSError as error:
-        _fail(f"cannot write {path}: {error.strerror or error}", 1)
+        _fail(t("cli-write-failed", path=str(path), reason=str(error.strerror or error)), 1)
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -563,7 +554,7 @@ def main() -> None:
     try:
         app()
     except SchemaOutOfDate as error:
-        typer.secho(str(error), fg=typer.colors.RED, err=True)
+        typer.secho(explain(error), fg=typer.colors.RED, err=True)
         sys.exit(1)
 
 

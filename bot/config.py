@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.deputies.points import DEFAULT_POINTS
+from bot.i18n import Explained
 
 TELEGRAM_DEFAULT_API = "https://api.telegram.org"
 WECOM_DEFAULT_API = "https://qyapi.weixin.qq.com"
@@ -25,13 +26,30 @@ TOKEN_FORM = re.compile(r"\d+:\S+")
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql")
 
 
-class Settings(BaseSettings):
+class SettingInvalid(Explained, ValueError):
+    """A setting's value is wrong: the sentence (cli-setting-*) says why, the setting is named beside it."""
+
+
+class LocaleSetting(BaseSettings):
+    """The language alone, read as Settings reads it: the command line speaks it even when another
+    setting is wrong (bot/cli_text.py)."""
+
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
+    default_locale: str = "zh-CN"
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in known_locales():
+            raise SettingInvalid(key="cli-setting-unknown-locale", value=repr(value))
+        return value
+
+
+class Settings(LocaleSetting):
     bot_token: SecretStr | None = None
     database_url: str = DEFAULT_DATABASE_URL
     timezone: str = "Asia/Shanghai"
-    default_locale: str = "zh-CN"
     # A comma-separated list in the environment: ADMIN_IDS=111,222
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     telegram_api_base: str = TELEGRAM_DEFAULT_API
@@ -110,7 +128,13 @@ class Settings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+            ids = set()
+            for part in (p for p in value.replace(";", ",").split(",") if p.strip()):
+                try:
+                    ids.add(int(part))
+                except ValueError:
+                    raise SettingInvalid(key="cli-setting-not-an-id", value=repr(part.strip())) from None
+            return frozenset(ids)
         if isinstance(value, int):
             return frozenset({value})
         return value
@@ -121,7 +145,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("not a known time zone") from None
+            raise SettingInvalid(key="cli-setting-not-a-zone") from None
         return value
 
     @field_validator("bot_token")
@@ -129,15 +153,8 @@ class Settings(BaseSettings):
     def _token_form(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and value.get_secret_value().strip():
             if not TOKEN_FORM.fullmatch(value.get_secret_value().strip()):
-                raise ValueError("not a bot token")  # the value is a secret: never repeated
+                raise SettingInvalid(key="cli-setting-not-a-token")  # the value is a secret: never repeated
             return SecretStr(value.get_secret_value().strip())
-        return value
-
-    @field_validator("default_locale")
-    @classmethod
-    def _known_locale(cls, value: str) -> str:
-        if value not in known_locales():
-            raise ValueError(f"unknown locale {value!r}")
         return value
 
     @field_validator("deputy_points", mode="before")
@@ -147,12 +164,12 @@ class Settings(BaseSettings):
             try:
                 value = json.loads(value)
             except json.JSONDecodeError as error:
-                raise ValueError(f"not JSON (at character {error.pos + 1})") from None
+                raise SettingInvalid(key="cli-setting-not-json", position=str(error.pos + 1)) from None
         if not isinstance(value, dict):
-            raise ValueError("not a JSON object")
+            raise SettingInvalid(key="cli-setting-not-an-object")
         unknown = sorted(set(value) - set(DEFAULT_POINTS))
         if unknown:
-            raise ValueError(f"unknown action {unknown[0]!r}")
+            raise SettingInvalid(key="cli-setting-unknown-action", action=repr(unknown[0]))
         return value
 
     @field_validator("telegram_api_base", "wecom_api_base", "webhook_url")
@@ -161,14 +178,14 @@ class Settings(BaseSettings):
         if value is not None:
             parts = urlsplit(value)
             if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ValueError("not an http(s) address")
+                raise SettingInvalid(key="cli-setting-not-http")
         return value
 
     @field_validator("webhook_path")
     @classmethod
     def _path(cls, value: str) -> str:
         if not value.startswith("/"):
-            raise ValueError("does not start with /")
+            raise SettingInvalid(key="cli-setting-no-slash")
         return value
 
     @field_validator("open311_jurisdiction", "open311_contact")
@@ -180,7 +197,7 @@ class Settings(BaseSettings):
     @classmethod
     def _jurisdiction(cls, value: str) -> str:
         if value and not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", value):
-            raise ValueError("not a jurisdiction id")
+            raise SettingInvalid(key="cli-setting-not-a-jurisdiction")
         return value
 
     @field_validator("database_url")
@@ -188,22 +205,23 @@ class Settings(BaseSettings):
     def _database(cls, value: str) -> str:
         scheme = value.split("://", 1)[0].split("+", 1)[0] if "://" in value else ""
         if scheme not in DATABASE_SCHEMES:
-            raise ValueError("not a database address")
+            raise SettingInvalid(key="cli-setting-not-a-database")
         return value
 
     @field_validator("demo_org_file")
     @classmethod
     def _org_file(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
-            raise ValueError(f"no file {str(value)!r}")
+            raise SettingInvalid(key="cli-setting-no-file", path=repr(str(value)))
         return value
 
     @model_validator(mode="after")
     def _reserve_below_group_limit(self) -> Settings:
         if self.group_card_reserve_per_minute >= self.flood_group_per_minute:
-            raise ValueError(
-                "GROUP_CARD_RESERVE_PER_MINUTE must be less than FLOOD_GROUP_PER_MINUTE "
-                f"({self.group_card_reserve_per_minute:g} >= {self.flood_group_per_minute:g})"
+            raise SettingInvalid(
+                key="cli-setting-reserve",
+                reserve=f"{self.group_card_reserve_per_minute:g}",
+                limit=f"{self.flood_group_per_minute:g}",
             )
         return self
 
@@ -220,28 +238,28 @@ def known_locales() -> list[str]:
     return sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir())
 
 
-# The form each setting expects, for the one line a bad value gets (bot/cli.py).
-EXPECTED = {
-    "bot_token": "the token from @BotFather, like 123456789:AAE...",
-    "database_url": "sqlite:///path/to/file.db or postgresql://user:pass@host:5432/db",
-    "timezone": "a time zone name such as Asia/Shanghai",
-    "default_locale": "one of " + ", ".join(known_locales()),
-    "admin_ids": "Telegram user ids separated by commas, like 111,222",
-    "telegram_api_base": "an http(s) address, like https://api.telegram.org",
-    "wecom_api_base": "an http(s) address, like https://qyapi.weixin.qq.com",
-    "webhook_url": "the public https address Telegram posts to",
-    "webhook_path": "a path starting with /, like /telegram/webhook",
-    "webhook_port": "a port number from 1 to 65535",
-    "open311_port": "a port number from 1 to 65535",
-    "open311_posts_per_minute": "a whole number above 0",
-    "open311_jurisdiction": "a jurisdiction id such as gridline.example.org (letters, digits, . - _), at most 100",
-    "sandbox_port": "a port number from 1 to 65535 (0: any free port)",
-    "demo_org_file": "the path of an organisation file (YAML)",
-    "deputy_duty_day": "a day of the month from 1 to 31",
-    "deputy_day_time": "a time of day HH:MM, like 08:30",
-    "deputy_eve_time": "a time of day HH:MM, like 18:00",
-    "deputy_points": 'a JSON object like {"visit": 5, "reply": 1} with the actions ' + ", ".join(DEFAULT_POINTS),
-    "due_soon_working_days": "a whole number of working days from 0 to 10",
-    "escalation_grace_working_days": "a whole number of working days from 0 to 30",
-}
-NUMBER = "a number above 0"
+# The settings whose expected form the one line a bad value gets names (bot/cli_text.py), each
+# in bot/locales/*/cli.ftl as cli-expected-<setting>; a bound a number breaks: cli-expected-number.
+EXPECTED = (
+    "bot_token",
+    "database_url",
+    "timezone",
+    "default_locale",
+    "admin_ids",
+    "telegram_api_base",
+    "wecom_api_base",
+    "webhook_url",
+    "webhook_path",
+    "webhook_port",
+    "open311_port",
+    "open311_posts_per_minute",
+    "open311_jurisdiction",
+    "sandbox_port",
+    "demo_org_file",
+    "deputy_duty_day",
+    "deputy_day_time",
+    "deputy_eve_time",
+    "deputy_points",
+    "due_soon_working_days",
+    "escalation_grace_working_days",
+)

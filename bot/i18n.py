@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +111,19 @@ class _Variables(Visitor):
 
     def visit_VariableReference(self, node: syntax.VariableReference) -> None:  # noqa: N802 - fluent's visitor naming
         self.names.add(node.id.name)
+
+
+@cache
+def shared() -> Translator:
+    """One translator for the process's texts outside a chat (the command line, error messages)."""
+    return Translator()
+
+
+class Explained(Exception):
+    """An error an operator reads: a message id in bot/locales and its fields. str() is the English
+    text (for logs and tracebacks); the command line says it in its own language (bot/cli_text.py)."""
+
+    def __init__(self, key: str, **fields: Any) -> None:
+        self.key = key
+        self.fields = fields
+        super().__init__(shared().get("en", key, **fields))

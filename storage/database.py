@@ -17,6 +17,7 @@ from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.i18n import Explained
 from storage import (
     models,  # noqa: F401 - registers the tables on SQLModel.metadata
     sqlite,
@@ -37,7 +38,7 @@ def async_url(url: str) -> URL:
     return parsed.set(drivername=ASYNC_DRIVERS.get(parsed.drivername, parsed.drivername))
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseUnavailable(Explained, RuntimeError):
     """The database cannot be opened or created: the message says which and why, in one line."""
 
 
@@ -51,7 +52,7 @@ def unavailable(url: URL | str, error: BaseException) -> DatabaseUnavailable:
     filename = getattr(cause, "filename", None)
     if filename and str(filename) not in reason:
         reason = f"{reason}: {filename}"
-    return DatabaseUnavailable(f"cannot open the database {where}: {reason}")
+    return DatabaseUnavailable(key="cli-database-unavailable", where=where, reason=reason)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -24,16 +24,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 from sqlmodel import SQLModel
 
+from bot.i18n import Explained
 from storage import models  # noqa: F401 - registers the tables on SQLModel.metadata
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version"
-UPGRADE_HINT = "run `gridline db upgrade` first"
 SCHEMA_LOCK = 0x6772_6964  # "grid": the advisory lock held while the schema is made or changed
 
 
-class SchemaOutOfDate(Exception):
-    """The database's schema is not the one this Gridline needs (one line, for the operator)."""
+class SchemaOutOfDate(Explained):
+    """The database's schema is not the one this Gridline needs (one line, for the operator: cli-schema-*)."""
 
 
 def config(connection: Connection | None = None) -> Config:
@@ -94,10 +94,10 @@ def ensure_current(connection: Connection) -> None:
         command.stamp(config(connection), wanted)
         return
     if found is None:
-        raise SchemaOutOfDate(f"The database was made before Gridline had migrations: {UPGRADE_HINT}.")
+        raise SchemaOutOfDate(key="cli-schema-before-migrations")
     if ScriptDirectory.from_config(config()).get_revision(found) is None:
-        raise SchemaOutOfDate(f"The database's schema ({found}) is newer than this Gridline knows ({wanted}).")
-    raise SchemaOutOfDate(f"The database's schema is {found}, this Gridline needs {wanted}: {UPGRADE_HINT}.")
+        raise SchemaOutOfDate(key="cli-schema-newer", found=found, wanted=wanted)
+    raise SchemaOutOfDate(key="cli-schema-behind", found=found, wanted=wanted)
 
 
 def upgrade(connection: Connection, target: str = "head") -> tuple[str | None, str | None]:

@@ -19,6 +19,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")  # the tests match the English texts
     return tmp_path
 
 

@@ -30,6 +30,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")  # the tests match the English texts (test_cli_language.py: zh-CN)
     return tmp_path
 
 
@@ -108,6 +109,7 @@ def free_port() -> int:
 def test_a_bad_setting_is_named_with_its_expected_form(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str, says: str
 ) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")  # what DEFAULT_LOCALE=xx leaves to say it in
     monkeypatch.setenv(name, value)
     line = refused(["jobs", "run", "outbox-prune"])
     assert line.startswith(says), line
@@ -252,7 +254,7 @@ def test_jobs_run_with_a_now_that_is_not_a_date(tmp_path: Path, prepared: str) -
 def _gridline(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """`gridline run` as an operator starts it, in a process of its own."""
     environment = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
-    environment.update(DATABASE_URL=f"sqlite:///{database(tmp_path)}", **env)
+    environment.update(DATABASE_URL=f"sqlite:///{database(tmp_path)}", DEFAULT_LOCALE="en", **env)
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "run"],
         cwd=tmp_path,
@@ -328,6 +330,7 @@ async def test_run_with_a_database_that_refuses_is_one_line(tmp_path: Path, fake
         BOT_TOKEN="123456:TEST",
         TELEGRAM_API_BASE=fake.base_url,
         DATABASE_URL="postgresql://postgres@127.0.0.1:1/gridline",
+        DEFAULT_LOCALE="en",
         PYTHONPATH=str(ROOT),
     )
     process = await asyncio.create_subprocess_exec(

@@ -364,7 +364,7 @@ async def test_sla_figures_in_stats_and_export(
     monkeypatch.setenv("DATABASE_URL", running.settings.database_url)
     out = tmp_path / "ledger.xlsx"
     ran = await asyncio.to_thread(CliRunner().invoke, cli, ["export", "ledger", "--out", str(out)])
-    assert ran.exit_code == 0 and "Wrote 4 issues" in ran.output, ran.output
+    assert ran.exit_code == 0 and "已将 4 件诉求写入" in ran.output, ran.output
     book = load_workbook(io.BytesIO(out.read_bytes()))
     sheet = book["办理时效"]
     header = [c.value for c in sheet[1]]

@@ -5,9 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli_text import PYDANTIC_CHECKS
+from bot.config import EXPECTED
 from bot.domain.enums import ActorRole, Disposition, EventKind
 from bot.domain.lifecycle import IssueStatus, Rating
 from bot.i18n import Translator
+from bot.jobs.registry import catalogue
 from bot.ledger.export import COLUMNS
 from bot.ledger.stats import Tier
 from handlers.commands import GROUP, PRIVATE
@@ -27,7 +30,7 @@ def test_locales_have_the_same_keys() -> None:
 def _keys_used_in_code() -> set[str]:
     pattern = re.compile(r"""\bt\(\s*"([a-z0-9-]+)"|(?:headline|key)="([a-z0-9-]+)\"""")
     keys: set[str] = set()
-    for folder in ("bot", "handlers"):
+    for folder in ("bot", "handlers", "storage"):
         for path in (ROOT / folder).rglob("*.py"):
             for match in pattern.finditer(path.read_text(encoding="utf-8")):
                 keys.add(match.group(1) or match.group(2))
@@ -51,6 +54,10 @@ def test_dynamic_keys_exist() -> None:
     dynamic += [f"ledger-rating-{r.value}" for r in Rating] + [f"tier-{tier.value}" for tier in Tier]
     dynamic += [f"weekday-{n}" for n in range(1, 8)]
     dynamic += [f"{key}-many" for key in ("remind-due-soon", "remind-overdue")]
+    dynamic += [f"cli-expected-{name.replace('_', '-')}" for name in EXPECTED] + ["cli-expected-number"]
+    dynamic += [f"cli-setting-{check.replace('_', '-')}" for check in PYDANTIC_CHECKS]
+    dynamic += [f"cli-owner-{owner}" for owner in ("grid", "department")]
+    dynamic += [f"cli-job-{name}" for name in catalogue()]
     assert [key for key in dynamic if not translator.has(key)] == []
 
 
@@ -75,3 +82,8 @@ def test_language_codes_resolve() -> None:
     assert translator.resolve("zh-hans") == "zh-CN"
     assert translator.resolve("fr") == "zh-CN"
     assert translator.resolve(None) == "zh-CN"
+
+
+def test_gridline_jobs_list_says_in_english_what_the_registry_says() -> None:
+    for spec in catalogue().values():
+        assert translator.get("en", f"cli-job-{spec.name}") == spec.description, spec.name

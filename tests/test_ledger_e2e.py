@@ -147,7 +147,7 @@ async def test_export_in_private_chat_and_command_line(
     monkeypatch.setenv("DATABASE_URL", running.settings.database_url)
     out = tmp_path / "ledger.xlsx"
     ran = await asyncio.to_thread(CliRunner().invoke, cli, ["export", "ledger", "--out", str(out), "--grid", "GC02"])
-    assert ran.exit_code == 0 and "Wrote 6 issues" in ran.output, ran.output
+    assert ran.exit_code == 0 and "已将 6 件诉求写入" in ran.output, ran.output
     _check_workbook(out.read_bytes(), rows=6)
     today = datetime.now(running.settings.tz).date()
     ran = await asyncio.to_thread(
@@ -164,7 +164,7 @@ async def test_export_in_private_chat_and_command_line(
             today.isoformat(),
         ],
     )
-    assert ran.exit_code == 0 and "Wrote 0 issues" in ran.output
+    assert ran.exit_code == 0 and "已将 0 件诉求写入" in ran.output
     bad = await asyncio.to_thread(CliRunner().invoke, cli, ["export", "ledger", "--out", str(out), "--grid", "NOPE"])
     assert bad.exit_code == 2
 

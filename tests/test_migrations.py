@@ -231,10 +231,13 @@ async def test_instances_starting_together_on_an_empty_database_make_it_once(url
 
 
 async def _gridline(
-    *args: str, database_url: str, tmp_path: Path, api_base: str = "http://127.0.0.1:9"
+    *args: str, database_url: str, tmp_path: Path, api_base: str = "http://127.0.0.1:9", locale: str | None = "en"
 ) -> tuple[int, str, str]:
     gridline = Path(sys.executable).with_name("gridline")
     env = {**os.environ, "BOT_TOKEN": "123456:TEST", "DATABASE_URL": database_url, "TELEGRAM_API_BASE": api_base}
+    env.pop("DEFAULT_LOCALE", None)
+    if locale:  # en: the tests match the English texts
+        env["DEFAULT_LOCALE"] = locale
     process = await asyncio.create_subprocess_exec(
         str(gridline), *args, env=env, cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )
@@ -264,6 +267,19 @@ async def test_gridline_run_refuses_a_database_behind_and_db_upgrade_brings_it_t
     assert f"Upgraded the database from 0002 to {migrate.head()}." in out
     code, out, _ = await _gridline("db", "current", database_url=url, tmp_path=tmp_path)
     assert out.strip() == f"database: {migrate.head()}; this Gridline: {migrate.head()}"
+
+
+async def test_a_database_behind_is_reported_in_chinese_by_default(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'behind.db'}"
+    await on(url, _upgrade_to("0002"))
+    code, _, err = await _gridline("jobs", "run", "outbox-prune", database_url=url, tmp_path=tmp_path, locale=None)
+    assert code == 1 and "Traceback" not in err, err
+    assert err.strip().splitlines() == [
+        f"数据库结构为 0002，本版 Gridline 需要 {migrate.head()}：请先运行 `gridline db upgrade`。"
+    ]
+    code, out, err = await _gridline("db", "upgrade", database_url=url, tmp_path=tmp_path, locale=None)
+    assert code == 0, err
+    assert out.strip() == f"已将数据库从 0002 升级到 {migrate.head()}。"
 
 
 # -- the models and the migrations agree ----------------------------------------------------------

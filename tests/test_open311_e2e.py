@@ -12,6 +12,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from bot.app import Gridline, prepare_database
@@ -184,6 +185,7 @@ async def _answering(http: aiohttp.ClientSession, url: str) -> None:
 def test_apikey_commands(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")  # the lines below are the English texts
     runner = CliRunner()
     created = runner.invoke(cli, ["apikey", "create", "12345"])
     assert created.exit_code == 0, created.output
@@ -204,9 +206,20 @@ def test_apikey_commands(tmp_path: Path, monkeypatch) -> None:  # type: ignore[n
     assert missing.exit_code == 2 and "No key named" in missing.output
 
 
+def _column_starts(line: str, cells: list[str]) -> tuple[int, ...]:
+    """The terminal cell at which each of the line's cells starts."""
+    starts, at = [], 0
+    for cell in cells:
+        at = line.index(cell, at)
+        starts.append(cell_len(line[:at]))
+        at += len(cell)
+    return tuple(starts)
+
+
 def test_apikey_list_shows_each_keys_requests(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """`gridline apikey list`: per key its state, the requests filed with it and the last one's
-    time; a revoked key stays listed with its requests, and its name stays taken."""
+    time; a revoked key stays listed with its requests, and its name stays taken. In Chinese (the
+    default), its columns lined up in terminal cells."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("TIMEZONE", "Asia/Shanghai")
@@ -237,7 +250,11 @@ def test_apikey_list_shows_each_keys_requests(tmp_path: Path, monkeypatch) -> No
     def listed() -> list[list[str]]:
         result = runner.invoke(cli, ["apikey", "list"])
         assert result.exit_code == 0, result.output
-        return [re.split(r"\s{2,}", line.strip()) for line in result.output.splitlines()]
+        lines = result.output.splitlines()
+        rows = [re.split(r"\s{2,}", line.strip()) for line in lines]
+        # Each column starts at the same terminal cell on every line (a Chinese character takes two).
+        assert len({_column_starts(line, row) for line, row in zip(lines, rows, strict=True)}) == 1, result.output
+        return rows
 
     old = create("12345")
     portal = create("city-portal")
@@ -249,29 +266,29 @@ def test_apikey_list_shows_each_keys_requests(tmp_path: Path, monkeypatch) -> No
     lines = listed()
     assert len(lines) == 4
     header, *rows = lines
-    assert header == ["NAME", "KEY", "STATE", "CREATED", "REQUESTS", "LAST REQUEST", "LAST USED"]
+    assert header == ["名称", "密钥", "状态", "创建于", "提交诉求数", "最近提交", "最近使用"]
     stamp = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
     (name, prefix, state, created, requests, last, used) = rows[0]
     assert (name, prefix, requests) == ("12345", old[:10] + "…", "2")
-    assert state.startswith("revoked ") and stamp.match(state.removeprefix("revoked "))
+    assert state.startswith("已吊销 ") and stamp.match(state.removeprefix("已吊销 "))
     assert stamp.match(created) and stamp.match(last) and stamp.match(used)
     (name, prefix, state, created, requests, last, used) = rows[1]
-    assert (name, prefix, state, requests) == ("12345-2", new[:10] + "…", "active", "1")
+    assert (name, prefix, state, requests) == ("12345-2", new[:10] + "…", "有效", "1")
     assert stamp.match(created) and stamp.match(last) and stamp.match(used)
     (name, prefix, state, created, requests, last, used) = rows[2]
     assert (name, prefix, state, requests, last, used) == (
         "city-portal",
         portal[:10] + "…",
-        "active",
+        "有效",
         "0",
-        "never",
-        "never",
+        "从未",
+        "从未",
     )
 
     # The portal's key, revoked before it filed anything, is listed all the same.
     assert runner.invoke(cli, ["apikey", "revoke", "city-portal"]).exit_code == 0
     assert [(row[0], row[2].split()[0]) for row in listed()[1:]] == [
-        ("12345", "revoked"),
-        ("12345-2", "active"),
-        ("city-portal", "revoked"),
+        ("12345", "已吊销"),
+        ("12345-2", "有效"),
+        ("city-portal", "已吊销"),
     ]

@@ -139,7 +139,8 @@ async def test_the_page_runs_only_its_own_code(sandbox: Sandbox, http: aiohttp.C
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script
 
 
-def test_a_host_beyond_loopback_is_warned_about() -> None:
+def test_a_host_beyond_loopback_is_warned_about(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")  # the lines below are the English texts
     assert _loopback("127.0.0.1") and _loopback("::1") and _loopback("localhost")
     assert not _loopback("0.0.0.0") and not _loopback("192.168.1.5")
     with socket.socket() as taken:  # the page's port is taken: the command stops at once, politely

@@ -47,6 +47,7 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         monkeypatch.delenv(name, raising=False)
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")  # the tests match the English texts
     return url
 
 

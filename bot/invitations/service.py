@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.deputies.kept import deliver_kept
 from bot.domain.enums import StaffRole
 from bot.domain.notices import Notifier
+from bot.i18n import Explained
 from storage.database import Database
 from storage.models import Department, Deputy, Grid, Invitation, RoleGrant, Staff, User
 
@@ -32,7 +33,7 @@ class InvitationRefused(Exception):
         self.reason = reason
 
 
-class UnknownTarget(ValueError):
+class UnknownTarget(Explained, ValueError):
     pass
 
 
@@ -63,16 +64,16 @@ async def _target(session: AsyncSession, role: Role, target: str) -> tuple[str, 
         if deputy is None and target.isdigit():
             deputy = await session.get(Deputy, int(target))
         if deputy is None:
-            raise UnknownTarget(f"no deputy {target!r}")
+            raise UnknownTarget(key="cli-invite-no-deputy", target=repr(target))
         return str(deputy.id), deputy.name
     if role == Role.LIAISON:
         dept = (await session.exec(select(Department).where(Department.code == target))).first()
         if dept is None:
-            raise UnknownTarget(f"no department {target!r}")
+            raise UnknownTarget(key="cli-invite-no-department", target=repr(target))
         return dept.code, dept.name
     grid = (await session.exec(select(Grid).where(Grid.code == target))).first()
     if grid is None:
-        raise UnknownTarget(f"no grid {target!r}")
+        raise UnknownTarget(key="cli-invite-no-grid", target=repr(target))
     return grid.code, grid.name
 
 
@@ -86,7 +87,7 @@ class Invitations:
         self, *, role: Role, target: str, created_by: str, ttl: timedelta = DEFAULT_TTL
     ) -> CreatedInvitation:
         if role not in INVITABLE:
-            raise UnknownTarget(f"no invitation for the role {role.value!r}")
+            raise UnknownTarget(key="cli-invite-no-role", role=repr(role.value))
         now = self.clock.now()
         async with self.db.transaction() as s:
             scope, label = await _target(s, role, target.strip())

@@ -7,6 +7,11 @@ import asyncio
 from datetime import datetime
 
 import typer
+from rich.cells import cell_len
+
+from bot.cli_text import explain, t
+
+COLUMNS = ("name", "key", "state", "created", "requests", "last-request", "last-used")
 
 apikey_app = typer.Typer(
     help="API keys for Open311 (a 12345 platform or another city system filing requests).",
@@ -23,8 +28,8 @@ def apikey_create(name: str = typer.Argument(..., help="Who the key is for, e.g.
     try:
         key = _with_database(_settings(), lambda s, now: create_key(s, name=name, now=now))
     except ApiKeyError as error:
-        _fail(str(error))
-    typer.echo(f"API key for {name.strip()} (shown only now, keep it secret):\n{key}")
+        _fail(explain(error))
+    typer.echo(t("cli-apikey-created", name=name.strip(), secret=key))
 
 
 @apikey_app.command("list")
@@ -37,28 +42,33 @@ def apikey_list() -> None:
     settings = _settings()
     keys: list[KeyView] = _with_database(settings, lambda s, _now: list_keys(s))
     if not keys:
-        typer.echo("No API keys. Create one with: gridline apikey create <name>")
+        typer.echo(t("cli-apikey-none"))
         return
 
     def when(moment: datetime | None, empty: str) -> str:
         return moment.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M") if moment else empty
 
-    rows = [("NAME", "KEY", "STATE", "CREATED", "REQUESTS", "LAST REQUEST", "LAST USED")]
+    never = t("cli-apikey-never")
+    rows = [tuple(t(f"cli-apikey-column-{column}") for column in COLUMNS)]
     for key in keys:
         rows.append(
             (
                 key.name,
                 f"{key.prefix}…",
-                f"revoked {when(key.revoked_at, '')}" if key.revoked else "active",
+                t("cli-apikey-state-revoked", when=when(key.revoked_at, ""))
+                if key.revoked
+                else t("cli-apikey-state-active"),
                 when(key.created_at, "—"),
                 str(key.requests),
-                when(key.last_request_at, "never"),
-                when(key.last_used_at, "never"),
+                when(key.last_request_at, never),
+                when(key.last_used_at, never),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    # Widths in terminal cells: a Chinese character takes two.
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     for row in rows:
-        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        cells = (cell + " " * (width - cell_len(cell)) for cell, width in zip(row, widths, strict=True))
+        typer.echo("  ".join(cells).rstrip())
 
 
 @apikey_app.command("revoke")
@@ -70,8 +80,8 @@ def apikey_revoke(name: str = typer.Argument(..., help="The key's name.")) -> No
     try:
         _with_database(_settings(), lambda s, now: revoke_key(s, name=name, now=now))
     except ApiKeyError as error:
-        _fail(str(error))
-    typer.echo(f"Revoked the API key {name.strip()}.")
+        _fail(explain(error))
+    typer.echo(t("cli-apikey-revoked", name=name.strip()))
 
 
 def api(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details.")) -> None:
@@ -84,11 +94,7 @@ def api(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug d
     settings = _settings()
     _logging(verbose)
     if settings.open311_host not in ("127.0.0.1", "localhost", "::1"):
-        typer.secho(
-            f"Serving on {settings.open311_host}: anyone who reaches it can read every issue's public fields.",
-            fg=typer.colors.YELLOW,
-            err=True,
-        )
+        typer.secho(t("cli-api-exposed", host=settings.open311_host), fg=typer.colors.YELLOW, err=True)
 
     async def go() -> None:
         services = _services(settings)

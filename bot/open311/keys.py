@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.i18n import Explained
 from storage.models import ApiKey, Open311Submission
 
 KEY_PREFIX = "gl311_"
@@ -21,7 +22,7 @@ SHOWN = 10  # characters of a key `gridline apikey list` shows
 MAX_NAME = 64
 
 
-class ApiKeyError(ValueError):
+class ApiKeyError(Explained, ValueError):
     """A key command that cannot be done: the message says why."""
 
 
@@ -56,11 +57,10 @@ async def create_key(s: AsyncSession, *, name: str, now: datetime) -> str:
     """A new key for `name` (a client such as "12345"): returned once, stored hashed."""
     name = name.strip()
     if not name or len(name) > MAX_NAME:
-        raise ApiKeyError(f"A key's name is 1 to {MAX_NAME} characters.")
+        raise ApiKeyError(key="cli-apikey-bad-name", most=str(MAX_NAME))
     taken = (await s.exec(select(ApiKey).where(ApiKey.name == name))).first()
     if taken is not None:
-        why = "revoked keys keep their names" if taken.revoked_at else "revoke it first if it should stop"
-        raise ApiKeyError(f"There is already a key named {name!r} ({why}): pick another name.")
+        raise ApiKeyError(key="cli-apikey-name-kept" if taken.revoked_at else "cli-apikey-taken", name=repr(name))
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     s.add(ApiKey(name=name, key_hash=hash_key(key), prefix=key[:SHOWN], created_at=now))
     return key
@@ -84,9 +84,9 @@ async def list_keys(s: AsyncSession) -> list[KeyView]:
 async def revoke_key(s: AsyncSession, *, name: str, now: datetime) -> None:
     row = (await s.exec(select(ApiKey).where(ApiKey.name == name.strip()))).first()
     if row is None:
-        raise ApiKeyError(f"No key named {name!r}. See: gridline apikey list")
+        raise ApiKeyError(key="cli-apikey-unknown", name=repr(name))
     if row.revoked_at is not None:
-        raise ApiKeyError(f"The key {row.name!r} is revoked already.")
+        raise ApiKeyError(key="cli-apikey-revoked-already", name=repr(row.name))
     row.revoked_at = now
     s.add(row)
 

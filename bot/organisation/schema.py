@@ -8,6 +8,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.domain.enums import GridLevel, StaffRole
+from bot.i18n import Explained
 
 # The order a grid's children must follow: county → township/street → village/community.
 CHILD_LEVEL = {GridLevel.COUNTY: GridLevel.TOWNSHIP, GridLevel.TOWNSHIP: GridLevel.VILLAGE}
@@ -172,13 +173,13 @@ class OrganisationFile(_Strict):
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as error:
-            raise OrganisationFileError(_yaml_problem(path, error)) from None
+            raise _yaml_problem(path, error) from None
         except (OSError, UnicodeDecodeError) as error:
-            raise OrganisationFileError(f"{path}: cannot be read ({error})") from None
+            raise OrganisationFileError(key="cli-org-unreadable", path=str(path), reason=str(error)) from None
         return cls.model_validate(raw or {})
 
 
-class OrganisationFileError(ValueError):
+class OrganisationFileError(Explained, ValueError):
     pass
 
 
@@ -189,11 +190,14 @@ def invalid_file(path: Path, error: ValidationError) -> OrganisationFileError:
         where = ".".join(str(part) for part in problem["loc"])
         message = str(problem["msg"]).removeprefix("Value error, ")
         lines.append(f"{path}: {where + ': ' if where else ''}{message}")
-    return OrganisationFileError("\n".join(lines))
+    return OrganisationFileError(key="cli-org-invalid", lines="\n".join(lines))
 
 
-def _yaml_problem(path: Path, error: yaml.YAMLError) -> str:
+def _yaml_problem(path: Path, error: yaml.YAMLError) -> OrganisationFileError:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    where = f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark else str(path)
     problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-    return f"{where}: not valid YAML ({problem})"
+    if mark is None:
+        return OrganisationFileError(key="cli-org-not-yaml", path=str(path), problem=problem)
+    return OrganisationFileError(
+        key="cli-org-not-yaml-at", path=str(path), line=str(mark.line + 1), column=str(mark.column + 1), problem=problem
+    )

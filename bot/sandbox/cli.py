@@ -9,6 +9,8 @@ import signal
 
 import typer
 
+from bot.cli_text import t
+
 LOOPBACK = "127.0.0.1"
 
 
@@ -34,12 +36,7 @@ def sandbox(
 
     chosen = port if port is not None else _settings().sandbox_port
     if not _loopback(host):
-        typer.secho(
-            f"WARNING: listening on {host}: anyone who can reach this address can act as every role in the "
-            "sandbox. It holds only demo data and never talks to Telegram.",
-            fg=typer.colors.YELLOW,
-            err=True,
-        )
+        typer.secho(t("cli-sandbox-exposed", host=host), fg=typer.colors.YELLOW, err=True)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -50,12 +47,15 @@ def sandbox(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stopped.set)
-        await serve(box, stopped, lambda url: typer.echo(f"Gridline sandbox: open {url} (Ctrl-C to stop)."))
+        await serve(box, stopped, lambda url: typer.echo(t("cli-sandbox-open", url=url)))
 
     try:
         asyncio.run(go())
     except OSError as error:
-        typer.secho(f"Cannot listen on {host}:{chosen}: {error.strerror or error}", fg=typer.colors.RED, err=True)
+        reason = str(error.strerror or error)
+        typer.secho(
+            t("cli-sandbox-cannot-listen", host=host, port=str(chosen), reason=reason), fg=typer.colors.RED, err=True
+        )
         raise typer.Exit(1) from None
 
 

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.i18n import Explained
 from storage.models import Department, Grid, WeComRobot
 
 WEBHOOK_HOST = "qyapi.weixin.qq.com"
@@ -22,7 +23,7 @@ WEBHOOK_PATH = "/cgi-bin/webhook/send"
 _KEY = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
-class RobotError(ValueError):
+class RobotError(Explained, ValueError):
     """Input the robots cannot take; the message is for the administrator and never holds a key."""
 
 
@@ -61,15 +62,12 @@ def parse_key(value: str) -> str:
         address = urlsplit(value)
         keys = parse_qs(address.query).get("key", [])
         if address.scheme != "https" or address.hostname != WEBHOOK_HOST or address.path != WEBHOOK_PATH:
-            raise BadKey(f"not a WeCom robot webhook address: expected https://{WEBHOOK_HOST}{WEBHOOK_PATH}?key=…")
+            raise BadKey(key="cli-wecom-not-a-webhook", address=f"https://{WEBHOOK_HOST}{WEBHOOK_PATH}?key=…")
         if len(keys) != 1:
-            raise BadKey("the webhook address has no key=… (copy it whole from the robot's settings)")
+            raise BadKey(key="cli-wecom-no-key-in-address")
         value = keys[0].strip()
     if not _KEY.fullmatch(value):
-        raise BadKey(
-            "not a WeCom robot key: expected 36 characters like xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, "
-            "or the robot's whole webhook address"
-        )
+        raise BadKey(key="cli-wecom-not-a-key")
     return value
 
 
@@ -112,7 +110,7 @@ async def remove_robot(session: AsyncSession, *, code: str) -> RobotView:
     else:
         robot = await robot_for_department(session, _id(owner))
     if robot is None:
-        raise NoRobot(f"{code} has no WeCom robot.")
+        raise NoRobot(key="cli-wecom-no-robot", code=code)
     view = _view(robot, owner)
     await session.delete(robot)
     await session.flush()
@@ -140,9 +138,9 @@ async def _owner(session: AsyncSession, code: str) -> Grid | Department:
     grid = (await session.exec(select(Grid).where(Grid.code == code))).first()
     department = (await session.exec(select(Department).where(Department.code == code))).first()
     if grid is not None and department is not None:
-        raise UnknownCode(f"{code} is both a grid's and a department's code: rename one in the organisation file.")
+        raise UnknownCode(key="cli-wecom-code-twice", code=code)
     if grid is None and department is None:
-        raise UnknownCode(f"No grid or department with code {code!r}.")
+        raise UnknownCode(key="cli-wecom-unknown-code", code=repr(code))
     return grid or department  # type: ignore[return-value]
 
 
