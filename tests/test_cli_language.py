@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from aiohttp.test_utils import unused_port
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -123,6 +124,15 @@ def test_run_without_a_token_explains_in_chinese() -> None:
     result = runner.invoke(app, ["run"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "未设置 BOT_TOKEN" in result.output and "@BotFather" in result.output
+
+
+def test_run_when_telegram_cannot_be_reached_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = f"http://127.0.0.1:{unused_port()}"
+    monkeypatch.setenv("BOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("TELEGRAM_API_BASE", base)
+    monkeypatch.setenv("TELEGRAM_START_RETRY_SECONDS", "0")
+    line = refused(["run"], code=1)
+    assert line.startswith(f"无法连接 {base}："), line
 
 
 def test_what_went_well_is_said_in_chinese_too(tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ from aiogram.exceptions import (
 )
 from aiogram.utils.backoff import BackoffConfig
 
+from bot.i18n import Explained
+
 log = logging.getLogger(__name__)
 
 # Polling after the network is lost: 1 s, 2 s, 4 s … then once a minute (aiogram's default stops at 5 s).
@@ -26,8 +28,8 @@ POLLING_BACKOFF = BackoffConfig(min_delay=1.0, max_delay=60.0, factor=2.0, jitte
 START_MAX_DELAY = 30.0
 
 
-class TelegramUnreachable(RuntimeError):
-    """The Bot API cannot be reached (or refuses the token): the message is the one line to show."""
+class TelegramUnreachable(Explained, RuntimeError):
+    """The Bot API cannot be reached (or refuses the token): the one line to show (bot/locales/*/cli.ftl)."""
 
 
 def reason(error: BaseException, token: str = "") -> str:
@@ -55,19 +57,21 @@ async def reach(
         try:
             await bot.get_me()
         except TelegramUnauthorizedError:
-            raise TelegramUnreachable(f"{api_base} refuses BOT_TOKEN (401 Unauthorized): check the token") from None
+            raise TelegramUnreachable("cli-telegram-refuses-token", base=api_base) from None
         except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as error:
-            line = f"cannot reach {api_base}: {reason(error, bot.token)}"
+            unreachable = TelegramUnreachable(
+                "cli-telegram-unreachable", base=api_base, reason=reason(error, bot.token)
+            )
             delay = min(START_MAX_DELAY, 2.0 ** (attempt - 1))
             if isinstance(error, TelegramRetryAfter):
                 delay = float(error.retry_after)
             if clock() + delay > deadline:
-                raise TelegramUnreachable(line) from None
-            log.warning("%s (attempt %d, next in %.0f s)", line, attempt, delay)
+                raise unreachable from None
+            log.warning("%s (attempt %d, next in %.0f s)", unreachable, attempt, delay)
             await sleep(delay)
             continue
         except TelegramAPIError as error:  # a 404 from something that is not a Bot API, and the like
-            raise TelegramUnreachable(f"cannot use {api_base}: {reason(error, bot.token)}") from None
+            raise TelegramUnreachable("cli-telegram-unusable", base=api_base, reason=reason(error, bot.token)) from None
         if attempt > 1:
             log.info("reached %s after %d attempts", api_base, attempt)
         return

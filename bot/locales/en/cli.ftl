@@ -169,3 +169,8 @@ cli-job-deputy-digest = The daily digest of constituency issues to deputies (20:
 cli-job-deputy-quarterly = 履职积分: each deputy's quarter and the table for administrators (1st of Jan/Apr/Jul/Oct, 09:00)
 cli-job-lookback = 回访: ask citizens whether their resolved issue is solved (LOOKBACK_DAYS after)
 cli-job-warn-yellow = 🟡 once 70% of an issue's time limit is used: the card turns yellow, the responsible person is told
+
+## gridline run: reaching the Bot API (bot/telegram/reach.py)
+cli-telegram-unreachable = cannot reach { $base }: { $reason }
+cli-telegram-refuses-token = { $base } refuses BOT_TOKEN (401 Unauthorized): check the token
+cli-telegram-unusable = cannot use { $base }: { $reason }

@@ -169,3 +169,8 @@ cli-job-deputy-digest = 每天向代表发送选区诉求摘要（20:00）
 cli-job-deputy-quarterly = 履职积分：每位代表的季度积分，并向管理员发送汇总表（1、4、7、10 月 1 日 09:00）
 cli-job-lookback = 回访：诉求办结后（LOOKBACK_DAYS 天）询问群众问题是否解决
 cli-job-warn-yellow = 🟡 诉求时限用去 70% 时：卡片变黄，告知责任人
+
+## gridline run：连接 Bot API（bot/telegram/reach.py）
+cli-telegram-unreachable = 无法连接 { $base }：{ $reason }
+cli-telegram-refuses-token = { $base } 不接受 BOT_TOKEN（401 Unauthorized）：请检查令牌
+cli-telegram-unusable = 无法使用 { $base }：{ $reason }
