@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 import typer
 from pydantic import ValidationError
 
-from bot.cli_text import choose, explain, settings_problems, t
+from bot.cli_text import choose, explain, said, settings_problems, t
 from bot.config import Settings
 from bot.sandbox.cli import register as register_sandbox
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
+    from bot.i18n import Line
     from bot.services import Services
 
 app = typer.Typer(
@@ -367,7 +368,7 @@ def jobs_run(
         _fail(t("cli-no-job", name=repr(name), jobs=", ".join(specs)))
     moment = _parse_now(now, settings)
 
-    async def go() -> str:
+    async def go() -> Line:
         services = _services(settings)
         try:
             await prepare_database(services)
@@ -375,7 +376,7 @@ def jobs_run(
         finally:
             await services.db.dispose()
 
-    typer.echo(_run(go()))
+    typer.echo(f"{name}: {said(_run(go()))}")
 
 
 export_app = typer.Typer(help="Export data for officials.", no_args_is_help=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,25 @@ class _Variables(Visitor):
 def shared() -> Translator:
     """One translator for the process's texts outside a chat (the command line, error messages)."""
     return Translator()
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line an operator reads that is not an error (a job's summary): a message id in bot/locales
+    and its fields. str() is the English text, for the log; `in_(translate)` says it in a language."""
+
+    key: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return shared().get("en", self.key, **self.fields)
+
+    def in_(self, translate: Translate) -> str:
+        return translate(self.key, **self.fields)
+
+
+def line(key: str, **fields: Any) -> Line:
+    return Line(key, {name: str(value) for name, value in fields.items()})
 
 
 class Explained(Exception):

@@ -159,7 +159,7 @@ async def test_duty_day_visit_log_and_quarterly_file(running: RunningBot, fake: 
     deputy = await link_deputy(running, fake)
     shanghai = ZoneInfo("Asia/Shanghai")
     mark = fake.mark()
-    await run_job(catalogue()["duty-day"], services, datetime(2026, 12, 10, 8, 30, tzinfo=shanghai))
+    str(await run_job(catalogue()["duty-day"], services, datetime(2026, 12, 10, 8, 30, tzinfo=shanghai)))
     reminder = await deputy.screen(["集中履职日", "办理中"], since=mark)
 
     await deputy.press(reminder, "记录走访", expect="多少位群众")
@@ -180,7 +180,7 @@ async def test_duty_day_visit_log_and_quarterly_file(running: RunningBot, fake: 
 
     # The quarter's table reaches the administrator as an Excel file, through the outbox.
     mark = fake.mark()
-    await run_job(catalogue()["deputy-quarterly"], services, datetime(2027, 1, 1, 9, tzinfo=shanghai))
+    str(await run_job(catalogue()["deputy-quarterly"], services, datetime(2027, 1, 1, 9, tzinfo=shanghai)))
     document = await fake.wait_for("sendDocument", chat_id=ADMIN_ID, since=mark, ok=True)
     assert document.result["document"]["file_name"].endswith(".xlsx")
     await deputy.screen(["履职积分", "2026Q4"], since=mark)
@@ -216,11 +216,11 @@ async def test_default_mode_unsatisfied_at_once_the_rest_in_the_digest(running: 
     # The evening digest has the steps that were not urgent, once.
     tonight = datetime.now(running.settings.tz).replace(hour=20, minute=30)
     mark = fake.mark()
-    summary = await run_job(catalogue()["deputy-digest"], running.app.services, tonight)
+    summary = str(await run_job(catalogue()["deputy-digest"], running.app.services, tonight))
     assert "queued 1" in summary
     digest = await deputy.screen("每日汇总", since=mark)
     assert "重新办理" in digest["text"] and "已办结" not in digest["text"].split("\n")[0]
-    assert "queued 0" in await run_job(catalogue()["deputy-digest"], running.app.services, tonight)
+    assert "queued 0" in str(await run_job(catalogue()["deputy-digest"], running.app.services, tonight))
 
 
 async def test_find_a_deputy_from_the_menu_and_set_a_theme(running: RunningBot, fake: FakeTelegram) -> None:

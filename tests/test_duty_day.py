@@ -66,7 +66,7 @@ async def messages(services: Services, chat_id: int | None = None) -> list[str]:
 async def run_at(services: Services, name: str, moment: datetime) -> str:
     """Run a job the way the scheduler does, with the wall clock moved to `moment`."""
     with time_machine.travel(moment, tick=False):
-        return await run_job(catalogue()[name], services)
+        return str(await run_job(catalogue()[name], services))
 
 
 def test_the_schedule_fires_at_0830_and_1800_shanghai(tmp_path: Path) -> None:

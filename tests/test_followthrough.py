@@ -152,7 +152,7 @@ async def test_similar_issues_are_offered_followed_and_merged(running: RunningBo
 
 async def _job(running: RunningBot, now: Any) -> str:
     assert running.app is not None
-    return await run_job(catalogue()["lookback"], running.app.services, now)
+    return str(await run_job(catalogue()["lookback"], running.app.services, now))
 
 
 async def test_lookback_asks_once_reopens_and_shows_in_ledger(running: RunningBot, fake: FakeTelegram) -> None:

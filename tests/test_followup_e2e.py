@@ -68,7 +68,7 @@ async def _change(settings: Settings, ref: str, **values: object) -> None:
 
 async def _run(running: RunningBot, name: str, now: datetime) -> str:
     assert running.app is not None
-    return await run_job(catalogue()[name], running.app.services, now)
+    return str(await run_job(catalogue()[name], running.app.services, now))
 
 
 def _moment(start: datetime, deadline: datetime, share: float, tz: tzinfo) -> datetime:

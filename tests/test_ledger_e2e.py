@@ -193,7 +193,7 @@ async def test_many_overdue_issues_make_one_message_per_group(running: RunningBo
     await seed(running.settings, count=12)
     assert running.app is not None
     mark = fake.mark()
-    summary = await run_job(catalogue()["overdue"], running.app.services, datetime.now(UTC) + timedelta(days=3))
+    summary = str(await run_job(catalogue()["overdue"], running.app.services, datetime.now(UTC) + timedelta(days=3)))
     assert summary == "overdue alerts: 2 messages"
     village = await Person(fake, fake.user(3001, "张镇"), VILLAGE_GROUP).screen("2 件诉求已超期", since=mark)
     assert "GL-2611-0001" in village["text"] and "GL-2611-0003" in village["text"]

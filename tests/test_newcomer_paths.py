@@ -38,4 +38,6 @@ def test_quarterly_on_a_fresh_database_does_not_claim_a_report(tmp_path: Path, m
     ran = CliRunner().invoke(app, ["jobs", "run", "deputy-quarterly", "--now", "2026-12-15T09:00"])
     assert ran.exit_code == 0, ran.output
     assert "was reported" not in ran.output
-    assert "2026Q3's report was due in this quarter's first week; none was sent" in ran.output, ran.output
+    assert ran.output.strip() == (
+        "deputy-quarterly: 现在没有要发的（2026Q3 的季度积分应在本季度第一周发送，未发送过）"
+    ), ran.output  # DEFAULT_LOCALE, zh-CN unless set

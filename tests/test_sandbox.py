@@ -95,8 +95,14 @@ async def test_the_clock_only_moves_forward_and_runs_what_fell_due(
     async with http.post(sandbox.url + "api/clock", json={"to": target.isoformat()}, headers=POST) as response:
         result = await response.json()
     assert sandbox.clock.now() >= target
-    ran = {line.split(":")[0] for line in result["ran"]}
-    assert {"outbox-prune", "deputy-digest", "duty-day", "duty-eve"} <= ran  # daily jobs, a day later
+    ran = {line.split(":")[0]: line for line in result["ran"]}
+    assert {"outbox-prune", "deputy-digest", "duty-day", "duty-eve"} <= set(ran)  # daily jobs, a day later
+    assert "已清理" in ran["outbox-prune"] and "已排队" in ran["duty-day"]  # in the page's language
+    later = target + timedelta(days=1)
+    url = sandbox.url + "api/clock?lang=en"
+    async with http.post(url, json={"to": later.isoformat()}, headers=POST) as response:
+        said = {line.split(":")[0]: line for line in (await response.json())["ran"]}
+    assert said["outbox-prune"].startswith("outbox-prune: pruned ") and "queued" in said["duty-day"]
     # Messages carry the sandbox's time.
     mark = sandbox.telegram.mark()
     async with http.post(sandbox.url + "api/chats/10001/text", json={"text": "/start"}, headers=POST) as response:

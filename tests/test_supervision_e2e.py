@@ -52,7 +52,7 @@ def _count(fake: FakeTelegram, chat_id: int, text: str) -> int:
 
 async def _run(running: RunningBot, name: str, now: datetime) -> str:
     assert running.app is not None
-    return await run_job(catalogue()[name], running.app.services, now)
+    return str(await run_job(catalogue()[name], running.app.services, now))
 
 
 async def test_reminders_alerts_and_escalation(
@@ -98,11 +98,11 @@ async def test_reminders_alerts_and_escalation(
     after = (deadline + timedelta(hours=1)).isoformat()
     mark = fake.mark()
     ran = await asyncio.to_thread(CliRunner().invoke, cli, ["jobs", "run", "overdue", "--now", after])
-    assert ran.exit_code == 0 and "overdue alerts: 2 messages" in ran.output, ran.output
+    assert ran.exit_code == 0 and ran.output.strip() == "overdue: 超期提醒：2 条消息", ran.output  # DEFAULT_LOCALE
     await worker.screen(["已超期", ref], since=mark, timeout=15)
     await deputy.screen(["选区诉求", ref, "已超期"], since=mark)  # the constituency's deputy, at once
     again = await asyncio.to_thread(CliRunner().invoke, cli, ["jobs", "run", "overdue", "--now", after])
-    assert "0 messages" in again.output
+    assert "超期提醒：0 条消息" in again.output
     assert "2 messages" in await _run(running, "overdue", deadline + timedelta(days=1, hours=2))
     await asyncio.sleep(0.3)
     assert _count(fake, deputy.chat_id, "已超期") == 1  # the deputy hears of a passed deadline once

@@ -171,7 +171,7 @@ async def test_escalate_to_county_assign_department_and_send_back(running: Runni
     # The 09:00 digest reaches the department's group too.
     assert running.app is not None
     mark = fake.mark()
-    summary = await run_job(catalogue()["daily-digest"], running.app.services, datetime.now(UTC))
+    summary = str(await run_job(catalogue()["daily-digest"], running.app.services, datetime.now(UTC)))
     assert "4 groups" in summary  # village, township, county, and the department
     await dept.screen(["县住建委 · 每日督办", "交办在办：0 件"], since=mark)
 

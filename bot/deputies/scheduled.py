@@ -27,7 +27,7 @@ from bot.domain.enums import NotifyMode
 from bot.domain.lifecycle import OPEN
 from bot.domain.notices import PersonalNote, Urgency
 from bot.domain.overdue import overdue_now_clause
-from bot.i18n import Translate
+from bot.i18n import Line, Translate, line
 from bot.jobs.occurrence import job_transaction
 from bot.jobs.registry import JobSpec
 from bot.text import html
@@ -117,7 +117,7 @@ async def _grid_counts(s: AsyncSession, now: datetime) -> dict[int, Counts]:
     return {g: Counts(opened.get(g, 0), overdue.get(g, 0), new.get(g, 0)) for g in {*opened, *new, *overdue}}
 
 
-async def _reminders(services: Services, now: datetime, *, kind: str, at: time, lead_days: int) -> str:
+async def _reminders(services: Services, now: datetime, *, kind: str, at: time, lead_days: int) -> Line:
     settings = services.settings
     local = now.astimezone(settings.tz)
     today = local.date()
@@ -169,7 +169,7 @@ async def _reminders(services: Services, now: datetime, *, kind: str, at: time, 
                 records.append({"deputy_id": deputy.id, "kind": kind, "period": period, "status": status, "at": now})
         if records:
             await (await s.connection()).execute(insert(DeputySend), records)
-    return f"{kind}: queued {sent} reminders, recorded {missed} missed"
+    return line("job-reminders", sent=sent, missed=missed)
 
 
 def _reminder_text(
@@ -194,11 +194,11 @@ def _reminder_text(
     return text
 
 
-async def duty_day(services: Services, now: datetime) -> str:
+async def duty_day(services: Services, now: datetime) -> Line:
     return await _reminders(services, now, kind="duty-day", at=services.settings.deputy_day_time, lead_days=0)
 
 
-async def duty_eve(services: Services, now: datetime) -> str:
+async def duty_eve(services: Services, now: datetime) -> Line:
     return await _reminders(services, now, kind="duty-eve", at=services.settings.deputy_eve_time, lead_days=1)
 
 
@@ -209,11 +209,11 @@ def _daily(at: time) -> dict[str, int]:
 # -- the daily digest ------------------------------------------------------------------------------
 
 
-async def digest(services: Services, now: datetime) -> str:
+async def digest(services: Services, now: datetime) -> Line:
     """One message a day with the constituency's notices not already pushed at once."""
     local = now.astimezone(services.settings.tz)
     if local.time() < DIGEST_AT:
-        return "digest: not yet time"
+        return line("job-deputy-digest-not-yet")
     period = local.date().isoformat()
     sent = 0
     queued_at = services.clock.now()
@@ -281,7 +281,7 @@ async def digest(services: Services, now: datetime) -> str:
                 )
                 status, sent = "sent", sent + 1
             s.add(DeputySend(deputy_id=deputy.id, kind="digest", period=period, status=status, at=now))
-    return f"digest: queued {sent} digests"
+    return line("job-deputy-digest", sent=sent)
 
 
 JOBS = [
@@ -312,7 +312,7 @@ JOBS = [
 QUARTER_WINDOW_DAYS = 7  # a report not sent in the first week of the quarter is recorded as missed
 
 
-async def quarterly(services: Services, now: datetime) -> str:
+async def quarterly(services: Services, now: datetime) -> Line:
     """On the first day of a quarter: each deputy's points of the quarter that ended, and the table
     for the administrators (as a message and an Excel file)."""
     from bot.deputies.points import DEFAULT_POINTS
@@ -333,8 +333,8 @@ async def quarterly(services: Services, now: datetime) -> str:
                 )
             ).all()
         if not recorded:
-            return f"quarterly: nothing due now ({label}'s report was due in this quarter's first week; none was sent)"
-        return f"quarterly: nothing due now ({label}: {recorded.count('sent')} sent, {recorded.count('missed')} missed)"
+            return line("job-quarterly-none-sent", quarter=label)
+        return line("job-quarterly-done", quarter=label, sent=recorded.count("sent"), missed=recorded.count("missed"))
     status = "sent" if local.day <= QUARTER_WINDOW_DAYS else "missed"
     sent = 0
     queued_at = services.clock.now()
@@ -397,7 +397,7 @@ async def quarterly(services: Services, now: datetime) -> str:
             s.add(
                 DeputySend(deputy_id=None, recipient=admin, kind="quarter-admin", period=label, status=status, at=now)
             )
-    return f"quarterly {label}: queued {sent} summaries ({status})"
+    return line("job-quarterly-" + status, quarter=label, queued=sent)
 
 
 JOBS.append(

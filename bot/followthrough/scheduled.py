@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.i18n import Line, line
 from bot.jobs.registry import JobSpec
 from bot.triage.scheduled import _send_without_waiting
 
@@ -14,12 +15,12 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
-async def ask_lookbacks(services: Services, now: datetime) -> str:
+async def ask_lookbacks(services: Services, now: datetime) -> Line:
     first, again = await services.followthrough.ask_due(now)
     if first or again:
         async with services.db.transaction() as s:
             await _send_without_waiting(s, services)  # a run for a later `now` (jobs run --now)
-    return f"asked {first} citizens for the 回访, {again} of them again"
+    return line("job-lookback", first=first, again=again)
 
 
 JOBS = [

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from bot.domain.notices import TimeLimitWarning
 from bot.domain.overdue import is_open_clause
 from bot.domain.warnings import Light
+from bot.i18n import Line, line
 from bot.jobs.occurrence import job_transaction
 from bot.jobs.registry import JobSpec
 from bot.triage.scheduled import _mark, _send_without_waiting
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 YELLOW = "yellow"
 
 
-async def warn_yellow(services: Services, now: datetime) -> str:
+async def warn_yellow(services: Services, now: datetime) -> Line:
     thresholds = services.thresholds
     warned = 0
     async with job_transaction(services) as s:  # of several instances firing it, one commits
@@ -46,7 +47,7 @@ async def warn_yellow(services: Services, now: datetime) -> str:
                 await services.audience.notify(s, TimeLimitWarning(issue=issue, now=now))
                 warned += 1
         await _send_without_waiting(s, services)
-    return f"yellow warnings: {warned} issues"
+    return line("job-warn-yellow", issues=warned)
 
 
 JOBS = [

@@ -7,12 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.i18n import Line
+
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.services import Services
 
-# A job returns one line saying what it did, for the log and `gridline jobs run`.
-JobFunc = Callable[["Services", datetime], Awaitable[str]]
+# A job returns one line saying what it did (bot/locales/*/jobs.ftl), for the log, `gridline jobs
+# run` and the sandbox's clock.
+JobFunc = Callable[["Services", datetime], Awaitable[Line]]
 
 
 @dataclass(frozen=True)

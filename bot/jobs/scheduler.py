@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.i18n import Line, line
 from bot.jobs.occurrence import AlreadyRun, claiming, occurrence_of
 from bot.jobs.registry import JobSpec, catalogue
 
@@ -27,7 +28,7 @@ def trigger(spec: JobSpec, services: Services) -> CronTrigger:
     return CronTrigger(timezone=services.settings.tz, **schedule)
 
 
-async def run_job(spec: JobSpec, services: Services, now: datetime | None = None, *, once: bool = False) -> str:
+async def run_job(spec: JobSpec, services: Services, now: datetime | None = None, *, once: bool = False) -> Line:
     """Run a job for `now`. `once` (the scheduler's runs): the occurrence it belongs to runs once
     across every instance firing it (bot.jobs.occurrence); without it (`gridline jobs run`), a
     rerun by hand, which the jobs' own records keep from repeating a message."""
@@ -36,7 +37,7 @@ async def run_job(spec: JobSpec, services: Services, now: datetime | None = None
     try:
         summary = await spec.run(services, now)
     except AlreadyRun as taken:
-        summary = f"occurrence {taken.occurrence.slot} already run (by another instance, or before)"
+        summary = line("job-already-run", slot=taken.occurrence.slot)
     finally:
         claiming(None)
     log.info("job %s at %s: %s", spec.name, now.isoformat(), summary)

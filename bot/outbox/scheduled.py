@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, delete
 
+from bot.i18n import Line, line
 from bot.jobs.occurrence import job_transaction
 from bot.jobs.registry import JobSpec
 from storage.models import OutboxMessage, OutboxStatus
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 KEEP_SENT = timedelta(days=30)
 
 
-async def prune_sent(services: Services, now: datetime) -> str:
+async def prune_sent(services: Services, now: datetime) -> Line:
     """Delivered messages are kept a month (for looking into complaints), then dropped."""
     async with job_transaction(services) as s:
         result = await s.exec(
@@ -25,7 +26,7 @@ async def prune_sent(services: Services, now: datetime) -> str:
                 col(OutboxMessage.status) == OutboxStatus.SENT, col(OutboxMessage.sent_at) < now - KEEP_SENT
             )
         )
-    return f"pruned {result.rowcount} delivered messages older than {KEEP_SENT.days} days"
+    return line("job-outbox-prune", pruned=result.rowcount, days=KEEP_SENT.days)
 
 
 JOBS = [

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from bot.app import DEMO_ORGANISATION, Gridline, prepare_database
 from bot.config import Settings
-from bot.i18n import Translator
+from bot.i18n import Line, Translator
 from bot.jobs.registry import catalogue
 from bot.jobs.scheduler import run_job, trigger
 from bot.sandbox import world
@@ -52,7 +52,7 @@ def sandbox_settings(api_base: str, database_url: str) -> Settings:
 @dataclass(frozen=True)
 class JumpResult:
     now: datetime
-    ran: list[str]  # what each due job did, one line each
+    ran: list[tuple[str, Line]]  # each due job's name, and what it did
 
 
 class Sandbox:
@@ -139,7 +139,7 @@ class Sandbox:
             for spec in catalogue().values():
                 due = trigger(spec, services).get_next_fire_time(None, before)
                 if due is not None and due <= moment:
-                    ran.append(f"{spec.name}: {await run_job(spec, services, moment)}")
+                    ran.append((spec.name, await run_job(spec, services, moment)))
         self.telegram.changed.fire()  # the page shows the new time
         return JumpResult(moment, ran)
 

@@ -358,4 +358,6 @@ async def _clock(request: web.Request) -> web.Response:
     if moment <= sandbox.clock.now():
         return _error(request, 400, "sandbox-error-time-backwards")
     result = await sandbox.jump(moment)
-    return web.json_response({"now": _local(sandbox, result.now), "ran": result.ran}, dumps=_dumps)
+    t = _translate(request)
+    ran = [f"{name}: {done.in_(t)}" for name, done in result.ran]
+    return web.json_response({"now": _local(sandbox, result.now), "ran": ran}, dumps=_dumps)

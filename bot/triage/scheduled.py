@@ -18,6 +18,7 @@ from bot.domain.enums import ActorRole, Disposition
 from bot.domain.lifecycle import OPEN
 from bot.domain.notices import AlertKind, DeadlineAlerts, DeadlinePassed, UnitDigest
 from bot.domain.overdue import due_by_clause, overdue_now_clause
+from bot.i18n import Line, line
 from bot.issues.service import Actor
 from bot.jobs.occurrence import job_transaction
 from bot.jobs.registry import JobSpec
@@ -70,7 +71,7 @@ async def _by_deadline(s: AsyncSession, condition: ColumnElement[bool]) -> list[
     return list((await s.exec(query)).all())
 
 
-async def remind_due_soon(services: Services, now: datetime) -> str:
+async def remind_due_soon(services: Services, now: datetime) -> Line:
     """A reminder N working days (default 1) before the deadline, once per deadline."""
     tz = services.settings.tz
     today = now.astimezone(tz).date()
@@ -86,10 +87,10 @@ async def remind_due_soon(services: Services, now: datetime) -> str:
             await services.audience.notify(s, DeadlineAlerts(kind=AlertKind.DUE_SOON, issues=due, now=now))
         sent = queued_messages(s) - before
         await _send_without_waiting(s, services)
-    return f"due-soon reminders: {sent} messages"
+    return line("job-due-soon", sent=sent)
 
 
-async def alert_overdue(services: Services, now: datetime) -> str:
+async def alert_overdue(services: Services, now: datetime) -> Line:
     """An alert once a day (local date) for as long as an issue is overdue."""
     day = now.astimezone(services.settings.tz).date().isoformat()
     overdue: list[Issue] = []
@@ -107,10 +108,10 @@ async def alert_overdue(services: Services, now: datetime) -> str:
             await services.audience.notify(s, DeadlineAlerts(kind=AlertKind.OVERDUE, issues=overdue, now=now))
         sent = queued_messages(s) - before
         await _send_without_waiting(s, services)
-    return f"overdue alerts: {sent} messages"
+    return line("job-overdue", sent=sent)
 
 
-async def escalate_overdue(services: Services, now: datetime) -> str:
+async def escalate_overdue(services: Services, now: datetime) -> Line:
     """超期上报: overdue for longer than the grace period (working days) → one level up."""
     tz = services.settings.tz
     today = now.astimezone(tz).date()
@@ -136,14 +137,14 @@ async def escalate_overdue(services: Services, now: datetime) -> str:
             )
             escalated += 1
         await _send_without_waiting(s, services)
-    return f"escalated {escalated} overdue issues"
+    return line("job-auto-escalate", issues=escalated)
 
 
 async def _count(s: AsyncSession, *where: object) -> int:
     return int((await s.exec(select(func.count()).select_from(Issue).where(*where))).one())
 
 
-async def daily_digest(services: Services, now: datetime) -> str:
+async def daily_digest(services: Services, now: datetime) -> Line:
     """09:00 to each group: new, due today, overdue, resolved yesterday — for its level and below.
 
     The digest due is that of the last 09:00 passed, so a catch-up run at 07:00 sends nothing early.
@@ -195,7 +196,7 @@ async def daily_digest(services: Services, now: datetime) -> str:
             )
             sent += 1
         await _send_without_waiting(s, services)
-    return f"digests: {sent} groups"
+    return line("job-daily-digest", groups=sent)
 
 
 JOBS = [
