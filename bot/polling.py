@@ -19,7 +19,7 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramConflictError
-from aiogram.methods import GetUpdates
+from aiogram.methods import GetUpdates, Response
 from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
@@ -36,6 +36,18 @@ CONFLICT = (
 )
 
 
+class TakenUpdates(GetUpdates):
+    """getUpdates answered as plain data: only the updates not taken before are parsed. While the
+    offset waits at the oldest update still being handled, Telegram sends the later ones again;
+    parsing each of them again nearly doubled the pydantic work under load (bench_report: 411k
+    model inits -> 236k; CPU per update 3.2-3.5 -> 3.0-3.1 ms)."""
+
+    __returning__ = list[dict[str, Any]]
+
+
+_ANSWER = Response[list[dict[str, Any]]]  # held: pydantic keeps a parametrised generic only weakly
+
+
 class InFlight:
     """Updates taken from Telegram and not yet handled; what may be confirmed."""
 
@@ -44,8 +56,8 @@ class InFlight:
         self.highest = -1  # every update up to this one was taken
         self.finished = asyncio.Event()
 
-    def is_new(self, update: Update) -> bool:
-        return update.update_id > self.highest
+    def is_new(self, update: dict[str, Any]) -> bool:
+        return int(update["update_id"]) > self.highest
 
     def start(self, update: Update, handling: asyncio.Task[Any]) -> None:
         self.highest = max(self.highest, update.update_id)
@@ -104,7 +116,7 @@ class ConfirmingDispatcher(Dispatcher):
             while True:
                 taken.finished.clear()
                 busy = bool(taken.running)
-                method = GetUpdates(
+                method = TakenUpdates(
                     offset=taken.offset(), timeout=0 if busy else polling_timeout, allowed_updates=allowed_updates
                 )
                 try:
@@ -130,7 +142,7 @@ class ConfirmingDispatcher(Dispatcher):
                     log.info("polling again")
                     failed = conflicted = False
                 backoff.reset()
-                fresh = [update for update in updates if taken.is_new(update)]
+                fresh = [Update.model_validate(raw, context={"bot": bot}) for raw in updates if taken.is_new(raw)]
                 for update in fresh:
                     handling = asyncio.create_task(self._process_update(bot=bot, update=update, **kwargs))
                     taken.start(update, handling)
