@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 EARTH_RADIUS_M = 6_371_000
 # A CJK ideograph, or a run of Latin letters and digits.
@@ -33,12 +34,29 @@ def bigrams(text: str) -> Counter[str]:
 
 def similarity(a: str, b: str) -> float:
     """Cosine similarity of the bigram counts, from 0 (nothing shared) to 1 (the same)."""
-    left, right = bigrams(a), bigrams(b)
-    if not left or not right:
-        return 0.0
-    dot = sum(count * right[gram] for gram, count in left.items())
-    norm = math.sqrt(sum(c * c for c in left.values())) * math.sqrt(sum(c * c for c in right.values()))
-    return dot / norm
+    return Likeness(a)(b)
+
+
+class Likeness:
+    """similarity(text, other) for one text against many: its bigrams and their norm counted once."""
+
+    def __init__(self, text: str) -> None:
+        self.grams, self.norm = _profile(text)
+
+    def __call__(self, other: str) -> float:
+        right, norm = _profile(other)
+        if not self.grams or not right:
+            return 0.0
+        dot = sum(count * right[gram] for gram, count in self.grams.items() if gram in right)
+        return dot / (self.norm * norm)
+
+
+# The open issues of a grid are compared again at every report there: their bigrams are kept.
+# bench_report's 下一步 (200 open issues alike): 200 comparisons 2.1 -> 1.0 ms, the step 11-12 -> 9-10 ms.
+@lru_cache(maxsize=4096)
+def _profile(text: str) -> tuple[Counter[str], float]:
+    grams = bigrams(text)
+    return grams, math.sqrt(sum(c * c for c in grams.values()))
 
 
 def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.lifecycle import OPEN, IssueStatus
-from bot.domain.similarity import distance_m, similarity
+from bot.domain.similarity import Likeness, distance_m
 from bot.privacy import ERASED_CITIZEN
 from storage.models import Issue, IssueFollower, Lookback
 
@@ -30,6 +31,20 @@ class Suggestion:
     score: float  # text similarity, 0 when ranked by recency
 
 
+# The columns it needs, not Issue objects (up to 200 rows at every report's 下一步), built once.
+_OPEN_ALIKE = (
+    select(Issue.id, Issue.ref, Issue.description, Issue.created_at, Issue.citizen_id, Issue.latitude, Issue.longitude)
+    .where(
+        col(Issue.grid_id) == bindparam("grid"),
+        col(Issue.category_id) == bindparam("category"),
+        col(Issue.status).in_(OPEN),
+        col(Issue.created_at) >= bindparam("since"),
+    )
+    .order_by(col(Issue.created_at).desc(), col(Issue.id).desc())
+    .limit(SCANNED)
+)
+
+
 async def similar_open(
     s: AsyncSession,
     *,
@@ -44,25 +59,15 @@ async def similar_open(
     """Up to 5 open issues of the grid and category from the last 30 days that may be the same
     matter: within 250 m when both have a location; ranked by text similarity when there is text
     (those sharing too little are left out), else newest first."""
-    query = (
-        select(Issue)
-        .where(
-            Issue.grid_id == grid_id,
-            Issue.category_id == category_id,
-            col(Issue.status).in_(OPEN),
-            col(Issue.created_at) >= now - WINDOW,
-        )
-        .order_by(col(Issue.created_at).desc(), col(Issue.id).desc())
-        .limit(SCANNED)
-    )
+    rows = await s.exec(_OPEN_ALIKE, params={"grid": grid_id, "category": category_id, "since": now - WINDOW})
     found: list[Suggestion] = []
-    for issue in (await s.exec(query)).all():
-        assert issue.id is not None
+    alike = Likeness(text) if text else None
+    for issue in rows.all():
         if issue.id == exclude_issue or (exclude_citizen is not None and issue.citizen_id == exclude_citizen):
             continue
-        if not _near(location, issue):
+        if not _near(location, issue.latitude, issue.longitude):
             continue
-        score = similarity(text, issue.description) if text else 0.0
+        score = alike(issue.description) if alike else 0.0
         if text and score < MIN_SIMILARITY:
             continue
         found.append(Suggestion(issue.id, issue.ref, issue.description, issue.created_at, score))
@@ -71,11 +76,11 @@ async def similar_open(
     return found[:MAX_SUGGESTIONS]
 
 
-def _near(location: tuple[float, float] | None, issue: Issue) -> bool:
+def _near(location: tuple[float, float] | None, latitude: float | None, longitude: float | None) -> bool:
     """Within RADIUS_M, when both sides have a location (an issue without one may still be it)."""
-    if location is None or issue.latitude is None or issue.longitude is None:
+    if location is None or latitude is None or longitude is None:
         return True
-    return distance_m(location, (issue.latitude, issue.longitude)) <= RADIUS_M
+    return distance_m(location, (latitude, longitude)) <= RADIUS_M
 
 
 async def follow(s: AsyncSession, *, issue_id: int, user_id: int, now: datetime) -> bool:
@@ -91,18 +96,23 @@ async def follow(s: AsyncSession, *, issue_id: int, user_id: int, now: datetime)
     return True
 
 
+# Built once: asked for every card and every push (a statement built anew pays for its cache key).
+_FOLLOWERS = (
+    select(IssueFollower.user_id)
+    .where(col(IssueFollower.issue_id) == bindparam("issue"), IssueFollower.user_id != ERASED_CITIZEN)
+    .order_by(col(IssueFollower.id))
+)
+_FOLLOWER_COUNT = (
+    select(func.count()).select_from(IssueFollower).where(col(IssueFollower.issue_id) == bindparam("issue"))
+)
+
+
 async def followers(s: AsyncSession, issue_id: int) -> list[int]:
-    query = (
-        select(IssueFollower.user_id)
-        .where(IssueFollower.issue_id == issue_id, IssueFollower.user_id != ERASED_CITIZEN)
-        .order_by(col(IssueFollower.id))
-    )
-    return [int(u) for u in (await s.exec(query)).all()]
+    return [int(u) for u in (await s.exec(_FOLLOWERS, params={"issue": issue_id})).all()]
 
 
 async def follower_count(s: AsyncSession, issue_id: int) -> int:
-    query = select(func.count()).select_from(IssueFollower).where(IssueFollower.issue_id == issue_id)
-    return int((await s.exec(query)).one())
+    return int((await s.exec(_FOLLOWER_COUNT, params={"issue": issue_id})).one())
 
 
 # -- 回访 -------------------------------------------------------------------------------------------

@@ -63,14 +63,16 @@ async def next_ref(session: AsyncSession, *, period: str) -> str:
     return format_ref(period, sequence)
 
 
+_SUBMITTED = (
+    select(Issue)
+    .join(IssueSubmission, col(IssueSubmission.issue_id) == col(Issue.id))
+    .where(col(IssueSubmission.key) == bindparam("key"))
+)  # built once: asked at every 确认提交
+
+
 async def submitted(session: AsyncSession, *, key: str) -> Issue | None:
     """The issue a confirmed review already made, if any."""
-    query = (
-        select(Issue)
-        .join(IssueSubmission, col(IssueSubmission.issue_id) == col(Issue.id))
-        .where(IssueSubmission.key == key)
-    )
-    return (await session.exec(query)).first()
+    return (await session.exec(_SUBMITTED, params={"key": key})).first()
 
 
 async def create_issue(
