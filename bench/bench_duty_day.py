@@ -120,7 +120,7 @@ async def main(deputies: int, issues: int, villages: int) -> int:
             started = time.perf_counter()
             again = await run_job(spec, services, now + timedelta(hours=1))
             print(f"rerun after a restart: {time.perf_counter() - started:.2f} s — {again}")
-            return 0 if queued == due and elapsed < 10 and "queued 0" in again else 1
+            return 0 if queued == due and elapsed < 10 and "queued 0" in str(again) else 1
         finally:
             await services.db.dispose()
 
