@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import os
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
 
-from bot.cli_text import choose, explain, said, settings_problems, t
+from bot.cli_support import (
+    build_services,
+    fail,
+    load_settings,
+    output_file,
+    output_folder,
+    run_async,
+    setup_logging,
+    with_database,
+    write_or_fail,
+)
+from bot.cli_text import choose, explain, said, t
 from bot.config import Settings
+from bot.open311 import cli as open311_cli
 from bot.sandbox.cli import register as register_sandbox
 
 if TYPE_CHECKING:
-    from sqlmodel.ext.asyncio.session import AsyncSession
-
     from bot.i18n import Line
-    from bot.services import Services
 
 app = typer.Typer(
     help="Gridline (民情直通车): citizens' needs, from report to rating, over Telegram.",
@@ -38,78 +44,24 @@ def _language() -> None:
     choose()
 
 
-def _settings() -> Settings:
-    """The settings, or one line per bad one naming it and the form it expects, and exit 2."""
-    try:
-        return Settings()
-    except ValidationError as error:
-        _fail(settings_problems(error))
-
-
-def _run(work: Coroutine[object, object, T]) -> T:
-    """Run a command's async part; a database that cannot be opened is one line and exit 1."""
-    from bot.organisation.schema import OrganisationFileError
-    from bot.telegram.reach import TelegramUnreachable
-    from storage.database import DatabaseUnavailable
-
-    try:
-        return asyncio.run(work)
-    except (DatabaseUnavailable, TelegramUnreachable, OrganisationFileError) as error:
-        _fail(explain(error), 1)
-
-
-def _output_file(path: Path) -> Path:
-    """Refuse, before anything is opened or written, a file that cannot be written where asked."""
-    if path.is_dir():
-        _fail(t("cli-out-is-folder", path=str(path)))
-    folder = path.parent
-    if not folder.is_dir():
-        _fail(t("cli-out-no-folder", path=str(path), folder=str(folder)))
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        _fail(t("cli-out-denied", path=str(path)))
-    return path
-
-
-def _output_folder(path: Path) -> Path:
-    """A folder to write into: an existing one, or one that can be made (its nearest existing
-    parent is a writable folder)."""
-    if path.exists() and not path.is_dir():
-        _fail(t("cli-out-is-file", path=str(path)))
-    existing = path
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        _fail(t("cli-out-under-file", path=str(path), file=str(existing)))
-    if not os.access(existing, os.W_OK):
-        _fail(t("cli-out-folder-denied", folder=str(existing)))
-    return path
-
-
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-
-
 @app.command()
 def run(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details."),
     webhook: bool = typer.Option(False, "--webhook", help="Serve a webhook (WEBHOOK_URL etc.) instead of polling."),
 ) -> None:
     """Run the bot (long polling, or --webhook). Creates the database and loads the demo county on first start."""
-    settings = _settings()
+    settings = load_settings()
     if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
         typer.secho(t("cli-no-token"), fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
-    _logging(verbose)
+    setup_logging(verbose)
     from bot.app import Gridline
 
     if webhook and not settings.webhook_url:
         typer.secho(t("cli-webhook-needs-url"), fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
     gridline = Gridline(settings)
-    _run(gridline.run_webhook() if webhook else gridline.run_polling())
+    run_async(gridline.run_webhook() if webhook else gridline.run_polling())
 
 
 @app.command("import")
@@ -132,10 +84,10 @@ def import_(
     try:
         org = OrganisationFile.load(file)
     except ValidationError as error:
-        _fail(explain(invalid_file(file, error)))
+        fail(explain(invalid_file(file, error)))
     except ValueError as error:  # bad YAML: the file and the line
-        _fail(explain(error))
-    settings = _settings()
+        fail(explain(error))
+    settings = load_settings()
 
     async def load() -> None:
         db = Database(settings.database_url)
@@ -151,7 +103,7 @@ def import_(
         counts = ("grids", "categories", "staff", "stations", "deputies")
         typer.echo(t("cli-imported", **{name: str(getattr(summary, name)) for name in counts}))
 
-    _run(load())
+    run_async(load())
 
 
 @app.command()
@@ -165,12 +117,12 @@ def qr(
 
     from bot.organisation.service import grid_by_code
 
-    _output_file(out)
-    settings = _settings()
-    if _with_database(settings, lambda s, _now: grid_by_code(s, grid_code)) is None:
-        _fail(t("cli-no-grid", code=repr(grid_code)))
+    output_file(out)
+    settings = load_settings()
+    if with_database(settings, lambda s, _now: grid_by_code(s, grid_code)) is None:
+        fail(t("cli-no-grid", code=repr(grid_code)))
     link = f"https://t.me/{bot_username.lstrip('@')}?start=g_{grid_code}"
-    _write(out, lambda: segno.make(link, error="m").save(out, scale=10, border=2))
+    write_or_fail(out, lambda: segno.make(link, error="m").save(out, scale=10, border=2))
     typer.echo(f"{link}\n→ {out}")
 
 
@@ -195,12 +147,12 @@ def invite(
 
     chosen = Role(role) if role in {r.value for r in INVITABLE} else None
     if chosen is None:
-        _fail(t("cli-unknown-role", role=repr(role), roles=", ".join(r.value for r in INVITABLE)))
-    path = _output_file(out or Path(f"invite-{chosen.value}-{target}.png"))
-    settings = _settings()
+        fail(t("cli-unknown-role", role=repr(role), roles=", ".join(r.value for r in INVITABLE)))
+    path = output_file(out or Path(f"invite-{chosen.value}-{target}.png"))
+    settings = load_settings()
 
     async def go():  # type: ignore[no-untyped-def]
-        services = _services(settings)
+        services = build_services(settings)
         try:
             await prepare_database(services)
             created = await services.invitations.create(
@@ -216,11 +168,11 @@ def invite(
             await services.db.dispose()
 
     try:
-        created = _run(go())
+        created = run_async(go())
     except UnknownTarget as error:
-        _fail(explain(error))
+        fail(explain(error))
     except OSError as error:
-        _fail(t("cli-write-failed", path=str(path), reason=str(error.strerror or error)), 1)
+        fail(t("cli-write-failed", path=str(path), reason=str(error.strerror or error)), 1)
     link = created.link(bot_username)
     expires = created.expires_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
     typer.echo(t("cli-invited", role=chosen.value, label=created.label, link=link, expires=expires, path=str(path)))
@@ -239,11 +191,11 @@ def cards(
     from bot.deputies.cards import write_cards
     from storage.models import Deputy
 
-    _output_folder(out)
-    settings = _settings()
+    output_folder(out)
+    settings = load_settings()
 
     async def load() -> list[service.DeputyView]:
-        services = _services(settings)
+        services = build_services(settings)
         try:
             await prepare_database(services)
             async with services.db.session() as s:
@@ -252,8 +204,8 @@ def cards(
         finally:
             await services.db.dispose()
 
-    deputies = _run(load())
-    written = _write(out, lambda: write_cards(deputies, bot_username, out))
+    deputies = run_async(load())
+    written = write_or_fail(out, lambda: write_cards(deputies, bot_username, out))
     typer.echo(t("cli-cards-written", deputies=str(len(deputies)), files=str(len(written)), folder=str(out)))
 
 
@@ -267,7 +219,7 @@ def db_upgrade() -> None:
     from storage.database import Database
 
     async def go() -> tuple[str | None, str | None]:
-        db = Database(_settings().database_url)
+        db = Database(load_settings().database_url)
         try:
             return await db.upgrade()
         finally:
@@ -288,7 +240,7 @@ def db_revision(message: str = typer.Argument(..., help="What the migration chan
     from storage.database import Database
 
     async def go() -> str:
-        db = Database(_settings().database_url)
+        db = Database(load_settings().database_url)
         try:
             await db.create_all()
             async with db.begin() as connection:
@@ -306,7 +258,7 @@ def db_current() -> None:
     from storage.database import Database
 
     async def go() -> str | None:
-        db = Database(_settings().database_url)
+        db = Database(load_settings().database_url)
         try:
             async with db.connect() as connection:
                 return await connection.run_sync(migrate.current)
@@ -332,7 +284,7 @@ def _parse_now(value: str | None, settings: Settings) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        _fail(t("cli-bad-now", value=repr(value)))
+        fail(t("cli-bad-now", value=repr(value)))
     return moment if moment.tzinfo else moment.replace(tzinfo=settings.tz)
 
 
@@ -342,8 +294,8 @@ def jobs_list() -> None:
     from bot.jobs.registry import catalogue
     from bot.jobs.scheduler import trigger
 
-    settings = _settings()
-    services = _services(settings)
+    settings = load_settings()
+    services = build_services(settings)
     now = datetime.now(settings.tz)
     for spec in catalogue().values():
         following = trigger(spec, services).get_next_fire_time(None, now)
@@ -362,21 +314,21 @@ def jobs_run(
     from bot.jobs.registry import catalogue
     from bot.jobs.scheduler import run_job
 
-    settings = _settings()
+    settings = load_settings()
     specs = catalogue()
     if name not in specs:
-        _fail(t("cli-no-job", name=repr(name), jobs=", ".join(specs)))
+        fail(t("cli-no-job", name=repr(name), jobs=", ".join(specs)))
     moment = _parse_now(now, settings)
 
     async def go() -> Line:
-        services = _services(settings)
+        services = build_services(settings)
         try:
             await prepare_database(services)
             return await run_job(specs[name], services, moment)
         finally:
             await services.db.dispose()
 
-    typer.echo(f"{name}: {said(_run(go()))}")
+    typer.echo(f"{name}: {said(run_async(go()))}")
 
 
 export_app = typer.Typer(help="Export data for officials.", no_args_is_help=True)
@@ -402,12 +354,12 @@ def export_ledger(
         first = date.fromisoformat(date_from) if date_from else None
         last = date.fromisoformat(date_to) if date_to else None
     except ValueError as error:
-        _fail(t("cli-bad-date", error=str(error)))
-    _output_file(out)
-    settings = _settings()
+        fail(t("cli-bad-date", error=str(error)))
+    output_file(out)
+    settings = load_settings()
 
     async def go() -> int:
-        services = _services(settings)
+        services = build_services(settings)
         try:
             await prepare_database(services)
             return await services.ledger.export(out, grid_code=grid, date_from=first, date_to=last)
@@ -415,11 +367,11 @@ def export_ledger(
             await services.db.dispose()
 
     try:
-        count = _write(out, lambda: _run(go()))
+        count = write_or_fail(out, lambda: run_async(go()))
     except UnknownGrid:
-        _fail(t("cli-no-grid", code=repr(grid)))
+        fail(t("cli-no-grid", code=repr(grid)))
     except FileCreateError as error:  # XlsxWriter's own, for what the check above cannot foresee
-        _fail(t("cli-write-failed", path=str(out), reason=str(error)), 1)
+        fail(t("cli-write-failed", path=str(out), reason=str(error)), 1)
     typer.echo(t("cli-ledger-written", count=str(count), path=str(out)))
 
 
@@ -448,12 +400,12 @@ def wecom_set(
     try:
         key = parse_key(key)  # before anything is opened or written
     except RobotError as error:
-        _fail(explain(error))
-    settings = _settings()
+        fail(explain(error))
+    settings = load_settings()
     try:
-        robot, created = _with_database(settings, lambda s, now: set_robot(s, code=code, key=key, now=now))
+        robot, created = with_database(settings, lambda s, now: set_robot(s, code=code, key=key, now=now))
     except RobotError as error:
-        _fail(explain(error))
+        fail(explain(error))
     owner = t(f"cli-owner-{robot.owner}")
     done = "cli-wecom-added" if created else "cli-wecom-new-key"
     typer.echo(t(done, owner=owner, code=robot.code, name=robot.name, secret=robot.key))
@@ -464,11 +416,11 @@ def wecom_remove(code: str = typer.Argument(..., help="The code of a grid or of 
     """Remove a grid's or a department's WeCom robot; messages still queued for it are dropped."""
     from bot.wecom.robots import RobotError, remove_robot
 
-    settings = _settings()
+    settings = load_settings()
     try:
-        robot = _with_database(settings, lambda s, _now: remove_robot(s, code=code))
+        robot = with_database(settings, lambda s, _now: remove_robot(s, code=code))
     except RobotError as error:
-        _fail(explain(error))
+        fail(explain(error))
     owner = t(f"cli-owner-{robot.owner}")
     typer.echo(t("cli-wecom-removed", owner=owner, code=robot.code, name=robot.name, secret=robot.key))
 
@@ -478,8 +430,8 @@ def wecom_list() -> None:
     """Every WeCom robot, with its key masked."""
     from bot.wecom.robots import RobotView, list_robots
 
-    settings = _settings()
-    robots: list[RobotView] = _with_database(settings, lambda s, _now: list_robots(s))
+    settings = load_settings()
+    robots: list[RobotView] = with_database(settings, lambda s, _now: list_robots(s))
     if not robots:
         typer.echo(t("cli-wecom-none"))
     for robot in robots:
@@ -497,52 +449,9 @@ def wecom_list() -> None:
         )
 
 
-T = TypeVar("T")
-
-
-def _with_database(settings: Settings, work: Callable[[AsyncSession, datetime], Awaitable[T]]) -> T:
-    """Run `work` in one unit of work on the (prepared) database, and close it."""
-    from bot.app import prepare_database
-
-    async def go() -> T:
-        services = _services(settings)
-        try:
-            await prepare_database(services)
-            async with services.db.transaction() as s:
-                return await work(s, services.clock.now())
-        finally:
-            await services.db.dispose()
-
-    return _run(go())
-
-
-def _write(path: Path, write: Callable[[], T]) -> T:
-    """A write that fails anyway (a full disk, a race) is one line too."""
-    try:
-        return write()
-    except OSError as error:
-        _fail(t("cli-write-failed", path=str(path), reason=str(error.strerror or error)), 1)
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    """One line on stderr and a non-zero exit, as every command reports bad input."""
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(code)
-
-
-# Commands that live in their own modules.
+# Commands that live in their own modules: `gridline sandbox`, and Open311's `gridline apikey ...`
+# and `gridline api`.
 register_sandbox(app)
-
-
-def _services(settings: Settings) -> Services:
-    from bot.services import Services
-
-    return Services.build(settings)
-
-
-# Open311 GeoReport v2: `gridline apikey ...` and `gridline api` (bot/open311/cli.py).
-from bot.open311 import cli as open311_cli  # noqa: E402
-
 app.add_typer(open311_cli.apikey_app, name="apikey")
 app.command("api")(open311_cli.api)
 

@@ -1,5 +1,5 @@
 """What the follow-through flows and the 回访 job emit (see bot/domain/notices.py for the idea):
-`bot/followthrough/audience.py` decides who hears of each."""
+`bot/notify/audience.py` decides who hears of each."""
 
 from __future__ import annotations
 

@@ -36,14 +36,30 @@ from bot.domain.notices import (
     UnitDigest,
     Urgency,
 )
-from bot.followthrough.audience import follower_key
-from bot.followthrough.audience import handlers as followthrough_handlers
+from bot.followthrough.notices import IssueDuplicated, IssueFollowed, LookbackAnswered, LookbackDue
 from bot.followthrough.service import followers
 from bot.issues.facts import issue_facts
 from bot.notify.channel import Channel, DepartmentDesk, Desk, GridDesk, PersonDesk
 from bot.notify.followup import FollowupAudience
 from bot.triage import service as triage
 from storage.models import Issue
+
+# A citizen's push that reads wrong to someone who only follows the issue (it asks for a rating,
+# thanks for one, or says "you") has a text of its own for followers; the others go as they are,
+# under "您关注的诉求 … 有新进展".
+FOLLOWER_KEYS = {
+    "push-resolved": "follow-push-resolved",
+    "push-explained": "follow-push-explained",
+    "push-closed": "follow-push-closed",
+    "push-reopened": "follow-push-reopened",
+    "lookback-reopened-push": "follow-push-lookback-reopened",
+    "lookback-reopened-push-deadline": "follow-push-lookback-reopened",
+    "dup-closed-push": "follow-push-duplicate",
+}
+
+
+def follower_key(key: str) -> str:
+    return FOLLOWER_KEYS.get(key, key)
 
 
 class Audience(FollowupAudience):
@@ -72,9 +88,12 @@ class Audience(FollowupAudience):
             CitizenWroteToDeputy: self.wrote_to_deputy,
             DeputyAnswered: self.deputy_answered,
             PersonalNote: self.personal_note,
+            IssueFollowed: self.followed,
+            IssueDuplicated: self.duplicated,
+            LookbackDue: self.lookback_due,
+            LookbackAnswered: self.lookback_answered,
             **self.followup_handlers(),  # type: ignore[dict-item]
         }
-        self._handlers.update(followthrough_handlers(self))  # duplicates, followers, 回访
 
     async def notify(self, session: AsyncSession, notice: Notice) -> None:
         await self._handlers[type(notice)](session, notice)
@@ -254,6 +273,41 @@ class Audience(FollowupAudience):
             facts = await issue_facts(s, n.issue)
             for channel in self.channels:
                 await channel.tell_admins(s, key="admin-unrouted", now=n.now, ref=n.issue.ref, grid=facts.grid_path)
+
+    # -- duplicates, followers, 回访 (bot/followthrough) -----------------------------------------
+
+    async def followed(self, s: AsyncSession, n: IssueFollowed) -> None:
+        await self._refresh(s, n)  # the cards count one more 关注
+
+    async def duplicated(self, s: AsyncSession, n: IssueDuplicated) -> None:
+        """The duplicate's cards show it closed; its citizen hears which issue they follow now."""
+        await self._refresh(s, n)
+        await self._citizen(s, n, "dup-closed-push", original=n.original_ref, who=n.by)
+        original = await s.get(Issue, n.original_id)
+        if original is not None:
+            for channel in self.channels:
+                await channel.refresh_cards(s, issue=original, now=n.now)
+        await self._deputies(s, n, Urgency.STEP, EventKind.MARKED_DUPLICATE)
+
+    async def lookback_due(self, s: AsyncSession, n: LookbackDue) -> None:
+        for channel in self.channels:
+            await channel.ask_lookback(s, issue=n.issue, ask=n.ask, now=n.now)
+
+    async def lookback_answered(self, s: AsyncSession, n: LookbackAnswered) -> None:
+        """没解决: back to the holding level on a fresh card with the reason, the supervising deputy
+        (and those who follow 不满意 at once) told; otherwise the answer is only recorded."""
+        if n.issue.status == IssueStatus.REOPENED:
+            await self._refresh(s, n)
+            await self._card(
+                s, n, GridDesk(triage.holder_grid_id(n.issue)), headline="card-lookback-reopened", note=n.reason
+            )
+            if n.issue.deadline is not None:  # 重办 has a new deadline
+                await self._citizen(s, n, "lookback-reopened-push-deadline", deadline=n.issue.deadline)
+            else:
+                await self._citizen(s, n, "lookback-reopened-push")
+            await self._deputies(s, n, Urgency.UNSATISFIED, EventKind.LOOKBACK_ANSWERED)
+            return
+        await self._deputies(s, n, Urgency.STEP, EventKind.LOOKBACK_ANSWERED)
 
     async def _refresh(self, s: AsyncSession, n: IssueNotice) -> None:
         for channel in self.channels:

@@ -9,6 +9,7 @@ from datetime import datetime
 import typer
 from rich.cells import cell_len
 
+from bot.cli_support import build_services, fail, load_settings, setup_logging, with_database
 from bot.cli_text import explain, t
 
 COLUMNS = ("name", "key", "state", "created", "requests", "last-request", "last-used")
@@ -22,13 +23,12 @@ apikey_app = typer.Typer(
 @apikey_app.command("create")
 def apikey_create(name: str = typer.Argument(..., help="Who the key is for, e.g. 12345.")) -> None:
     """Create a key and print it once: only its hash is kept."""
-    from bot.cli import _fail, _settings, _with_database
     from bot.open311.keys import ApiKeyError, create_key
 
     try:
-        key = _with_database(_settings(), lambda s, now: create_key(s, name=name, now=now))
+        key = with_database(load_settings(), lambda s, now: create_key(s, name=name, now=now))
     except ApiKeyError as error:
-        _fail(explain(error))
+        fail(explain(error))
     typer.echo(t("cli-apikey-created", name=name.strip(), secret=key))
 
 
@@ -36,11 +36,10 @@ def apikey_create(name: str = typer.Argument(..., help="Who the key is for, e.g.
 def apikey_list() -> None:
     """Every key: its name and first characters, when it was created, whether it is revoked, how
     many requests were filed with it and when the last was, and when it was last used."""
-    from bot.cli import _settings, _with_database
     from bot.open311.keys import KeyView, list_keys
 
-    settings = _settings()
-    keys: list[KeyView] = _with_database(settings, lambda s, _now: list_keys(s))
+    settings = load_settings()
+    keys: list[KeyView] = with_database(settings, lambda s, _now: list_keys(s))
     if not keys:
         typer.echo(t("cli-apikey-none"))
         return
@@ -74,13 +73,12 @@ def apikey_list() -> None:
 @apikey_app.command("revoke")
 def apikey_revoke(name: str = typer.Argument(..., help="The key's name.")) -> None:
     """Revoke a key at once: requests with it are refused (403)."""
-    from bot.cli import _fail, _settings, _with_database
     from bot.open311.keys import ApiKeyError, revoke_key
 
     try:
-        _with_database(_settings(), lambda s, now: revoke_key(s, name=name, now=now))
+        with_database(load_settings(), lambda s, now: revoke_key(s, name=name, now=now))
     except ApiKeyError as error:
-        _fail(explain(error))
+        fail(explain(error))
     typer.echo(t("cli-apikey-revoked", name=name.strip()))
 
 
@@ -88,16 +86,15 @@ def api(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug d
     """Serve the Open311 GeoReport v2 API alone, on OPEN311_HOST:OPEN311_PORT (no bot token needed).
     The running bot delivers the cards of the requests filed through it."""
     from bot.app import prepare_database
-    from bot.cli import _logging, _services, _settings
     from bot.open311.web import serve_alone
 
-    settings = _settings()
-    _logging(verbose)
+    settings = load_settings()
+    setup_logging(verbose)
     if settings.open311_host not in ("127.0.0.1", "localhost", "::1"):
         typer.secho(t("cli-api-exposed", host=settings.open311_host), fg=typer.colors.YELLOW, err=True)
 
     async def go() -> None:
-        services = _services(settings)
+        services = build_services(settings)
         try:
             await prepare_database(services)
             await serve_alone(services, asyncio.Event())

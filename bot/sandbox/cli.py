@@ -9,6 +9,7 @@ import signal
 
 import typer
 
+from bot.cli_support import load_settings
 from bot.cli_text import t
 
 LOOPBACK = "127.0.0.1"
@@ -31,10 +32,9 @@ def sandbox(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log the bot's work."),
 ) -> None:
     """Try Gridline without Telegram: the real bot, a local Bot API and a web chat for every role."""
-    from bot.cli import _settings
     from bot.sandbox.app import Sandbox, serve
 
-    chosen = port if port is not None else _settings().sandbox_port
+    chosen = port if port is not None else load_settings().sandbox_port
     if not _loopback(host):
         typer.secho(t("cli-sandbox-exposed", host=host), fg=typer.colors.YELLOW, err=True)
     logging.basicConfig(
