@@ -147,7 +147,9 @@ class Gridline:
         # whichever instance receives them when several share the bot through Redis.
         if self.redis is None:
             dispatcher = ConfirmingDispatcher(
-                storage=SqlStorage(self.db),
+                storage=SqlStorage(
+                    self.db, clock=self.services.clock.now, keep=timedelta(days=self.settings.draft_keep_days)
+                ),
                 events_isolation=SimpleEventIsolation(),
                 api_base=self.settings.telegram_api_base,
             )
@@ -155,8 +157,12 @@ class Gridline:
             return dispatcher
         assert self.settings.redis_url is not None
         # Its own connection pool: the dispatcher closes it at shutdown, before the senders stop.
+        keep = timedelta(days=self.settings.draft_keep_days)  # a draft left alone expires
         storage = RedisStorage.from_url(
-            self.settings.redis_url.get_secret_value(), key_builder=DefaultKeyBuilder(with_destiny=True)
+            self.settings.redis_url.get_secret_value(),
+            key_builder=DefaultKeyBuilder(with_destiny=True),
+            state_ttl=keep,
+            data_ttl=keep,
         )
         dispatcher = ConfirmingDispatcher(
             storage=storage, events_isolation=storage.create_isolation(), api_base=self.settings.telegram_api_base

@@ -78,6 +78,8 @@ class Settings(LocaleSetting):
     # 回访 / 回头看: the citizen is asked whether the problem is solved this many days after it was
     # resolved (and once more as long again after 不清楚).
     lookback_days: int = Field(default=7, ge=1, le=90)
+    # A conversation (a report's draft, which may hold a phone number) left alone this long is forgotten.
+    draft_keep_days: int = Field(default=30, ge=1, le=365)
     # Yellow and red warnings (issue 18): share of an issue's time limit (working time) used, in
     # percent, at which its card and ledger row turn 🟡 (the responsible person is told once) and 🔴.
     # Red at 100 is overdue (超期); lower, an issue turns red before its deadline.
@@ -261,5 +263,6 @@ EXPECTED = (
     "deputy_eve_time",
     "deputy_points",
     "due_soon_working_days",
+    "draft_keep_days",
     "escalation_grace_working_days",
 )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -38,6 +38,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+async def forget_before(db: Database, cutoff: datetime) -> int:
+    """Delete the conversations last written before `cutoff`; how many."""
+    async with db.begin() as connection:
+        result = await connection.execute(delete(table).where(table.c.updated_at < cutoff))
+    return result.rowcount
+
+
 class SqlStorage(BaseStorage):
     def __init__(
         self,
@@ -46,16 +53,21 @@ class SqlStorage(BaseStorage):
         key_builder: KeyBuilder | None = None,
         cache_size: int = 10_000,
         clock: Callable[[], datetime] = _now,
+        keep: timedelta | None = None,
     ) -> None:
+        """`keep`: a conversation left alone this long is forgotten (a report's draft may hold a
+        phone number); the `drafts-prune` job deletes such rows, reads ignore them meanwhile."""
         self._db = db
         self._keys = key_builder or DefaultKeyBuilder(with_destiny=True)
-        self._cache: LRUCache[str, _Record] = LRUCache(maxsize=cache_size)
+        self._keep = keep
+        # Each record with when it was last written (None: nothing stored).
+        self._cache: LRUCache[str, tuple[_Record, datetime | None]] = LRUCache(maxsize=cache_size)
         self._pending: dict[str, _Record] = {}
         self._clock = clock
         self._along: dict[Callable[[AsyncConnection], Awaitable[None]], None] = {}  # ordered, no repeats
         self._next: asyncio.Future[None] | None = None  # the commit the next flush waits for
         self._committer: asyncio.Task[None] | None = None
-        self._select = select(table.c.state, table.c.data).where(table.c.key == bindparam("key"))
+        self._select = select(table.c.state, table.c.data, table.c.updated_at).where(table.c.key == bindparam("key"))
         insert = sqlite_insert if db.is_sqlite else pg_insert
         statement = insert(table)
         self._upsert = statement.on_conflict_do_update(
@@ -66,20 +78,21 @@ class SqlStorage(BaseStorage):
     async def _load(self, key: str) -> _Record:
         if key in self._pending:
             return self._pending[key]
-        if key in self._cache:
-            return self._cache[key]
-        # Core on a bare connection: read once per conversation, but at the first update of each.
-        async with self._db.connect() as connection:
-            row = (await connection.execute(self._select, {"key": key})).first()
-        record: _Record = (row.state, dict(row.data)) if row else (None, {})
-        self._cache[key] = record
+        if key not in self._cache:
+            # Core on a bare connection: read once per conversation, but at the first update of each.
+            async with self._db.connect() as connection:
+                row = (await connection.execute(self._select, {"key": key})).first()
+            self._cache[key] = ((row.state, dict(row.data)), row.updated_at) if row else ((None, {}), None)
+        record, written = self._cache[key]
+        if self._keep is not None and written is not None and written < self._clock() - self._keep:
+            return None, {}  # left alone too long: forgotten
         return record
 
     async def _save(self, key: str, state: str | None, data: dict[str, Any]) -> None:
         # Round-trip through JSON now, so a value that cannot be stored fails in the handler
         # that put it there rather than later in some other update.
         data = json.loads(json.dumps(data, ensure_ascii=False))
-        self._cache[key] = (state, data)
+        self._cache[key] = ((state, data), self._clock())
         self._pending[key] = (state, data)  # kept apart: the LRU cache may evict before the flush
 
     async def flush(self, *, along: Callable[[AsyncConnection], Awaitable[None]] | None = None) -> None:

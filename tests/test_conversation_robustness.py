@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
 from sqlmodel import select
 
+from bot.app import Gridline
+from bot.config import Settings
+from bot.jobs.registry import catalogue
+from bot.jobs.scheduler import run_job
 from bot.sandbox.botapi import FakeTelegram
+from bot.sandbox.clock import ShiftedClock
 from storage.database import Database
-from storage.models import Issue
+from storage.models import FsmRecord, Issue
 from tests.harness import Person, RunningBot, button_data, labels
 from tests.test_core_loop import GROUP_ID, bind_group, card_in_group
 
@@ -226,3 +234,43 @@ async def test_a_failure_is_answered_politely_and_keeps_the_draft(running: Runni
     mark = fake.mark()
     await fake.press(alice.user, progress, button_data(progress, "下一步"))
     await alice.screen("系统出了点问题", since=mark)
+
+
+async def test_a_draft_left_alone_for_draft_keep_days_is_forgotten(settings: Settings, fake: FakeTelegram) -> None:
+    """A half-finished report holds the citizen's text (and maybe a phone number): DRAFT_KEEP_DAYS
+    untouched, it is forgotten, and the drafts-prune job deletes it from the database."""
+    clock = ShiftedClock()
+    app = Gridline(settings.model_copy(update={"draft_keep_days": 30}), clock=clock)
+    mark = fake.mark()
+    polling = asyncio.create_task(app.run_polling(handle_signals=False))
+    await fake.wait_polling(since=mark)
+    try:
+        alice = Person(fake, fake.user(1001, "Alice"))
+        await _to_describe(alice)
+        progress = await alice.say("桥头的护栏断了一截，电话13812345678", expect="文字已记录")
+        db = Database(settings.database_url)
+
+        async def drafts() -> list[FsmRecord]:
+            async with db.session() as s:
+                return list((await s.exec(select(FsmRecord))).all())
+
+        for _ in range(100):  # the update's state is written just after its answer
+            if any("13812345678" in str(r.data) for r in await drafts()):
+                break
+            await asyncio.sleep(0.05)
+        spec = catalogue()["drafts-prune"]
+        assert "forgot 0 " in str(await run_job(spec, app.services))  # a fresh draft stays
+
+        clock.jump_to(clock.now() + timedelta(days=31))
+        assert "forgot 1 " in str(await run_job(spec, app.services))
+        assert await drafts() == []
+        await db.dispose()
+        # The old message's button: the draft is gone, said politely; a new report starts afresh.
+        mark = fake.mark()
+        await fake.press(alice.user, progress, button_data(progress, "下一步"))
+        answer = await fake.wait_for("answerCallbackQuery", since=mark)
+        assert answer.params.get("text"), answer.params
+        await alice.say("/start", expect="民情直通车")
+    finally:
+        await app.stop()
+        await asyncio.wait_for(polling, timeout=15)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import event
 
 from storage.database import Database
-from storage.fsm import SqlStorage
+from storage.fsm import SqlStorage, forget_before
 
 
 def _key(user_id: int) -> StorageKey:
@@ -78,4 +79,36 @@ async def test_close_waits_for_a_commit_under_way(tmp_path: Path) -> None:
     await storage.close()
     with sqlite3.connect(tmp_path / "fsm.db") as other:  # not through the pool, which would wait
         assert other.execute("SELECT state FROM fsmrecord").fetchall() == [("Form:a",)]
+    await db.dispose()
+
+
+async def test_a_conversation_left_alone_longer_than_kept_is_forgotten(tmp_path: Path) -> None:
+    """A report's draft may hold a phone number: after `keep` untouched it reads as empty, from the
+    cache and from the database alike, and forget_before (the drafts-prune job) deletes its row."""
+    db = Database(f"sqlite:///{tmp_path / 'fsm.db'}")
+    await db.create_all()
+    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    clock = [now]
+    keep = timedelta(days=30)
+    storage = SqlStorage(db, clock=lambda: clock[0], keep=keep)
+    for user_id in (1, 2):
+        await storage.set_state(_key(user_id), "ReportForm:phone")
+        await storage.set_data(_key(user_id), {"phone": "13800000000"})
+    await storage.flush()
+
+    clock[0] = now + timedelta(days=20)
+    await storage.set_data(_key(2), {"phone": "13900000000"})  # user 2 goes on: kept
+    await storage.flush()
+
+    clock[0] = now + timedelta(days=31)
+    assert (await storage.get_state(_key(1)), await storage.get_data(_key(1))) == (None, {})
+    assert await storage.get_state(_key(2)) == "ReportForm:phone"
+    fresh = SqlStorage(db, clock=lambda: clock[0], keep=keep)  # read from the database
+    assert (await fresh.get_state(_key(1)), await fresh.get_data(_key(1))) == (None, {})
+    assert await fresh.get_data(_key(2)) == {"phone": "13900000000"}
+    assert await SqlStorage(db).get_state(_key(1)) == "ReportForm:phone"  # still stored until pruned
+
+    assert await forget_before(db, clock[0] - keep) == 1
+    with sqlite3.connect(tmp_path / "fsm.db") as other:
+        assert [row[0] for row in other.execute("SELECT data FROM fsmrecord")] == ['{"phone": "13900000000"}']
     await db.dispose()

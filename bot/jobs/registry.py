@@ -31,6 +31,7 @@ class JobSpec:
 
 def catalogue() -> dict[str, JobSpec]:
     """Every job, by name. Each area lists its jobs in its own `scheduled.py`."""
+    from bot import drafts
     from bot.deputies import scheduled as deputy_jobs
     from bot.followthrough import scheduled as followthrough_jobs
     from bot.followup import scheduled as followup_jobs
@@ -39,6 +40,7 @@ def catalogue() -> dict[str, JobSpec]:
 
     specs = [
         *outbox_jobs.JOBS,
+        *drafts.JOBS,
         *supervision_jobs.JOBS,
         *deputy_jobs.JOBS,
         *followthrough_jobs.JOBS,

@@ -49,6 +49,7 @@ cli-expected-deputy-day-time = a time of day HH:MM, like 08:30
 cli-expected-deputy-eve-time = a time of day HH:MM, like 18:00
 cli-expected-deputy-points = a JSON object like {"{"}"visit": 5, "reply": 1{"}"} with the actions { $actions }
 cli-expected-due-soon-working-days = a whole number of working days from 0 to 10
+cli-expected-draft-keep-days = a number of days from 1 to 365
 cli-expected-escalation-grace-working-days = a whole number of working days from 0 to 30
 
 ## gridline run
@@ -169,6 +170,7 @@ cli-job-deputy-digest = The daily digest of constituency issues to deputies (20:
 cli-job-deputy-quarterly = 履职积分: each deputy's quarter and the table for administrators (1st of Jan/Apr/Jul/Oct, 09:00)
 cli-job-lookback = 回访: ask citizens whether their resolved issue is solved (LOOKBACK_DAYS after)
 cli-job-warn-yellow = 🟡 once 70% of an issue's time limit is used: the card turns yellow, the responsible person is told
+cli-job-drafts-prune = Forget conversations untouched for DRAFT_KEEP_DAYS
 
 ## gridline run: reaching the Bot API (bot/telegram/reach.py)
 cli-telegram-unreachable = cannot reach { $base }: { $reason }

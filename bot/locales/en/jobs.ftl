@@ -14,3 +14,4 @@ job-due-soon = due-soon reminders: { $sent } messages
 job-overdue = overdue alerts: { $sent } messages
 job-auto-escalate = escalated { $issues } overdue issues
 job-daily-digest = digests: { $groups } groups
+job-drafts-prune = forgot { $forgotten } conversations untouched for { $days } days (unfinished report drafts included)

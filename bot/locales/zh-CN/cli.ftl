@@ -49,6 +49,7 @@ cli-expected-deputy-day-time = 一天中的时刻 HH:MM，如 08:30
 cli-expected-deputy-eve-time = 一天中的时刻 HH:MM，如 18:00
 cli-expected-deputy-points = JSON 对象，如 {"{"}"visit": 5, "reply": 1{"}"}，行为限于 { $actions }
 cli-expected-due-soon-working-days = 工作日天数，0 到 10 的整数
+cli-expected-draft-keep-days = 1 到 365 的天数
 cli-expected-escalation-grace-working-days = 工作日天数，0 到 30 的整数
 
 ## gridline run
@@ -169,6 +170,7 @@ cli-job-deputy-digest = 每天向代表发送选区诉求摘要（20:00）
 cli-job-deputy-quarterly = 履职积分：每位代表的季度积分，并向管理员发送汇总表（1、4、7、10 月 1 日 09:00）
 cli-job-lookback = 回访：诉求办结后（LOOKBACK_DAYS 天）询问群众问题是否解决
 cli-job-warn-yellow = 🟡 诉求时限用去 70% 时：卡片变黄，告知责任人
+cli-job-drafts-prune = 删除超过 DRAFT_KEEP_DAYS 天未动的对话
 
 ## gridline run：连接 Bot API（bot/telegram/reach.py）
 cli-telegram-unreachable = 无法连接 { $base }：{ $reason }

@@ -14,3 +14,4 @@ job-due-soon = 到期提醒：{ $sent } 条消息
 job-overdue = 超期提醒：{ $sent } 条消息
 job-auto-escalate = 已自动上报 { $issues } 件超期诉求
 job-daily-digest = 日报：{ $groups } 个群
+job-drafts-prune = 已删除 { $forgotten } 个超过 { $days } 天未动的对话（含未提交的诉求草稿）
