@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -36,7 +38,7 @@ from bot.polling import ConfirmingDispatcher
 from bot.services import Services
 from bot.telegram.delivery import TelegramTransport, is_group
 from bot.telegram.flood import CHAT_MARGIN, FloodLimiter, FloodLimits
-from bot.telegram.reach import POLLING_BACKOFF, reach
+from bot.telegram.reach import POLLING_BACKOFF, at_start, reach
 from bot.telegram.reserve import GroupReserve
 from bot.telegram_session import JsonAiohttpSession
 from bot.telegram_types import pin_response_types
@@ -49,6 +51,7 @@ from storage.redis_client import connect as connect_redis
 from storage.update_claims import RedisUpdateClaims
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEMO_ORGANISATION = Path(__file__).parent / "organisation" / "demo-county.yaml"
 
@@ -176,8 +179,8 @@ class Gridline:
         senders = self._start_senders()
         start_scheduler(self.scheduler, self.services)
         try:
-            await self.bot.delete_webhook(drop_pending_updates=False)
-            await publish_commands(self.bot, self.services.translator)
+            await self.before_serving(lambda: self.bot.delete_webhook(drop_pending_updates=False))
+            await self.before_serving(lambda: publish_commands(self.bot, self.services.translator))
             await self.dispatcher.start_polling(
                 self.bot,
                 handle_signals=handle_signals,
@@ -217,6 +220,17 @@ class Gridline:
             await self.bot.session.close()
             await self.db.dispose()
             raise
+
+    async def before_serving(self, step: Callable[[], Awaitable[T]], **refused: str) -> T:
+        """A Bot API call before serving: retried like getMe, or one line (TelegramUnreachable)."""
+        settings = self.settings
+        return await at_start(
+            step,
+            bot=self.bot,
+            api_base=settings.telegram_api_base,
+            patience=settings.telegram_start_retry_seconds,
+            **refused,
+        )
 
     async def _shut_down(self, senders: list[asyncio.Task[None]]) -> None:
         """Jobs stop, deliveries under way finish and are recorded, then the database closes."""

@@ -81,15 +81,22 @@ async def serve(app: Gridline, stopped: asyncio.Event, *, handle_signals: bool) 
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
     await site.start()
     url = settings.webhook_url.rstrip("/") + settings.webhook_path
-    await app.bot.set_webhook(
-        url, secret_token=secret, allowed_updates=app.dispatcher.resolve_used_update_types(), drop_pending_updates=False
-    )
-    log.info("webhook: listening on %s:%s, registered %s", settings.webhook_host, settings.webhook_port, url)
-    if handle_signals:
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stopped.set)
     try:
+        await app.before_serving(
+            lambda: app.bot.set_webhook(
+                url,
+                secret_token=secret,
+                allowed_updates=app.dispatcher.resolve_used_update_types(),
+                drop_pending_updates=False,
+            ),
+            refused="cli-telegram-webhook-refused",
+            url=url,
+        )
+        log.info("webhook: listening on %s:%s, registered %s", settings.webhook_host, settings.webhook_port, url)
+        if handle_signals:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stopped.set)
         await stopped.wait()
     finally:
         await site.stop()  # no new connections; the updates under way finish first

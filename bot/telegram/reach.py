@@ -8,6 +8,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 # Polling after the network is lost: 1 s, 2 s, 4 s … then once a minute (aiogram's default stops at 5 s).
 POLLING_BACKOFF = BackoffConfig(min_delay=1.0, max_delay=60.0, factor=2.0, jitter=0.1)
 START_MAX_DELAY = 30.0
+T = TypeVar("T")
 
 
 class TelegramUnreachable(Explained, RuntimeError):
@@ -50,12 +52,29 @@ async def reach(
 ) -> None:
     """Ask the Bot API who the bot is, retrying network failures for `patience` seconds.
     Raises TelegramUnreachable with one line once the next try would come later than that."""
+    await at_start(bot.get_me, bot=bot, api_base=api_base, patience=patience, sleep=sleep, clock=clock)
+
+
+async def at_start(
+    step: Callable[[], Awaitable[T]],
+    *,
+    bot: Bot,
+    api_base: str,
+    patience: float,
+    refused: str = "cli-telegram-unusable",
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    **fields: str,
+) -> T:
+    """One call the bot makes before it serves (getMe, setWebhook, setMyCommands...): network
+    failures retried with backoff for `patience` seconds, one log line each; anything Telegram
+    refuses is one line (`refused`, a message id of cli.ftl, with `reason` and `fields`)."""
     deadline = clock() + patience
     attempt = 0
     while True:
         attempt += 1
         try:
-            await bot.get_me()
+            result = await step()
         except TelegramUnauthorizedError:
             raise TelegramUnreachable("cli-telegram-refuses-token", base=api_base) from None
         except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as error:
@@ -70,8 +89,8 @@ async def reach(
             log.warning("%s (attempt %d, next in %.0f s)", unreachable, attempt, delay)
             await sleep(delay)
             continue
-        except TelegramAPIError as error:  # a 404 from something that is not a Bot API, and the like
-            raise TelegramUnreachable("cli-telegram-unusable", base=api_base, reason=reason(error, bot.token)) from None
+        except TelegramAPIError as error:  # a 404 from something that is not a Bot API, a bad webhook URL...
+            raise TelegramUnreachable(refused, base=api_base, reason=reason(error, bot.token), **fields) from None
         if attempt > 1:
             log.info("reached %s after %d attempts", api_base, attempt)
-        return
+        return result

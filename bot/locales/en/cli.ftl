@@ -176,3 +176,4 @@ cli-job-drafts-prune = Forget conversations untouched for DRAFT_KEEP_DAYS
 cli-telegram-unreachable = cannot reach { $base }: { $reason }
 cli-telegram-refuses-token = { $base } refuses BOT_TOKEN (401 Unauthorized): check the token
 cli-telegram-unusable = cannot use { $base }: { $reason }
+cli-telegram-webhook-refused = Telegram refuses the webhook { $url }: { $reason } (check WEBHOOK_URL)

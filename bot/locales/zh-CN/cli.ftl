@@ -176,3 +176,4 @@ cli-job-drafts-prune = 删除超过 DRAFT_KEEP_DAYS 天未动的对话
 cli-telegram-unreachable = 无法连接 { $base }：{ $reason }
 cli-telegram-refuses-token = { $base } 不接受 BOT_TOKEN（401 Unauthorized）：请检查令牌
 cli-telegram-unusable = 无法使用 { $base }：{ $reason }
+cli-telegram-webhook-refused = Telegram 不接受 webhook 地址 { $url }：{ $reason }（请检查 WEBHOOK_URL）
