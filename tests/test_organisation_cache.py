@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event, update
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from typer.testing import CliRunner
 
@@ -28,7 +29,7 @@ from bot.organisation.service import (
     organisation_cache,
 )
 from storage.database import Database
-from storage.models import Category, Grid
+from storage.models import Category, Department, Grid
 
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
 
@@ -217,3 +218,24 @@ async def test_a_group_bound_or_unbound_is_seen_at_once(db: Database, clock: Clo
     assert await holder() == -100200
     assert await groups.unbind(chat_id=-100200)
     assert await holder() == -100300
+
+
+async def test_a_reimport_does_not_move_a_department_back_to_an_old_group(db: Database, tmp_path: Path) -> None:
+    """The file's chat_id binds a department once; a group bound since (a supergroup upgrade gave it a
+    new id, or /binddept) stays when the same old file is imported again."""
+    with_group = tmp_path / "with-group.yaml"
+    with_group.write_text(
+        DEMO.read_text(encoding="utf-8").replace("grid: GC}", "grid: GC, chat_id: -4001}", 1),
+        encoding="utf-8",
+    )
+    async with db.transaction() as s:
+        await import_organisation(s, OrganisationFile.load(with_group))
+    async with db.transaction() as s:
+        dept = (await s.exec(select(Department).where(Department.code == "GC-CG"))).one()
+        assert dept.chat_id == -4001  # bound by the file
+        dept.chat_id = -1004001  # the group was upgraded to a supergroup
+        s.add(dept)
+    async with db.transaction() as s:
+        await import_organisation(s, OrganisationFile.load(with_group))
+    async with db.session() as s:
+        assert (await s.exec(select(Department.chat_id).where(Department.code == "GC-CG"))).one() == -1004001

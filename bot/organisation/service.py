@@ -81,7 +81,9 @@ async def import_organisation(session: AsyncSession, org: OrganisationFile) -> I
         assert grid_id is not None
         row = departments.get(dept.code) or Department(code=dept.code, name=dept.name, grid_id=grid_id)
         row.name, row.grid_id, row.position = dept.name, grid_id, index  # liaisons: by invitation
-        if dept.chat_id is not None:  # keep a group bound with /binddept
+        # The file binds a department's group only while it has none: one bound since (/binddept,
+        # or a supergroup upgrade that changed its id) is not moved back by re-importing an old file.
+        if dept.chat_id is not None and row.chat_id is None:
             row.chat_id = dept.chat_id
         session.add(row)
 
