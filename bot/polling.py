@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 # While the oldest update is still being handled, getUpdates answers at once with what was already
 # taken: wait this long (or until a handler finishes) before asking again.
 RECHECK = 0.2
+BATCH = 100  # getUpdates answers at most this many
 CONFLICT = (
     "another process is polling this bot (Telegram answered 409 Conflict): long polling is the "
     "single-instance mode; run several instances with `gridline run --webhook` behind one URL"
@@ -74,9 +75,13 @@ class InFlight:
             return min(self.running)
         return self.highest + 1 if self.highest >= 0 else None
 
-    async def settle(self, timeout: float) -> None:
-        """Until a handler finishes, at most `timeout` seconds. (Not asyncio.wait_for: on Python 3.11
-        it can swallow the polling's cancellation when both happen at once.)"""
+    async def settle(self, timeout: float, *, oldest: bool = False) -> None:
+        """Until a handler finishes (`oldest`: the oldest one, which moves the offset), at most
+        `timeout` seconds. (Not asyncio.wait_for: on Python 3.11 it can swallow the polling's
+        cancellation when both happen at once.)"""
+        if oldest and self.running:
+            await asyncio.wait({self.running[min(self.running)]}, timeout=timeout)
+            return
         waiter = asyncio.ensure_future(self.finished.wait())
         try:
             await asyncio.wait({waiter}, timeout=timeout)
@@ -147,8 +152,10 @@ class ConfirmingDispatcher(Dispatcher):
                     handling = asyncio.create_task(self._process_update(bot=bot, update=update, **kwargs))
                     taken.start(update, handling)
                 if not fresh and busy:
-                    # Nothing new: wait for a handler to finish (or a moment) before asking again.
-                    await taken.settle(RECHECK)
+                    # Nothing new: wait for a handler to finish (or a moment) before asking again. A
+                    # full answer of updates already taken shows nothing newer until the offset
+                    # moves: then only the oldest handler's end is worth asking again for.
+                    await taken.settle(RECHECK, oldest=len(updates) >= BATCH)
         finally:
             # Stopped (cancelled): the handlers under way finish before the dispatcher shuts down.
             await asyncio.shield(taken.drain())
