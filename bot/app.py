@@ -34,7 +34,7 @@ from bot.outbox.pacing import LocalPacing
 from bot.outbox.sender import OutboxSender
 from bot.outbox.shared_pacing import RedisPacing
 from bot.outbox.unreachable import GroupGoneNotice
-from bot.polling import ConfirmingDispatcher
+from bot.polling import InboxDispatcher
 from bot.services import Services
 from bot.telegram.delivery import TelegramTransport, is_group
 from bot.telegram.flood import CHAT_MARGIN, FloodLimiter, FloodLimits
@@ -46,6 +46,7 @@ from bot.wecom.delivery import WeComTransport
 from handlers.commands import publish_commands
 from storage.database import Database, unavailable
 from storage.fsm import SqlStorage
+from storage.inbox import Inbox
 from storage.migrate import lock as schema_lock
 from storage.redis_client import connect as connect_redis
 from storage.update_claims import RedisUpdateClaims
@@ -149,7 +150,8 @@ class Gridline:
         # Updates of one user are handled one at a time (an album is five updates at once), in order
         # whichever instance receives them when several share the bot through Redis.
         if self.redis is None:
-            dispatcher = ConfirmingDispatcher(
+            dispatcher = InboxDispatcher(
+                inbox=Inbox(self.db),
                 storage=SqlStorage(
                     self.db, clock=self.services.clock.now, keep=timedelta(days=self.settings.draft_keep_days)
                 ),
@@ -167,8 +169,11 @@ class Gridline:
             state_ttl=keep,
             data_ttl=keep,
         )
-        dispatcher = ConfirmingDispatcher(
-            storage=storage, events_isolation=storage.create_isolation(), api_base=self.settings.telegram_api_base
+        dispatcher = InboxDispatcher(
+            inbox=Inbox(self.db),
+            storage=storage,
+            events_isolation=storage.create_isolation(),
+            api_base=self.settings.telegram_api_base,
         )
         setup_dispatcher(dispatcher, self.services, claims=RedisUpdateClaims(self.redis, prefix=self.redis_prefix))
         return dispatcher

@@ -538,6 +538,17 @@ class ProcessedUpdate(SQLModel, table=True):
     done: bool = False
 
 
+class PendingUpdate(SQLModel, table=True):
+    """Updates long polling took from Telegram and has not yet seen handled (storage/inbox.py).
+
+    Telegram forgets an update once the next getUpdates asks past it; this row is what brings it
+    back after a crash. Deleted in batches once handled; the update dedupe keeps it from running twice.
+    """
+
+    update_id: int = telegram_id(primary_key=True, nullable=False)
+    raw: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # as Telegram sent it
+
+
 # -- Open311 GeoReport v2 (bot/open311) -----------------------------------------------------------
 
 

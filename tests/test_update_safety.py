@@ -23,7 +23,7 @@ from bot.issues.service import Actor
 from bot.polling import CONFLICT
 from bot.services import Services
 from storage.database import Database
-from storage.models import Issue, ProcessedUpdate
+from storage.models import Issue, PendingUpdate, ProcessedUpdate
 from tests.fake_telegram import ApiCall, FakeTelegram, Fault
 from tests.harness import TOKEN, Person, RunningBot, button_data, make_settings
 
@@ -63,13 +63,17 @@ async def started(fake: FakeTelegram, method: str, *, since: int, where, timeout
     raise AssertionError(f"no {method} within {timeout}s")
 
 
-async def count_issues(url: str) -> int:
+async def count_rows(url: str, model: type) -> int:
     db = Database(url)
     try:
         async with db.session() as s:
-            return int((await s.exec(select(func.count()).select_from(Issue))).one())
+            return int((await s.exec(select(func.count()).select_from(model))).one())
     finally:
         await db.dispose()
+
+
+async def count_issues(url: str) -> int:
+    return await count_rows(url, Issue)
 
 
 async def test_confirming_the_same_review_twice_makes_one_issue(tmp_path: Path, fake: FakeTelegram) -> None:
@@ -102,7 +106,8 @@ async def _start(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
 
 async def test_confirm_cut_short_by_sigkill_is_handled_once_after_restart(tmp_path: Path, fake: FakeTelegram) -> None:
     """Killed while 确认提交 is being answered (the issue committed, the answer not yet sent): the
-    press is delivered again after the restart, and finds the same issue instead of making another."""
+    press, kept in the inbox, is handled again after the restart, and finds the same issue instead
+    of making another."""
     url = f"sqlite:///{tmp_path / 'g.db'}"
     env = {
         **os.environ,
@@ -124,6 +129,8 @@ async def test_confirm_cut_short_by_sigkill_is_handled_once_after_restart(tmp_pa
         mark = fake.mark()
         await fake.press(alice.user, review, button_data(review, "确认提交"))
         await started(fake, "editMessageText", since=mark, where=lambda c: _submitted(c.params))
+        # Confirmed to Telegram already (it will not send the press again): the inbox brings it back.
+        await fake.wait_consumed(fake.last_update_id())
     finally:
         bot.send_signal(signal.SIGKILL)
         await bot.wait()
@@ -138,6 +145,7 @@ async def test_confirm_cut_short_by_sigkill_is_handled_once_after_restart(tmp_pa
         bot.send_signal(signal.SIGTERM)
         await asyncio.wait_for(bot.wait(), 30)
     assert await count_issues(url) == 1
+    assert await count_rows(url, PendingUpdate) == 0  # what was handled has left the inbox
     assert "GL-" in answer["text"]
     assert "Traceback" not in log.read_text(errors="replace")
 
