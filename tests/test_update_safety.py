@@ -1,6 +1,7 @@
 """An update being handled when the process dies is not lost, and 确认提交 makes one issue however
 often it is handled (hole 6 of issue 16); webhook mode answers Telegram only after handling, a stop
-waits for the updates under way, and a second poller of the same token is named at once."""
+waits for the updates under way, and a second poller of the same token is named at once. Long
+polling keeps what it takes in the inbox before confirming it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 import os
 import signal
 import socket
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -214,3 +216,35 @@ async def test_a_second_poller_is_named(tmp_path: Path, fake: FakeTelegram, capl
             await second.stop()
     finally:
         await first.stop()
+
+
+async def test_updates_not_kept_are_not_confirmed(
+    running: RunningBot, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    """While the inbox cannot be written (its table renamed away by another connection), polling
+    confirms nothing it took and says why in one line per attempt; once it can, the update is
+    handled, once."""
+    caplog.set_level(logging.WARNING, logger="bot.polling")
+    path = running.settings.database_url.removeprefix("sqlite:///")
+    alice = fake.user(1001, "Alice")
+    with sqlite3.connect(path) as connection:
+        connection.execute("ALTER TABLE pendingupdate RENAME TO pendingupdate_away")
+    mark = fake.mark()
+    await fake.send_text(alice, "/help")
+    update_id = fake.last_update_id()
+    for _ in range(300):
+        if any("cannot keep updates in the database" in r.getMessage() for r in caplog.records):
+            break
+        await asyncio.sleep(0.02)
+    else:
+        raise AssertionError("no line about the inbox")
+    await asyncio.sleep(0.3)  # the poller is waiting to try again
+    assert fake.updates_consumed() < update_id
+    assert [c for c in fake.requests[mark:] if c.method == "sendMessage"] == []
+    with sqlite3.connect(path) as connection:
+        connection.execute("ALTER TABLE pendingupdate_away RENAME TO pendingupdate")
+    await fake.wait_for("sendMessage", chat_id=alice.id, since=mark, timeout=15)
+    await fake.wait_consumed(update_id)
+    await asyncio.sleep(0.3)
+    assert len([c for c in fake.requests[mark:] if c.method == "sendMessage"]) == 1
+    assert "Traceback" not in caplog.text
