@@ -149,10 +149,10 @@ async def test_a_citizens_quick_replies_reach_the_group_combined(tmp_path: Path,
         relays = await fake._wait_until(lambda: all(line in relayed() for line in lines) and relayed(), timeout=15)
         assert relays, f"not all lines reached the group within 15 s: {relayed()!r}"
         messages = [m for m in fake.sent_messages(GROUP_ID) if "群众补充" in m.get("text", "")]
-        # The group's burst (4, the card took one) lets the first lines go one by one; the rest wait
-        # for the group and go as one.
-        assert len(messages) <= 5, [m["text"] for m in messages]
-        assert max(m["text"].count("补充第") for m in messages) >= 5, [m["text"] for m in messages]
+        # The group's burst (4, the card took one) lets at most three messages go at once, each with
+        # the lines waiting by then (how many depends on how fast they come in); everything after
+        # waits for the group's next slot and goes as one. Ten messages would take half a minute.
+        assert len(messages) <= 4, [m["text"] for m in messages]
         assert all(m["reply_to_message"]["message_id"] == card["message_id"] for m in messages)
         combined = max(messages, key=lambda m: len(m["text"]))
         assert combined["text"].count("群众补充") == 1 and combined["text"].count("垃圾越堆越多") >= 2
