@@ -19,6 +19,7 @@ from handlers import (
     group,
     invite,
     ledger,
+    liaison,
     privacy,
     report,
     triage,
@@ -81,7 +82,7 @@ def setup_dispatcher(dispatcher: Dispatcher, services: Services, *, claims: Redi
         group.build_router(),  # group chats only
         invite.build_router(),  # /start i_<token>: invitation links
         deputy.build_router(),  # /start d_<code>, 找代表, deputies' replies, buttons, visits, /settings, /theme
-        triage.build_liaison_router(),  # department liaisons working a card in a private chat
+        liaison.build_router(),  # department liaisons working a card in a private chat
         common.build_router(),  # commands that work in any state: /start, /help, /menu, /language
         privacy.build_router(),  # /privacy, and the full phone number for the responsible person
         followthrough.build_reason_router(),  # the 回访's 没解决 reason

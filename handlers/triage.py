@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, ForceReply, Message, User
 
@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.domain.enums import ActorRole, LinkKind
 from bot.domain.lifecycle import Action
 from bot.i18n import Translate
-from bot.issues.flows import IssueFlows, LinkedIssue
+from bot.issues.flows import LinkedIssue
 from bot.issues.service import Actor
 from bot.text import html
 from bot.triage.deadlines import Deadline, DeadlineChoices
@@ -296,31 +296,6 @@ async def bind_department(
 
 
 # -- a department's liaison, in a private chat --------------------------------------------------
-
-LIAISON_KINDS = {LinkKind.CARD, LinkKind.CARD_MEDIA, LinkKind.GROUP_RELAY, LinkKind.RESOLVE_PROMPT}
-
-
-async def liaison_reply_filter(message: Message, bot: Bot, flows: IssueFlows) -> bool:
-    """A private reply to an issue card (only liaisons get cards in private), not a citizen's reply."""
-    reply_to = message.reply_to_message
-    if reply_to is None or reply_to.from_user is None or reply_to.from_user.id != bot.id:
-        return False
-    link = await flows.find_link(chat_id=message.chat.id, message_id=reply_to.message_id)
-    return link is not None and link.kind in LIAISON_KINDS
-
-
-def build_liaison_router() -> Router:
-    """Liaison users work the card in their private chat as a department's group would."""
-    from handlers import group  # group imports this module for the prompts it routes here
-
-    router = Router(name=f"{__name__}.liaison")
-    router.callback_query.filter(PressOf(CardCb))
-    router.message.filter(F.chat.type == "private")
-    router.callback_query.filter(F.message.chat.type == "private")
-    router.callback_query.register(group.resolve_pressed, CardCb.filter(F.action == CardAction.RESOLVE))
-    router.callback_query.register(group.detail, CardCb.filter(F.action == CardAction.DETAIL))
-    router.message.register(group.reply_to_bot, liaison_reply_filter, ~F.text.startswith("/"))
-    return router
 
 
 def build_router() -> Router:
