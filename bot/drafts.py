@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.i18n import Line, line
-from bot.jobs.registry import JobSpec
+from bot.jobs.spec import JobSpec
 from storage.fsm import forget_before
 
 if TYPE_CHECKING:

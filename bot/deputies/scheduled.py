@@ -29,7 +29,7 @@ from bot.domain.notices import PersonalNote, Urgency
 from bot.domain.overdue import overdue_now_clause
 from bot.i18n import Line, Translate, line
 from bot.jobs.occurrence import job_transaction
-from bot.jobs.registry import JobSpec
+from bot.jobs.spec import JobSpec
 from bot.text import html
 from storage.models import Deputy, DeputySend, Grid, Issue, IssueNotice, Station, StationTheme, User
 

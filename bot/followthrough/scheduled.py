@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.i18n import Line, line
-from bot.jobs.registry import JobSpec
+from bot.jobs.spec import JobSpec
 from bot.triage.scheduled import _send_without_waiting
 
 if TYPE_CHECKING:

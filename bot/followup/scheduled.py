@@ -15,7 +15,7 @@ from bot.domain.overdue import is_open_clause
 from bot.domain.warnings import Light
 from bot.i18n import Line, line
 from bot.jobs.occurrence import job_transaction
-from bot.jobs.registry import JobSpec
+from bot.jobs.spec import JobSpec
 from bot.triage.scheduled import _mark, _send_without_waiting
 from storage.models import Issue, SupervisionMark
 

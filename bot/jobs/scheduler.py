@@ -11,7 +11,8 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.i18n import Line, line
 from bot.jobs.occurrence import AlreadyRun, claiming, occurrence_of
-from bot.jobs.registry import JobSpec, catalogue
+from bot.jobs.registry import catalogue
+from bot.jobs.spec import JobSpec
 
 if TYPE_CHECKING:
     from bot.services import Services

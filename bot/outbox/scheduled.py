@@ -9,7 +9,7 @@ from sqlmodel import col, delete
 
 from bot.i18n import Line, line
 from bot.jobs.occurrence import job_transaction
-from bot.jobs.registry import JobSpec
+from bot.jobs.spec import JobSpec
 from storage.models import OutboxMessage, OutboxStatus
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from bot.domain.overdue import due_by_clause, overdue_now_clause
 from bot.i18n import Line, line
 from bot.issues.service import Actor
 from bot.jobs.occurrence import job_transaction
-from bot.jobs.registry import JobSpec
+from bot.jobs.spec import JobSpec
 from bot.triage import service as triage
 from bot.triage.routing import NoLevel, escalation_target
 from bot.triage.workdays import add_working_days, end_of_day, working_days_between
