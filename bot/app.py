@@ -149,12 +149,11 @@ class Gridline:
 
         # Updates of one user are handled one at a time (an album is five updates at once), in order
         # whichever instance receives them when several share the bot through Redis.
+        keep = timedelta(days=self.settings.draft_keep_days)  # a draft left alone this long is forgotten
         if self.redis is None:
             dispatcher = InboxDispatcher(
                 inbox=Inbox(self.db),
-                storage=SqlStorage(
-                    self.db, clock=self.services.clock.now, keep=timedelta(days=self.settings.draft_keep_days)
-                ),
+                storage=SqlStorage(self.db, clock=self.services.clock.now, keep=keep),
                 events_isolation=SimpleEventIsolation(),
                 api_base=self.settings.telegram_api_base,
             )
@@ -162,7 +161,6 @@ class Gridline:
             return dispatcher
         assert self.settings.redis_url is not None
         # Its own connection pool: the dispatcher closes it at shutdown, before the senders stop.
-        keep = timedelta(days=self.settings.draft_keep_days)  # a draft left alone expires
         storage = RedisStorage.from_url(
             self.settings.redis_url.get_secret_value(),
             key_builder=DefaultKeyBuilder(with_destiny=True),

@@ -22,7 +22,7 @@ from bot.cli_support import (
     with_database,
     write_or_fail,
 )
-from bot.cli_text import choose, explain, said, t
+from bot.cli_text import choose, explain, t
 from bot.config import Settings
 from bot.open311 import cli as open311_cli
 from bot.sandbox.cli import register as register_sandbox
@@ -328,7 +328,7 @@ def jobs_run(
         finally:
             await services.db.dispose()
 
-    typer.echo(f"{name}: {said(run_async(go()))}")
+    typer.echo(f"{name}: {run_async(go()).in_(t)}")  # the job's summary, in the command's language
 
 
 export_app = typer.Typer(help="Export data for officials.", no_args_is_help=True)

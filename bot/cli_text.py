@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.i18n import SOURCE_LOCALE, Explained, Line, Translate, shared
+from bot.i18n import SOURCE_LOCALE, Explained, Translate, shared
 
 # pydantic's own checks that have a sentence of ours (cli-setting-<type>); any other keeps its words.
 PYDANTIC_CHECKS = (
@@ -49,11 +49,6 @@ def choose() -> Translate:
 
 def t(key: str, **fields: Any) -> str:
     return (_chosen or choose())(key, **fields)
-
-
-def said(done: Line) -> str:
-    """A line that is not an error (a job's summary), in the command's language."""
-    return t(done.key, **done.fields)
 
 
 def explain(error: BaseException) -> str:
